@@ -21,6 +21,7 @@ __all__ = [
     "check_positive",
     "check_positive_int",
     "check_finite_number",
+    "check_seed",
 ]
 
 
@@ -165,3 +166,20 @@ def check_positive_int(value: Any, name: str) -> int:
     if int(value) < 1:
         raise ValueError(f"{name} must be >= 1, got {int(value)}")
     return int(value)
+
+
+def check_seed(seed: Any, name: str = "seed") -> np.random.Generator:
+    """Return a ``numpy.random.Generator`` from an int seed or a Generator, or raise.
+
+    A Generator is returned as is (so a caller can share one stream); an int
+    >= 0 seeds a new ``numpy.random.default_rng``. Global RNG state is never used.
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, bool) or not isinstance(seed, (numbers.Integral, np.integer)):
+        raise TypeError(
+            f"{name} must be an int >= 0 or a numpy.random.Generator, got {type(seed).__name__}"
+        )
+    if int(seed) < 0:
+        raise ValueError(f"{name} must be an int >= 0, got {int(seed)}")
+    return np.random.default_rng(int(seed))
