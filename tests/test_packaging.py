@@ -1,0 +1,228 @@
+"""The three dependency lists agree: pyproject.toml, environment.yml, constraints.txt.
+
+pyproject.toml is the source of truth (pip and ``make``); environment.yml is the
+conda / Binder route; constraints.txt pins exact versions so stored notebook
+outputs are reproduced. A dependency added to one file and not the others fails
+here, with the names to add.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.markers import Marker
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10 (pytest installs tomli there)
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: conda-forge names that differ from the PyPI names in pyproject.toml.
+CONDA_TO_PYPI = {"playwright-python": "playwright"}
+#: conda entries that are not Python package dependencies of the project.
+CONDA_ONLY = {"python", "pip"}
+#: pip-section entries that install this checkout itself.
+SELF_INSTALL = {"-e .", ".", "-e ./", "./"}
+
+
+def _pyproject() -> dict:
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def _environment() -> dict:
+    with open(ROOT / "environment.yml", encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def _all_requirement_strings() -> list[str]:
+    project = _pyproject()["project"]
+    return project["dependencies"] + project["optional-dependencies"]["test"]
+
+
+def _as_dict(requirements: list[str]) -> dict[str, SpecifierSet]:
+    """Map canonical name -> version range for a list of PEP 508 strings."""
+    out: dict[str, SpecifierSet] = {}
+    for line in requirements:
+        req = Requirement(line)
+        out[canonicalize_name(req.name)] = req.specifier
+    return out
+
+
+def pyproject_requirements() -> dict[str, SpecifierSet]:
+    """Runtime dependencies plus the ``test`` extra of pyproject.toml."""
+    return _as_dict(_all_requirement_strings())
+
+
+def conda_entries() -> tuple[dict[str, SpecifierSet], list[str], str | None]:
+    """Parse environment.yml.
+
+    Returns
+    -------
+    requirements : dict
+        PyPI name -> version range, from conda entries (names translated by
+        ``CONDA_TO_PYPI``) and from the pip section (except the self-install).
+    pip_section : list of str
+        The raw pip-section lines.
+    python : str or None
+        The conda ``python`` version spec, e.g. ``">=3.10"``.
+    """
+    requirements: dict[str, SpecifierSet] = {}
+    pip_section: list[str] = []
+    python = None
+    for entry in _environment()["dependencies"]:
+        if isinstance(entry, dict):
+            pip_section.extend(str(line).strip() for line in entry.get("pip", []))
+            continue
+        # conda MatchSpec "name>=1,<2" reads the same as PEP 508 for our use.
+        req = Requirement(str(entry).replace(" ", ""))
+        name = canonicalize_name(req.name)
+        if name == "python":
+            python = str(req.specifier)
+        if name in CONDA_ONLY:
+            continue
+        requirements[canonicalize_name(CONDA_TO_PYPI.get(name, name))] = req.specifier
+    for line in pip_section:
+        if line not in SELF_INSTALL:
+            requirements.update(_as_dict([line]))
+    return requirements, pip_section, python
+
+
+def constraint_pins() -> dict[str, tuple[str, Marker | None]]:
+    """Canonical name -> (pinned version, marker or None) from constraints.txt."""
+    pins: dict[str, tuple[str, Marker | None]] = {}
+    for raw in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        req = Requirement(line)
+        specs = list(req.specifier)
+        if len(specs) != 1 or specs[0].operator != "==":
+            raise AssertionError(f"constraints.txt: expected 'name==version', got {raw!r}")
+        pins[canonicalize_name(req.name)] = (specs[0].version, req.marker)
+    return pins
+
+
+def _pin_applies(marker: Marker | None) -> bool:
+    return marker is None or marker.evaluate()
+
+
+def test_environment_yml_lists_the_same_packages_as_pyproject():
+    pip_side = pyproject_requirements()
+    conda_side, _, _ = conda_entries()
+    missing_in_conda = sorted(set(pip_side) - set(conda_side))
+    missing_in_pyproject = sorted(set(conda_side) - set(pip_side))
+    assert not missing_in_conda and not missing_in_pyproject, (
+        f"add to environment.yml: {missing_in_conda}; "
+        f"add to pyproject.toml (or remove from environment.yml): {missing_in_pyproject}"
+    )
+
+
+def test_environment_yml_uses_the_same_version_ranges_as_pyproject():
+    pip_side = pyproject_requirements()
+    conda_side, _, _ = conda_entries()
+    differ = {
+        name: (str(pip_side[name]), str(conda_side[name]))
+        for name in pip_side.keys() & conda_side.keys()
+        if pip_side[name] != conda_side[name]
+    }
+    assert not differ, f"version ranges differ (pyproject, environment.yml): {differ}"
+
+
+def test_environment_yml_python_matches_requires_python():
+    _, _, python = conda_entries()
+    assert python is not None, "environment.yml must list python"
+    assert SpecifierSet(python) == SpecifierSet(_pyproject()["project"]["requires-python"])
+
+
+def test_environment_yml_installs_the_project_itself():
+    _, pip_section, _ = conda_entries()
+    assert SELF_INSTALL & set(pip_section), (
+        "environment.yml needs a pip section with '-e .' so notebooks can import lecture_utils"
+    )
+
+
+def test_environment_yml_uses_conda_forge_only():
+    assert _environment()["channels"] == ["conda-forge"]
+
+
+def test_sync_check_detects_a_missing_package(tmp_path, monkeypatch):
+    # The comparison must fail when a package is dropped from environment.yml.
+    env = _environment()
+    env["dependencies"] = [d for d in env["dependencies"] if d != "numpy"]
+    (tmp_path / "environment.yml").write_text(yaml.safe_dump(env), encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_bytes((ROOT / "pyproject.toml").read_bytes())
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    with pytest.raises(AssertionError, match=r"add to environment.yml: \['numpy'\]"):
+        test_environment_yml_lists_the_same_packages_as_pyproject()
+
+
+def test_constraints_pin_every_declared_dependency_within_its_range():
+    pins = constraint_pins()
+    unpinned = sorted(set(pyproject_requirements()) - set(pins))
+    assert not unpinned, f"add exact pins to constraints.txt for: {unpinned}"
+    outside = {
+        name: (pins[name][0], str(spec))
+        for name, spec in pyproject_requirements().items()
+        if not spec.contains(pins[name][0], prereleases=True)
+    }
+    assert not outside, f"pins outside pyproject's ranges (pin, range): {outside}"
+
+
+def _installed_closure() -> dict[str, str]:
+    """Canonical name -> installed version for the project's dependency closure."""
+    roots = [Requirement(r) for r in _all_requirement_strings()]
+    seen: dict[str, str] = {}
+    todo = [(r.name, frozenset(r.extras)) for r in roots]
+    visited: set[tuple[str, frozenset[str]]] = set()
+    while todo:
+        name, extras = todo.pop()
+        key = (canonicalize_name(name), extras)
+        if key in visited:
+            continue
+        visited.add(key)
+        dist = importlib.metadata.distribution(name)
+        seen[key[0]] = dist.version
+        for line in dist.requires or []:
+            req = Requirement(line)
+            wanted = [{"extra": e} for e in (extras or {""})]
+            if req.marker is None or any(req.marker.evaluate(env) for env in wanted):
+                todo.append((req.name, frozenset(req.extras)))
+    return seen
+
+
+@pytest.mark.skipif(
+    sys.version_info < (3, 11), reason="constraints.txt was resolved on Python 3.11"
+)
+def test_constraints_cover_the_whole_installed_dependency_closure():
+    pins = constraint_pins()
+    closure = _installed_closure()
+    unpinned = sorted(set(closure) - {n for n, (_, m) in pins.items() if _pin_applies(m)})
+    assert not unpinned, f"dependencies installed but not pinned in constraints.txt: {unpinned}"
+
+
+def test_installed_versions_match_the_pins():
+    # Only meaningful in an environment that `make` built from constraints.txt.
+    stamp = Path(sys.prefix) / ".installed"
+    if not stamp.exists():
+        pytest.skip(f"{sys.prefix} was not installed by `make` (no {stamp.name} stamp)")
+    pins = constraint_pins()
+    closure = _installed_closure()
+    differ = {
+        name: (version, pins[name][0])
+        for name, version in closure.items()
+        if name in pins and _pin_applies(pins[name][1]) and version != pins[name][0]
+    }
+    assert not differ, (
+        f"installed versions differ from constraints.txt (installed, pinned): {differ}; "
+        "run `make install` (or refresh the pins and re-execute the notebooks)"
+    )
