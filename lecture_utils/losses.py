@@ -195,7 +195,9 @@ LOSSES: dict[str, LossFormulation] = {
 
 def _formulation(loss: str) -> LossFormulation:
     if not isinstance(loss, str):
-        raise TypeError(f"loss must be a string, one of {sorted(LOSSES)}; got {type(loss).__name__}")
+        raise TypeError(
+            f"loss must be a string, one of {sorted(LOSSES)}; got {type(loss).__name__}"
+        )
     try:
         return LOSSES[loss]
     except KeyError:
