@@ -12,7 +12,8 @@ transpose of that matrix, so that a whole batch is scored by one ``X @ W``.
 
 The full loss is
 
-.. math::  L = \frac{1}{N}\sum_i L_i(f(x_i, W), y_i) + \lambda R(W), \qquad R(W) = \sum_{k,l} W_{k,l}^2
+.. math::  L = \frac{1}{N}\sum_i L_i(f(x_i, W), y_i) + \lambda R(W),
+            \qquad R(W) = \sum_{k,l} W_{k,l}^2
 
 and every ``*_loss`` function returns ``(loss, dW)`` with ``dW = dL/dW`` of shape (D, C); the
 regularization term contributes :math:`2\lambda W` to it.
@@ -22,7 +23,8 @@ Four per-example data losses are available by name in :data:`LOSSES`:
 ``"svm"`` (Weston–Watkins multiclass hinge, the lecture's)
     :math:`L_i = \sum_{j \ne y_i} \max(0, s_j - s_{y_i} + \Delta)`
 ``"ova"`` (one-vs-all hinge: C binary SVMs)
-    :math:`L_i = \sum_j \max(0, \Delta - t_{ij} s_j)`, :math:`t_{ij} = +1` if :math:`j = y_i` else :math:`-1`
+    :math:`L_i = \sum_j \max(0, \Delta - t_{ij} s_j)`,
+    :math:`t_{ij} = +1` if :math:`j = y_i` else :math:`-1`
 ``"crammer_singer"`` (structured hinge)
     :math:`L_i = \max(0, \max_{j \ne y_i} s_j - s_{y_i} + \Delta)`
 ``"softmax"`` (cross-entropy of the softmax probabilities)

@@ -263,7 +263,7 @@ def test_inputs_not_modified():
     for name in L.LOSSES:
         L.scores_loss(s, y, name)
     L.softmax(s)
-    for orig, now in zip(copies + (s_copy,), (W, X, y, s)):
+    for orig, now in zip(copies + (s_copy,), (W, X, y, s), strict=True):
         np.testing.assert_array_equal(orig, now)
 
 
