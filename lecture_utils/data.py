@@ -282,7 +282,7 @@ DIGITS_SHAPE = (8, 8)
 
 @functools.lru_cache(maxsize=1)
 def _read_digits() -> tuple[np.ndarray, np.ndarray]:
-    source = resources.files("lecture_utils").joinpath("datasets", "digits.csv.gz")
+    source = resources.files("lecture_utils") / "datasets" / "digits.csv.gz"
     with source.open("rb") as raw, gzip.open(raw, "rt") as text:
         table = np.loadtxt(text, delimiter=",", dtype=np.float64)
     X = table[:, :-1]
@@ -384,6 +384,7 @@ def train_val_test_split(
     if isinstance(y, (str, bytes)) or y is None:
         raise TypeError(f"y must be an array of integer class labels, got {type(y).__name__}")
     y_raw = np.asarray(y)
+    # C = max label + 1; check_labels then rejects float, negative or mismatched labels
     n_classes = int(y_raw.max()) + 1 if y_raw.size and np.issubdtype(y_raw.dtype, np.integer) else 1
     labels = check_labels(y_raw, max(n_classes, 1), n=X_arr.shape[0])
     val = _check_fraction(val_fraction, "val_fraction")
