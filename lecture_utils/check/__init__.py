@@ -1,0 +1,30 @@
+"""One-line exercise checks for the notebooks: ``check.svm_loss(my_svm_loss)``.
+
+Every check runs the learner's function on the lecture's example and on seeded random
+inputs, compares with the library, and returns a :class:`CheckResult` shown as ✅ or ❌
+with specific feedback (wrong shape, off by a factor N, missing regularization gradient,
+input modified in place, the exception raised, ...). A wrong answer never raises;
+``bool(result)`` tells whether it passed.
+
+One private submodule per topic (``_losses``, ``_regularization``, ...) holds the checks;
+``_feedback`` holds what they share. A new topic adds its submodule and one import line here.
+"""
+
+from ._feedback import CheckResult
+from ._losses import hinge_losses, svm_initial_loss, svm_loss, svm_loss_bounds, svm_loss_vectorized
+from ._regularization import elastic_net, l1, l2, regularization_preference
+
+__all__ = [
+    "CheckResult",
+    # notebooks 01-02: losses
+    "hinge_losses",
+    "svm_loss",
+    "svm_loss_vectorized",
+    "svm_initial_loss",
+    "svm_loss_bounds",
+    # notebook 03: regularization
+    "l1",
+    "l2",
+    "elastic_net",
+    "regularization_preference",
+]

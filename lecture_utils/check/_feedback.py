@@ -1,0 +1,282 @@
+"""The feedback mechanism shared by every exercise check.
+
+A check runs the learner's function on a few inputs, compares with the library and returns a
+:class:`CheckResult`: it never raises on a wrong answer (a traceback would bury the hint).
+The helpers here do the parts every check needs: call the learner's code safely, notice
+inputs changed in place, turn a returned value into a number or an array with a clear
+message when that fails, and compare values.
+
+Writing a new check (in a new private submodule ``_topic.py``)::
+
+    from ._feedback import CheckResult, call_learner, changed_inputs, close, failed, passed
+
+    def my_thing(fn):
+        name = "my_thing"
+        for label, args in cases:
+            out = call_learner(fn, *args)
+            if not out.ok:
+                return failed(name, f"on {label}: {out.error}")
+            ...
+        return passed(name, "correct on all inputs")
+
+then add one line to ``lecture_utils/check/__init__.py``.
+"""
+
+from __future__ import annotations
+
+import html
+import linecache
+import os
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "CheckResult",
+    "LearnerCall",
+    "passed",
+    "failed",
+    "call_learner",
+    "snapshot",
+    "changed_inputs",
+    "in_place_message",
+    "as_pair",
+    "Problem",
+    "first_match",
+    "as_number",
+    "as_array",
+    "close",
+    "fmt",
+]
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of one exercise check: shown as ✅ or ❌ with a message.
+
+    ``bool(result)`` is True when the learner's answer passed, so tests and notebooks can
+    write ``assert check.l2(my_l2)``.
+
+    Attributes
+    ----------
+    name : str
+        What was checked, e.g. ``"svm_loss"``.
+    passed : bool
+        Whether every case matched.
+    message : str
+        What was found: on failure, the first problem and on which input.
+    hint : str
+        On failure, what to look at next (may be empty).
+    """
+
+    name: str
+    passed: bool
+    message: str
+    hint: str = ""
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    @property
+    def mark(self) -> str:
+        """``"✅"`` or ``"❌"``."""
+        return "✅" if self.passed else "❌"
+
+    def __str__(self) -> str:
+        text = f"{self.mark} {self.name}: {self.message}"
+        if self.hint:
+            text += f"\n   Hint: {self.hint}"
+        return text
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        colour = "#1a7f37" if self.passed else "#cf222e"
+        body = (
+            f'<div style="border-left: 4px solid {colour}; padding: 4px 10px; margin: 2px 0">'
+            f"<b>{self.mark} {html.escape(self.name)}</b>: {html.escape(self.message)}"
+        )
+        if self.hint:
+            body += f"<br><i>Hint:</i> {html.escape(self.hint)}"
+        return body + "</div>"
+
+
+def passed(name: str, message: str) -> CheckResult:
+    """A passing result."""
+    return CheckResult(name, True, message)
+
+
+def failed(name: str, message: str, hint: str = "") -> CheckResult:
+    """A failing result with what went wrong and, optionally, what to try."""
+    return CheckResult(name, False, message, hint)
+
+
+@dataclass(frozen=True)
+class LearnerCall:
+    """What calling the learner's function gave: a value, or a description of the error."""
+
+    value: Any = None
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def _describe_exception(exc: BaseException) -> str:
+    """``"raised ValueError: message (at line `...` of your code)"``."""
+    text = f"raised {type(exc).__name__}: {exc}".rstrip(": ")
+    # the innermost frame outside this package and outside numpy is the learner's line
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if not os.path.abspath(f.filename).startswith(_HERE) and "numpy" not in f.filename
+    ]
+    if frames:
+        frame = frames[-1]
+        line = (frame.line or linecache.getline(frame.filename, frame.lineno or 0)).strip()
+        if line:
+            text += f" (at `{line}` in {frame.name})"
+    return text
+
+
+def call_learner(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> LearnerCall:
+    """Call ``fn(*args, **kwargs)``; catch any exception and describe it.
+
+    ``NotImplementedError`` gets its own message: the exercise was not attempted yet.
+    """
+    if not callable(fn):
+        return LearnerCall(error=f"expected a function, got {type(fn).__name__}")
+    try:
+        return LearnerCall(value=fn(*args, **kwargs))
+    except NotImplementedError:
+        return LearnerCall(
+            error="raised NotImplementedError: fill in the exercise (replace the `raise`)"
+        )
+    except Exception as exc:  # the learner's bug, reported as feedback
+        return LearnerCall(error=_describe_exception(exc))
+
+
+def snapshot(**arrays: Any) -> dict[str, np.ndarray]:
+    """Copies of the inputs, to compare with after the learner's call."""
+    return {name: np.array(a, copy=True) for name, a in arrays.items()}
+
+
+def changed_inputs(before: dict[str, np.ndarray], **after: Any) -> list[str]:
+    """Names of the inputs whose contents differ from their snapshot."""
+    return [
+        name
+        for name, a in after.items()
+        if not np.array_equal(np.asarray(a), before[name], equal_nan=True)
+    ]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a check found wrong with one value.
+
+    ``specific`` is False for a plain "expected X, got Y": a check then looks at its other
+    inputs for a case where the mistake can be named, and reports this one only if none is.
+    """
+
+    message: str
+    hint: str = ""
+    specific: bool = True
+
+
+def first_match(got: Any, want: Any, bugs: list[tuple[Any, str, str]]) -> Problem | None:
+    """The named mistake whose value ``got`` equals, if exactly one does.
+
+    ``bugs`` holds ``(value the mistake gives, message, hint)``. Mistakes that give the right
+    answer on this input are skipped; when several different mistakes give ``got`` (e.g. W,
+    W**2 and sign(W) agree on [1, 0, 0, 0]) this input cannot tell them apart: None.
+    """
+    matches = {
+        message: Problem(message, hint)
+        for alternative, message, hint in bugs
+        if not close(alternative, want) and close(got, alternative)
+    }
+    return next(iter(matches.values())) if len(matches) == 1 else None
+
+
+def in_place_message(names: list[str]) -> str:
+    """Message for inputs modified in place."""
+    what = " and ".join(names)
+    verb = "was" if len(names) == 1 else "were"
+    return (
+        f"your function changed its input in place: {what} {verb} modified "
+        "(work on a copy, e.g. `W = W.copy()`, or build new arrays)"
+    )
+
+
+def as_pair(value: Any, first: str, second: str) -> tuple[Any, Any, str]:
+    """Split a returned ``(first, second)`` pair; on anything else, say what was expected."""
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        return value[0], value[1], ""
+    expected = f"return the pair ({first}, {second})"
+    if value is None:
+        return None, None, f"returned None: did you forget the `return`? {expected}"
+    number, error = as_number(value, "the result")
+    if not error:
+        return None, None, f"returned only a number ({fmt(number)}); {expected}"
+    if isinstance(value, (tuple, list)):
+        return None, None, f"returned {len(value)} values; {expected}"
+    return None, None, f"returned a {type(value).__name__}; {expected}"
+
+
+def as_number(value: Any, what: str) -> tuple[float | None, str]:
+    """``(float(value), "")`` for a real number (or 0-d / 1-element array), else an error."""
+    if isinstance(value, (bool, np.bool_)):
+        return None, f"{what} should be a number, got a bool ({value})"
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None, f"{what} should be a number, got {type(value).__name__}"
+    if arr.ndim != 0:
+        return None, f"{what} should be a single number, got an array of shape {arr.shape}"
+    number = float(arr)
+    if not np.isfinite(number):
+        return None, f"{what} is {number}: expected a finite number"
+    return number, ""
+
+
+def as_array(value: Any, what: str, shape: tuple[int, ...]) -> tuple[np.ndarray | None, str]:
+    """``(array, "")`` if ``value`` is a numeric array of ``shape``, else an error message."""
+    if value is None:
+        return None, f"{what} is None: did you forget to `return` it?"
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None, f"{what} should be a numpy array, got {type(value).__name__}"
+    if arr.shape != shape:
+        if len(shape) == 2 and arr.shape == shape[::-1] and shape[0] != shape[1]:
+            return None, (
+                f"{what} has shape {arr.shape} but should have shape {shape}: "
+                "it looks transposed (rows and columns swapped)"
+            )
+        return None, f"{what} has shape {arr.shape} but should have shape {shape}"
+    if not np.isfinite(arr).all():
+        return None, f"{what} contains NaN or Inf"
+    return arr, ""
+
+
+def close(a: Any, b: Any, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """Whether two numbers or same-shape arrays agree to a relative tolerance."""
+    a_arr, b_arr = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a_arr.shape != b_arr.shape:
+        return False
+    return bool(np.allclose(a_arr, b_arr, rtol=rtol, atol=atol))
+
+
+def fmt(x: Any) -> str:
+    """A number (or small array) rounded for messages: 4 significant digits."""
+    arr = np.asarray(x, dtype=float)
+    if arr.ndim == 0:
+        return f"{float(arr):.4g}"
+    return np.array2string(arr, precision=4, suppress_small=True, separator=", ")

@@ -1,0 +1,555 @@
+r"""Checks for the loss-function exercises (notebooks 01 and 02).
+
+Each check runs the learner's function on the lecture's cat/car/frog example and on seeded
+random inputs, compares with :mod:`lecture_utils.losses`, and when a value is wrong it tries
+the usual mistakes one by one (forgot to divide by N, counted the correct class, forgot
+``max(0, .)``, forgot the regularization term or its gradient, ...) to say which one it is.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import losses
+from ..data import lecture_example
+from ._feedback import (
+    CheckResult,
+    Problem,
+    as_array,
+    as_number,
+    as_pair,
+    call_learner,
+    changed_inputs,
+    close,
+    failed,
+    first_match,
+    fmt,
+    in_place_message,
+    passed,
+    snapshot,
+)
+
+__all__ = [
+    "hinge_losses",
+    "svm_loss",
+    "svm_loss_vectorized",
+    "svm_initial_loss",
+    "svm_loss_bounds",
+]
+
+_GRAD_HINT = (
+    "compare your dW with a numerical gradient: "
+    "lecture_utils.gradients.grad_check(lambda W: f(W, X, y, reg)[0], W, f(W, X, y, reg)[1])"
+)
+
+
+def _margins(scores: np.ndarray, y: np.ndarray, delta: float) -> np.ndarray:
+    """s_j - s_{y_i} + delta for every class, with the correct class set to 0. Shape (N, C)."""
+    rows = np.arange(scores.shape[0])
+    m = scores - scores[rows, y][:, None] + delta
+    m[rows, y] = 0.0
+    return m
+
+
+# ----------------------------------------------------------------------------------------
+# hinge_losses(scores, y, delta=1.0) -> (N,)
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _ScoresCase:
+    label: str
+    scores: np.ndarray
+    y: np.ndarray
+    delta: float | None  # None: call without delta, the default 1.0 applies
+
+
+def _scores_cases() -> list[_ScoresCase]:
+    ex = lecture_example()
+    rng = np.random.default_rng(0)
+    s1 = np.round(rng.normal(0, 2, size=(6, 4)), 2)
+    y1 = rng.integers(0, 4, size=6)
+    s2 = np.round(rng.normal(0, 2, size=(5, 3)), 2)
+    y2 = rng.integers(0, 3, size=5)
+    return [
+        _ScoresCase("the lecture's cat/car/frog scores", ex.scores, ex.y, None),
+        _ScoresCase("random scores (N=6, C=4)", s1, y1, None),
+        _ScoresCase("random scores (N=5, C=3) with delta=2", s2, y2, 2.0),
+    ]
+
+
+def _diagnose_hinge(got: np.ndarray, case: _ScoresCase) -> Problem | None:
+    """None if ``got`` is right, else what is wrong."""
+    delta = 1.0 if case.delta is None else case.delta
+    want = losses.hinge_losses(case.scores, case.y, delta)
+    if close(got, want):
+        return None
+    m = _margins(case.scores, case.y, delta)
+    bugs = [
+        (
+            want + delta,
+            f"every L_i is too big by exactly delta = {fmt(delta)}: "
+            "the sum over classes must skip the correct class j = y_i",
+            "for j == y_i the term would be max(0, s_yi - s_yi + delta) = delta; "
+            "skip it (`if j == y[i]: continue`, or set that margin to 0)",
+        ),
+        (
+            m.sum(axis=1),
+            "your L_i equal the sum of the raw margins: did you forget max(0, .)?",
+            "a margin that is already met (s_j - s_yi + delta < 0) must contribute 0, not a "
+            "negative number",
+        ),
+        (
+            np.maximum(0.0, _margins(case.scores, case.y, 0.0)).sum(axis=1),
+            "your L_i ignore the margin delta: use max(0, s_j - s_yi + delta)",
+            "",
+        ),
+    ]
+    if case.delta is not None and case.delta != 1.0:
+        bugs.append(
+            (
+                losses.hinge_losses(case.scores, case.y, 1.0),
+                f"with delta={fmt(delta)} your function gave the losses for delta = 1: "
+                "use the `delta` argument instead of a fixed 1",
+                "",
+            )
+        )
+    return first_match(got, want, bugs) or Problem(
+        f"L_i = {fmt(got)} but should be {fmt(want)}", specific=False
+    )
+
+
+def hinge_losses(fn: Callable[..., Any]) -> CheckResult:
+    """Check a learner's ``fn(scores, y, delta=1.0)`` returning per-example SVM losses (N,).
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(scores (N, C), y (N,), delta=1.0) -> ndarray of shape (N,)``.
+
+    Returns
+    -------
+    CheckResult
+        ✅ when ``fn`` matches :func:`lecture_utils.losses.hinge_losses` on the lecture's
+        example and two random ones; otherwise ❌ with what looks wrong.
+    """
+    name = "hinge_losses"
+    cases = _scores_cases()
+    unnamed: tuple[str, Problem] | None = None  # first wrong value whose cause is unclear
+    for case in cases:
+        before = snapshot(scores=case.scores, y=case.y)
+        kwargs = {} if case.delta is None else {"delta": case.delta}
+        out = call_learner(fn, case.scores, case.y, **kwargs)
+        if not out.ok:
+            return failed(name, f"on {case.label}: your function {out.error}")
+        changed = changed_inputs(before, scores=case.scores, y=case.y)
+        if changed:
+            return failed(name, f"on {case.label}: {in_place_message(changed)}")
+        n, c = case.scores.shape
+        shape = np.shape(out.value) if out.value is not None else None
+        if shape == ():
+            return failed(
+                name,
+                f"on {case.label}: returned one number ({fmt(out.value)}), but it should "
+                f"return one loss per example, shape ({n},)",
+                "did you average or sum over the examples? That is the next step (L); "
+                "here return the L_i themselves",
+            )
+        if shape == (n, c):
+            return failed(
+                name,
+                f"on {case.label}: returned shape {(n, c)}, one value per class; "
+                f"sum over the classes j != y_i to get one L_i per example, shape ({n},)",
+            )
+        got, error = as_array(out.value, "the result", (n,))
+        if error:
+            return failed(name, f"on {case.label}: {error}")
+        problem = _diagnose_hinge(got, case)
+        if problem and problem.specific:
+            return failed(name, f"on {case.label}: {problem.message}", problem.hint)
+        if problem and unnamed is None:
+            unnamed = (case.label, problem)
+    if unnamed:
+        return failed(name, f"on {unnamed[0]}: {unnamed[1].message}", unnamed[1].hint)
+    return passed(name, f"correct on all {len(cases)} inputs, including the lecture's example")
+
+
+# ----------------------------------------------------------------------------------------
+# svm_loss(W, X, y, reg) -> (loss, dW)
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _LossCase:
+    label: str
+    W: np.ndarray
+    X: np.ndarray
+    y: np.ndarray
+    reg: float
+
+
+def _loss_cases() -> list[_LossCase]:
+    ex = lecture_example()
+    cases = [
+        _LossCase(
+            "the lecture's example (X = identity, so X @ W is the lecture's score table), reg=0",
+            ex.scores.copy(),
+            np.eye(3),
+            ex.y,
+            0.0,
+        )
+    ]
+    rng = np.random.default_rng(1)
+    for n, d, c, reg in [(6, 5, 4, 0.0), (8, 7, 3, 0.1), (5, 4, 6, 0.5)]:
+        W = rng.normal(0, 0.5, size=(d, c))
+        X = rng.normal(0, 1, size=(n, d))
+        y = rng.integers(0, c, size=n)
+        cases.append(_LossCase(f"random data (N={n}, D={d}, C={c}), reg={reg:g}", W, X, y, reg))
+    return cases
+
+
+def _diagnose_loss(got: float, case: _LossCase) -> Problem | None:
+    n = case.X.shape[0]
+    scores = case.X @ case.W
+    data = float(losses.hinge_losses(scores, case.y).mean())
+    reg_term = case.reg * float(np.sum(case.W**2))
+    want = data + reg_term
+    if close(got, want):
+        return None
+    bugs: list[tuple[float, str, str]] = []
+    if reg_term > 0:
+        bugs += [
+            (
+                data,
+                "the loss is missing the regularization term reg * sum(W**2)",
+                "add reg * np.sum(W * W) after averaging the data loss",
+            ),
+            (
+                data + 0.5 * reg_term,
+                "the regularization term is 0.5 * reg * sum(W**2); "
+                "this course uses reg * sum(W**2) (with gradient 2 * reg * W)",
+                "",
+            ),
+            (
+                n * want,
+                f"the loss is N = {n} times too big: did you forget to divide by N?",
+                "divide the summed data loss by N, then add reg * np.sum(W * W)",
+            ),
+            (
+                data + reg_term / n,
+                "the regularization term was divided by N too: "
+                "divide only the data loss by N, then add reg * np.sum(W * W)",
+                "",
+            ),
+        ]
+    bugs += [
+        (
+            n * data + reg_term,
+            f"the data loss is N = {n} times too big: did you forget to divide by N?",
+            "the loss is the mean of the L_i: sum them, then divide by the number of examples",
+        ),
+        (
+            data / n + reg_term,
+            f"the data loss is N = {n} times too small: did you divide by N twice?",
+            "",
+        ),
+        (
+            data + 1.0 + reg_term,
+            "the loss is too big by exactly delta = 1: "
+            "the sum over classes must skip the correct class j = y_i",
+            "for j == y_i the term would be max(0, s_yi - s_yi + 1) = 1 for every example",
+        ),
+        (
+            float(_margins(scores, case.y, 1.0).sum(axis=1).mean()) + reg_term,
+            "your loss matches the sum of the raw margins: did you forget max(0, .)?",
+            "only margins with s_j - s_yi + delta > 0 count",
+        ),
+    ]
+    return first_match(got, want, bugs) or Problem(
+        f"the loss is {fmt(got)} but should be {fmt(want)}", specific=False
+    )
+
+
+def _diagnose_gradient(got: np.ndarray, case: _LossCase) -> Problem | None:
+    n = case.X.shape[0]
+    scores = case.X @ case.W
+    _, dscores = losses.scores_loss(scores, case.y)  # already divided by N
+    grad_data = case.X.T @ dscores
+    grad_reg = 2 * case.reg * case.W
+    want = grad_data + grad_reg
+    if close(got, want):
+        return None
+    rows = np.arange(n)
+    wrong_only = dscores.copy()
+    wrong_only[rows, case.y] = 0
+    correct_only = dscores - wrong_only
+    bugs: list[tuple[np.ndarray, str, str]] = []
+    if case.reg > 0:
+        bugs += [
+            (
+                grad_data,
+                "dW is missing the regularization gradient 2 * reg * W",
+                "the loss has + reg * sum(W**2), so dW needs + 2 * reg * W",
+            ),
+            (
+                grad_data + case.reg * case.W,
+                "the regularization gradient should be 2 * reg * W "
+                "(the derivative of reg * sum(W**2)); yours is reg * W",
+                "",
+            ),
+            (n * want, f"dW is N = {n} times too big: did you forget to divide dW by N?", ""),
+            (
+                grad_data + grad_reg / n,
+                "the regularization gradient was divided by N too: add 2 * reg * W after "
+                "dividing the data gradient by N",
+                "",
+            ),
+        ]
+    bugs += [
+        (
+            n * grad_data + grad_reg,
+            f"the data part of dW is N = {n} times too big: did you forget to divide dW by N?",
+            "",
+        ),
+        (
+            -want,
+            "dW has the wrong sign: the gradient points uphill, "
+            "in the direction that increases the loss",
+            "",
+        ),
+        (
+            case.X.T @ wrong_only + grad_reg,
+            "dW is missing the correct-class part: "
+            "each violated margin also subtracts x_i from dW[:, y_i]",
+            "s_yi appears in every violated margin with a minus sign",
+        ),
+        (
+            case.X.T @ correct_only + grad_reg,
+            "dW is missing the wrong-class part: each violated margin j adds x_i to dW[:, j]",
+            "",
+        ),
+    ]
+    if want.shape[0] == want.shape[1]:
+        bugs.append((want.T, "dW is transposed: dW[k, j] belongs to W[k, j], shape (D, C)", ""))
+    if not np.any(got) and np.any(want):
+        return Problem("dW is all zeros: did you fill it in?")
+    match = first_match(got, want, bugs)
+    if match:
+        return match
+    k, j = np.unravel_index(np.argmax(np.abs(got - want)), want.shape)
+    return Problem(
+        f"dW differs from the true gradient; the largest difference is at dW[{k}, {j}]: "
+        f"{fmt(got[k, j])} instead of {fmt(want[k, j])}",
+        _GRAD_HINT,
+        specific=False,
+    )
+
+
+def _check_loss_function(name: str, fn: Callable[..., Any]) -> CheckResult:
+    """The checks shared by :func:`svm_loss` and :func:`svm_loss_vectorized`."""
+    cases = _loss_cases()
+    unnamed: tuple[str, Problem] | None = None  # first wrong value whose cause is unclear
+    for case in cases:
+        before = snapshot(W=case.W, X=case.X, y=case.y)
+        out = call_learner(fn, case.W, case.X, case.y, case.reg)
+        if not out.ok:
+            return failed(name, f"on {case.label}: your function {out.error}")
+        changed = changed_inputs(before, W=case.W, X=case.X, y=case.y)
+        if changed:
+            return failed(name, f"on {case.label}: {in_place_message(changed)}")
+        n = case.X.shape[0]
+        loss_value, dW, error = as_pair(out.value, "loss", "dW")
+        if error:
+            return failed(name, f"on {case.label}: {error}")
+        if np.shape(loss_value) == (n,):
+            return failed(
+                name,
+                f"on {case.label}: the loss has shape ({n},): one value per example; "
+                "return their mean (plus the regularization term) as one number",
+            )
+        loss_number, error = as_number(loss_value, "the loss")
+        if error:
+            return failed(name, f"on {case.label}: {error}")
+        grad, error = as_array(dW, "dW", case.W.shape)
+        if error:
+            return failed(name, f"on {case.label}: {error}")
+        problem = _diagnose_loss(loss_number, case) or _diagnose_gradient(grad, case)
+        if problem and problem.specific:
+            return failed(name, f"on {case.label}: {problem.message}", problem.hint)
+        if problem and unnamed is None:
+            unnamed = (case.label, problem)
+    if unnamed:
+        return failed(name, f"on {unnamed[0]}: {unnamed[1].message}", unnamed[1].hint)
+    return passed(
+        name,
+        f"loss and gradient correct on all {len(cases)} inputs, including the lecture's example",
+    )
+
+
+def svm_loss(fn: Callable[..., Any]) -> CheckResult:
+    """Check a learner's ``fn(W, X, y, reg) -> (loss, dW)`` for the multiclass SVM loss.
+
+    Loops or vectorized, either is fine here (see :func:`svm_loss_vectorized` for speed).
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(W (D, C), X (N, D), y (N,), reg) -> (loss: float, dW: ndarray (D, C))`` with
+        loss = mean hinge loss (delta = 1) + reg * sum(W**2).
+
+    Returns
+    -------
+    CheckResult
+    """
+    return _check_loss_function("svm_loss", fn)
+
+
+#: A vectorized loss must beat the library's loops by at least this factor (a fully
+#: vectorized one is about 100x faster; a loop over the examples alone is well below 20x).
+_MIN_SPEEDUP = 20.0
+
+
+def _best_time(fn: Callable[[], Any], repeats: int) -> float:
+    best = np.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def svm_loss_vectorized(fn: Callable[..., Any]) -> CheckResult:
+    """Check a vectorized ``fn(W, X, y, reg) -> (loss, dW)``: correct, and no Python loops.
+
+    First the same checks as :func:`svm_loss`; then it times ``fn`` against
+    :func:`lecture_utils.losses.svm_loss_naive` on N = 1000 examples: it must be at least
+    20 times faster (a loop over the examples, even with vectorized inner work, is not).
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(W (D, C), X (N, D), y (N,), reg) -> (loss, dW (D, C))``.
+
+    Returns
+    -------
+    CheckResult
+    """
+    name = "svm_loss_vectorized"
+    result = _check_loss_function(name, fn)
+    if not result:
+        return result
+    rng = np.random.default_rng(2)
+    W = rng.normal(0, 0.01, size=(40, 10))
+    X = rng.normal(0, 1, size=(1000, 40))
+    y = rng.integers(0, 10, size=1000)
+    t_naive = _best_time(lambda: losses.svm_loss_naive(W, X, y, 0.1), repeats=2)
+    t_yours = _best_time(lambda: fn(W, X, y, 0.1), repeats=3)
+    speedup = t_naive / max(t_yours, 1e-9)
+    if speedup < _MIN_SPEEDUP:
+        return failed(
+            name,
+            f"correct, but only {speedup:.1f}x faster than the loops of svm_loss_naive "
+            f"on N=1000 (a vectorized version is over {_MIN_SPEEDUP:.0f}x faster): "
+            "it looks like it still loops over the examples or classes",
+            "compute all scores at once (X @ W), all margins at once, and dW = X.T @ (...)",
+        )
+    return passed(
+        name,
+        f"correct on all {len(_loss_cases())} inputs, and vectorized "
+        f"(over {_MIN_SPEEDUP:.0f}x faster than the loops)",
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# Questions answered with a number
+# ----------------------------------------------------------------------------------------
+
+
+def svm_initial_loss(answer: Any) -> CheckResult:
+    """Check the answer to: "C = 10 classes, delta = 1, W so small that every score is about 0.
+
+    What is the multiclass SVM loss?" (The sanity check to run before training.)
+
+    Parameters
+    ----------
+    answer : float
+
+    Returns
+    -------
+    CheckResult
+    """
+    name = "svm_initial_loss"
+    value, error = as_number(answer, "your answer")
+    if error:
+        return failed(name, error)
+    if close(value, 9.0):
+        return passed(
+            name,
+            "9 = C - 1: each of the 9 wrong classes adds max(0, 0 - 0 + 1) = 1. "
+            "If a fresh model's loss is far from C - 1, look for a bug before training",
+        )
+    if close(value, 10.0):
+        return failed(
+            name,
+            "10 counts the correct class too; the sum runs over the wrong classes j != y_i only",
+        )
+    if close(value, 1.0):
+        return failed(
+            name,
+            "1 is what one wrong class contributes: max(0, 0 - 0 + 1); "
+            "how many wrong classes are there?",
+        )
+    if close(value, 0.0):
+        return failed(
+            name,
+            "0 would mean every margin is met; with all scores equal, "
+            "each wrong class misses the margin by delta = 1",
+        )
+    return failed(
+        name,
+        f"{fmt(value)} is not it: with all scores 0, what is max(0, s_j - s_yi + 1) "
+        "for one wrong class, and how many wrong classes are there?",
+    )
+
+
+def svm_loss_bounds(lowest: Any, highest: Any) -> CheckResult:
+    """Check the answer to: "What are the smallest and largest possible values of the SVM loss?"
+
+    Parameters
+    ----------
+    lowest, highest : float
+        Use ``float("inf")`` (or ``np.inf``) for "no upper limit".
+
+    Returns
+    -------
+    CheckResult
+    """
+    name = "svm_loss_bounds"
+    try:
+        low, high = float(lowest), float(highest)
+    except (TypeError, ValueError):
+        return failed(name, "give two numbers, e.g. svm_loss_bounds(0, float('inf'))")
+    if low != 0.0:
+        hint = (
+            "max(0, .) is never negative, so no L_i is below 0"
+            if low < 0
+            else "when every margin is met, every term is max(0, negative) = 0"
+        )
+        return failed(name, f"the smallest possible loss is not {fmt(low)}", hint)
+    if np.isfinite(high):
+        return failed(
+            name,
+            f"the loss has no upper limit, {fmt(high)} can be exceeded",
+            "a wrong class's score can be arbitrarily larger than the correct one: "
+            "use float('inf')",
+        )
+    return passed(
+        name,
+        "0 when every margin is met by at least delta; no upper limit, "
+        "because scores (and so margins) can be arbitrarily large",
+    )
