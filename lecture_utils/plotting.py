@@ -1,0 +1,447 @@
+r"""Static plot helpers shared by the notebooks and the live apps.
+
+Every helper takes ``ax=None`` (then it draws on pyplot's current axes), draws, and returns
+its artists; none calls ``plt.show()`` and importing this module changes no ``rcParams``.
+
+Two helpers return a small object that keeps its artists and can change them in place with
+``.update(...)``: the live apps of :mod:`lecture_utils.widgets` build their pictures from
+these, so a static figure in a notebook and the live view look the same.
+
+- :func:`plot_margin_bars` / :class:`MarginBars`: one example's class scores as bars, the
+  margin line :math:`s_{y_i} - \Delta`, and each hinge term :math:`\max(0, s_j - s_{y_i} + \Delta)`.
+- :func:`plot_decision_regions` / :class:`DecisionRegions`: the winning class of a linear
+  classifier on a grid, the exact decision boundary, and the data points.
+- :func:`decision_boundary_segments`: the boundary as line segments (no contouring).
+- :func:`class_colors`, :func:`region_colormap`: one colour per class everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import ListedColormap, to_rgba
+from matplotlib.transforms import blended_transform_factory
+
+from ._validation import as_float_array, check_labels, check_nonnegative, check_positive_int
+
+__all__ = [
+    "CLASS_COLORS",
+    "VIOLATION_COLOR",
+    "format_number",
+    "class_colors",
+    "region_colormap",
+    "MarginBars",
+    "plot_margin_bars",
+    "decision_boundary_segments",
+    "DecisionRegions",
+    "plot_decision_regions",
+]
+
+#: Colour of class k is ``CLASS_COLORS[k % len(CLASS_COLORS)]`` (colour-blind-safe Tableau).
+CLASS_COLORS: tuple[str, ...] = (
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#b07aa1",
+    "#76b7b2",
+    "#edc948",
+    "#9c755f",
+    "#ff9da7",
+    "#bab0ac",
+)
+#: Colour of a violated margin (a positive hinge term).
+VIOLATION_COLOR = "#e15759"
+_SATISFIED_COLOR = "#c9c9c9"
+
+
+def format_number(x: float) -> str:
+    """A number as the lecture writes it: 2.90 -> '2.9', 0.00 -> '0', 5.2667 -> '5.27'."""
+    text = f"{x:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _get_ax(ax: Axes | None) -> Axes:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt  # only for static use in a notebook
+
+    return plt.gca()
+
+
+def class_colors(n_classes: int) -> np.ndarray:
+    """RGBA colours of classes 0 .. n_classes - 1.
+
+    Returns
+    -------
+    ndarray of shape (n_classes, 4)
+    """
+    n = check_positive_int(n_classes, "n_classes")
+    return np.array([to_rgba(CLASS_COLORS[k % len(CLASS_COLORS)]) for k in range(n)])
+
+
+def region_colormap(n_classes: int, lightness: float = 0.65) -> ListedColormap:
+    """Light versions of the class colours, for decision-region backgrounds.
+
+    Use with ``vmin=-0.5, vmax=n_classes - 0.5`` so that value k gets class k's colour.
+    """
+    colors = class_colors(n_classes)
+    colors[:, :3] = colors[:, :3] + (1 - colors[:, :3]) * lightness
+    return ListedColormap(colors, name=f"regions{n_classes}")
+
+
+# ---------------------------------------------------------------------------------------------
+# One example's margins
+# ---------------------------------------------------------------------------------------------
+
+
+class MarginBars:
+    r"""Bars of one example's scores :math:`s_j`, the margin line and the hinge terms.
+
+    A wrong class j violates the margin when its bar rises above the dashed line
+    :math:`s_{y_i} - \Delta`; the part above the line (red) is its hinge term
+    :math:`\max(0, s_j - s_{y_i} + \Delta)`, printed at the top. The correct class's bar has
+    its class colour. Build with :func:`plot_margin_bars`; change with :meth:`update`.
+
+    Attributes
+    ----------
+    bars : BarContainer
+        One bar per class, height :math:`s_j`.
+    hinge_bars : BarContainer
+        Red part of each violating bar, from the margin line to :math:`s_j`.
+    margin_line : Line2D
+        Horizontal line at :math:`s_{y_i} - \Delta`.
+    score_texts, term_texts : list of Text
+        Each bar's score, and each class's hinge term (or "correct").
+    title : Text
+    terms : ndarray of shape (C,)
+        The hinge terms after the last update (0 for the correct class).
+    """
+
+    def __init__(
+        self,
+        ax: Axes,
+        class_names: Sequence[str],
+        ylim: tuple[float, float] | None = None,
+        title: str = "",
+    ) -> None:
+        self.ax = ax
+        self.class_names = tuple(str(c) for c in class_names)
+        self.label = title
+        n = len(self.class_names)
+        x = np.arange(n)
+        self.bars = ax.bar(x, np.zeros(n), width=0.6, color=_SATISFIED_COLOR, zorder=2)
+        self.hinge_bars = ax.bar(
+            x, np.zeros(n), width=0.6, color=VIOLATION_COLOR, alpha=0.9, hatch="//", zorder=3
+        )
+        self.margin_line = ax.axhline(0.0, color="k", ls="--", lw=1.2, zorder=4)
+        ax.axhline(0.0, color="0.5", lw=0.6, zorder=1)
+        top = blended_transform_factory(ax.transData, ax.transAxes)
+        self.term_texts = [
+            ax.text(k, 0.97, "", transform=top, ha="center", va="top", fontsize=9) for k in x
+        ]
+        self.score_texts = [ax.text(k, 0.0, "", ha="center", fontsize=9, zorder=5) for k in x]
+        ax.set_xticks(x, self.class_names)
+        ax.set_xlim(-0.6, n - 0.4)
+        if ylim is not None:
+            ax.set_ylim(*ylim)
+        ax.set_ylabel("score $s_j$")
+        self.title = ax.set_title(title, fontsize=10)
+        self.terms = np.zeros(n)
+
+    def update(self, scores: Any, y: int, delta: float = 1.0) -> np.ndarray:
+        r"""Show new scores (C,) with correct class ``y`` and margin ``delta``.
+
+        Returns
+        -------
+        ndarray of shape (C,)
+            The hinge terms :math:`\max(0, s_j - s_{y} + \Delta)`, 0 for ``j = y``.
+        """
+        s = np.asarray(scores, dtype=float)
+        line = s[y] - delta
+        terms = np.maximum(0.0, s - line)
+        terms[y] = 0.0
+        lo, hi = self.ax.get_ylim()
+        pad = 0.03 * (hi - lo)
+        for k, (bar, hinge) in enumerate(zip(self.bars, self.hinge_bars, strict=True)):
+            bar.set_height(s[k])
+            if k == y:
+                bar.set_facecolor(CLASS_COLORS[k % len(CLASS_COLORS)])
+            else:
+                bar.set_facecolor(VIOLATION_COLOR if terms[k] > 0 else _SATISFIED_COLOR)
+            bar.set_alpha(1.0 if k == y else 0.45)
+            hinge.set_y(line)
+            hinge.set_height(terms[k])
+            self.score_texts[k].set_text(format_number(s[k]))
+            self.score_texts[k].set_y(s[k] + pad if s[k] >= 0 else s[k] - pad)
+            self.score_texts[k].set_va("bottom" if s[k] >= 0 else "top")
+            if k == y:
+                self.term_texts[k].set_text("correct")
+                self.term_texts[k].set_color("0.3")
+            else:
+                self.term_texts[k].set_text(f"+{format_number(terms[k])}" if terms[k] > 0 else "0")
+                self.term_texts[k].set_color(VIOLATION_COLOR if terms[k] > 0 else "0.45")
+        self.margin_line.set_ydata([line, line])
+        total = float(terms.sum())
+        prefix = f"{self.label}: " if self.label else ""
+        self.title.set_text(f"{prefix}$L_i$ = {format_number(total)}")
+        self.terms = terms
+        return terms
+
+
+def plot_margin_bars(
+    scores: Any,
+    y: int,
+    delta: float = 1.0,
+    class_names: Sequence[str] | None = None,
+    ax: Axes | None = None,
+    ylim: tuple[float, float] | None = None,
+    title: str = "",
+) -> MarginBars:
+    r"""Draw one example's class scores with its margin line and hinge terms.
+
+    Parameters
+    ----------
+    scores : array_like of shape (C,)
+        The example's class scores :math:`s_j`.
+    y : int
+        Its correct class, in [0, C).
+    delta : float, default 1.0
+        The margin :math:`\Delta \ge 0`.
+    class_names : sequence of str of length C, optional
+        Bar labels (default "class 0", ...).
+    ax : Axes, optional
+        Where to draw (default: pyplot's current axes).
+    ylim : (float, float), optional
+        Fixed y-limits (default: fitted to the scores and the margin line).
+    title : str, optional
+        Prefix of the title, which shows :math:`L_i`.
+
+    Returns
+    -------
+    MarginBars
+        The artists; call ``.update(scores, y, delta)`` to change them in place.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().add_subplot()
+    >>> bars = plot_margin_bars([3.2, 5.1, -1.7], 0, ax=ax, class_names=["cat", "car", "frog"])
+    >>> bars.terms.round(2).tolist()
+    [0.0, 2.9, 0.0]
+    """
+    s = as_float_array(scores, "scores", ndim=1)
+    if s.shape[0] < 2:
+        raise ValueError(f"scores must have shape (C,) with C >= 2 classes, got shape {s.shape}")
+    label = int(check_labels(np.array([y]) if np.ndim(y) == 0 else y, s.shape[0], "y")[0])
+    d = check_nonnegative(delta, "delta")
+    names = class_names if class_names is not None else [f"class {k}" for k in range(len(s))]
+    if len(names) != s.shape[0]:
+        raise ValueError(f"class_names has {len(names)} names but there are {s.shape[0]} scores")
+    if ylim is None:
+        lo = min(0.0, float(s.min()), float(s[label]) - d)
+        hi = max(0.0, float(s.max()))
+        pad = 0.25 * (hi - lo or 1.0)
+        ylim = (lo - pad, hi + pad)
+    bars = MarginBars(_get_ax(ax), names, ylim=ylim, title=title)
+    bars.update(s, label, d)
+    return bars
+
+
+# ---------------------------------------------------------------------------------------------
+# Decision regions of a linear classifier in 2-D
+# ---------------------------------------------------------------------------------------------
+
+
+def _clip_interval(lo: float, hi: float, alpha: float, beta: float) -> tuple[float, float]:
+    """Restrict [lo, hi] to {t : alpha + beta t >= 0}."""
+    if abs(beta) < 1e-15:
+        return (lo, hi) if alpha >= 0 else (1.0, 0.0)
+    t0 = -alpha / beta
+    return (max(lo, t0), hi) if beta > 0 else (lo, min(hi, t0))
+
+
+def decision_boundary_segments(
+    W: Any, b: Any, extent: tuple[float, float, float, float]
+) -> np.ndarray:
+    r"""The decision boundary of scores ``x @ W + b`` inside a box, as line segments.
+
+    The boundary between classes j and k is the part of the line :math:`s_j(x) = s_k(x)`
+    where both beat every other class; each such piece is a segment (a line clipped by
+    half-planes), found exactly, without a grid.
+
+    Parameters
+    ----------
+    W : array_like of shape (2, C)
+    b : array_like of shape (C,)
+    extent : (xmin, xmax, ymin, ymax)
+
+    Returns
+    -------
+    ndarray of shape (2, M)
+        x and y coordinates of the segments' end points, consecutive segments separated by a
+        NaN column, ready for ``Line2D.set_data``. M is 0 when there is no boundary.
+    """
+    W = np.asarray(W, dtype=float)
+    b = np.asarray(b, dtype=float)
+    xmin, xmax, ymin, ymax = extent
+    n_classes = W.shape[1]
+    big = 4.0 * max(xmax - xmin, ymax - ymin) + abs(xmin) + abs(xmax) + abs(ymin) + abs(ymax)
+    pieces: list[np.ndarray] = []
+    for j in range(n_classes):
+        for k in range(j + 1, n_classes):
+            a = W[:, j] - W[:, k]
+            c = b[j] - b[k]
+            norm2 = float(a @ a)
+            if norm2 < 1e-24:
+                continue
+            p0 = -c * a / norm2  # closest point of the line to the origin
+            d = np.array([-a[1], a[0]]) / np.sqrt(norm2)
+            lo, hi = -big - float(np.hypot(*p0)), big + float(np.hypot(*p0))
+            for axis, (low, high) in enumerate(((xmin, xmax), (ymin, ymax))):
+                lo, hi = _clip_interval(lo, hi, p0[axis] - low, d[axis])
+                lo, hi = _clip_interval(lo, hi, high - p0[axis], -d[axis])
+            for m in range(n_classes):
+                if m in (j, k):
+                    continue
+                g = W[:, j] - W[:, m]
+                lo, hi = _clip_interval(lo, hi, float(g @ p0 + b[j] - b[m]), float(g @ d))
+            if hi > lo:
+                seg = np.column_stack([p0 + lo * d, p0 + hi * d, [np.nan, np.nan]])
+                pieces.append(seg)
+    if not pieces:
+        return np.empty((2, 0))
+    return np.concatenate(pieces, axis=1)[:, :-1]
+
+
+class DecisionRegions:
+    """Decision regions, boundary and data points of a 2-D linear classifier.
+
+    Build with :func:`plot_decision_regions`; change W and b with :meth:`update` (the grid is
+    computed once; an update is one ``(R*R, 2) @ (2, C)`` product and an ``argmax``).
+
+    Attributes
+    ----------
+    image : AxesImage
+        Winning class per grid cell, coloured with :func:`region_colormap`.
+    boundary : Line2D
+        The exact decision boundary (:func:`decision_boundary_segments`).
+    points : PathCollection or None
+        The data, coloured by class.
+    grid : ndarray of shape (R * R, 2)
+        Centres of the grid cells, row by row from the bottom.
+    """
+
+    def __init__(
+        self,
+        ax: Axes,
+        n_classes: int,
+        extent: tuple[float, float, float, float],
+        resolution: int = 200,
+        X: np.ndarray | None = None,
+        y: np.ndarray | None = None,
+    ) -> None:
+        self.ax = ax
+        self.n_classes = n_classes
+        self.extent = tuple(float(e) for e in extent)
+        self.resolution = resolution
+        xmin, xmax, ymin, ymax = self.extent
+        # cell centres, so that imshow's pixels line up with the points they stand for
+        dx, dy = (xmax - xmin) / resolution, (ymax - ymin) / resolution
+        gx = np.linspace(xmin + dx / 2, xmax - dx / 2, resolution)
+        gy = np.linspace(ymin + dy / 2, ymax - dy / 2, resolution)
+        xx, yy = np.meshgrid(gx, gy)
+        self.grid = np.column_stack([xx.ravel(), yy.ravel()])
+        self.image = ax.imshow(
+            np.zeros((resolution, resolution), dtype=np.int8),
+            origin="lower",
+            extent=self.extent,
+            cmap=region_colormap(n_classes),
+            vmin=-0.5,
+            vmax=n_classes - 0.5,
+            interpolation="nearest",
+            aspect="auto",
+            zorder=0,
+        )
+        (self.boundary,) = ax.plot([], [], color="k", lw=1.5, zorder=2)
+        self.points = None
+        if X is not None and y is not None:
+            colors = class_colors(n_classes)[y]
+            self.points = ax.scatter(
+                X[:, 0], X[:, 1], c=colors, s=22, edgecolors="k", linewidths=0.6, zorder=3
+            )
+        ax.set_xlim(xmin, xmax)
+        ax.set_ylim(ymin, ymax)
+
+    def predict(self, W: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Winning class of every grid cell, shape (R, R)."""
+        scores = self.grid @ W + b
+        return scores.argmax(axis=1).astype(np.int8).reshape(self.resolution, self.resolution)
+
+    def update(self, W: Any, b: Any) -> None:
+        """Show the regions and boundary of weights W (2, C) and bias b (C,)."""
+        W = np.asarray(W, dtype=float)
+        b = np.asarray(b, dtype=float)
+        self.image.set_data(self.predict(W, b))
+        self.boundary.set_data(*decision_boundary_segments(W, b, self.extent))
+
+
+def _default_extent(X: np.ndarray) -> tuple[float, float, float, float]:
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = 0.15 * np.maximum(hi - lo, 1e-9)
+    return (lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1])
+
+
+def plot_decision_regions(
+    W: Any,
+    b: Any,
+    X: Any = None,
+    y: Any = None,
+    ax: Axes | None = None,
+    extent: tuple[float, float, float, float] | None = None,
+    resolution: int = 200,
+) -> DecisionRegions:
+    """Colour the plane by the winning class of scores ``x @ W + b`` and draw the data.
+
+    Parameters
+    ----------
+    W : array_like of shape (2, C)
+    b : array_like of shape (C,)
+    X : array_like of shape (N, 2), optional
+        Points to draw.
+    y : array_like of shape (N,), optional
+        Their labels in [0, C) (required with X).
+    ax : Axes, optional
+    extent : (xmin, xmax, ymin, ymax), optional
+        Default: X's bounding box plus 15 %, or [-1, 1]^2 without X.
+    resolution : int, default 200
+        Grid cells per side.
+
+    Returns
+    -------
+    DecisionRegions
+        The artists; call ``.update(W, b)`` to change them in place.
+    """
+    W = as_float_array(W, "W", ndim=2)
+    if W.shape[0] != 2 or W.shape[1] < 2:
+        raise ValueError(f"W must have shape (2, C) with C >= 2, got shape {W.shape}")
+    b = as_float_array(b, "b", ndim=1)
+    if b.shape[0] != W.shape[1]:
+        raise ValueError(f"b must have shape (C,) = ({W.shape[1]},), got shape {b.shape}")
+    res = check_positive_int(resolution, "resolution")
+    Xa = ya = None
+    if X is not None:
+        Xa = as_float_array(X, "X", ndim=2)
+        if Xa.shape[1] != 2:
+            raise ValueError(f"X must have shape (N, 2), got shape {Xa.shape}")
+        if y is None:
+            raise ValueError("y is required with X (to colour the points by class)")
+        ya = check_labels(y, W.shape[1], n=Xa.shape[0])
+    if extent is None:
+        extent = _default_extent(Xa) if Xa is not None else (-1.0, 1.0, -1.0, 1.0)
+    regions = DecisionRegions(_get_ax(ax), W.shape[1], extent, res, Xa, ya)
+    regions.update(W, b)
+    return regions

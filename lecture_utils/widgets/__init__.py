@@ -1,0 +1,59 @@
+"""Live views ("apps") for the notebooks: sliders and menus that redraw one figure in place.
+
+Using an app in a notebook
+--------------------------
+>>> from lecture_utils.widgets import HingeTableApp   # doctest: +SKIP
+>>> app = HingeTableApp()          # defaults: the lecture's example
+>>> app                            # last expression of a cell: shows the live view
+>>> app.set_state(s_0_1=3.0)       # set controls from code (one redraw)
+>>> app.state()                    # the control values, by name
+
+Every app has ``.controls`` (name -> ipywidget), ``.figure`` (its one matplotlib Figure,
+drawn by an ipympl canvas whatever ``%matplotlib`` backend the notebook uses, never
+registered with pyplot) and ``.widget`` (what the cell displays). Its stored output also
+holds a PNG of the figure, so GitHub and nbviewer show the picture without a kernel. Mark
+cells that display an app ``# NBVAL_IGNORE_OUTPUT``.
+
+Adding an app (developer guide)
+-------------------------------
+1. Create ``lecture_utils/widgets/<topic>.py`` with a subclass of
+   :class:`lecture_utils.widgets._base.App`:
+
+   - ``__init__(self, <data>=None, ..., *, backend="ipympl")``: with no arguments build a
+     working default; validate every argument with ``lecture_utils._validation`` (clear
+     ``ValueError``/``TypeError``); precompute everything no control changes (grids, data
+     parts); then call ``super().__init__(values, backend=backend)`` (``values``: optional
+     dict of starting control values, checked like :meth:`App.set_state`).
+   - ``figsize = (w, h)`` class attribute (inches at 100 dpi; about 8-9.5 wide fits a
+     notebook).
+   - ``_make_controls(self) -> dict``: name -> ipywidget. Names are Python identifiers (they
+     are ``set_state`` keywords). Give sliders ``step``, ``min``, ``max`` and a
+     ``readout_format``; make buttons with ``self._button("step", self.step)`` (the action
+     runs, then the picture is redrawn).
+   - ``_make_artists(self)``: create every artist once on ``self.figure`` (``add_axes`` /
+     ``add_subplot``; the helpers in :mod:`lecture_utils.plotting` return updatable
+     artists). Fix axis limits here, so no draw re-autoscales.
+   - ``update(self)``: read ``self.values`` (canonical control values) and change the artists
+     in place (``set_data``, ``set_height``, ``set_text``...) and ``self.readout.value``.
+     Do not draw and do not create artists: the base calls ``figure.canvas.draw_idle()``.
+     ``update`` must depend only on the control values and the constructor's data, so that
+     a fresh app given the same ``state()`` draws the same picture.
+   - optional: ``_controls_box(self)`` or ``_make_widget(self)`` to lay the controls out.
+2. Add ``from .<topic> import <Name>`` below and the name to ``__all__`` (keep it sorted).
+   ``tests/test_widgets.py`` then builds it, moves each control and checks that the picture
+   changes, that no figure opens, float-noise echoes are ignored and fresh apps agree; and
+   ``benchmarks/bench_widgets.py`` times it (target: control change + full draw <= 40 ms).
+
+The base class (``_base.App``) handles the rest: it snaps each control's value to its step
+(ipywidgets 8 sliders echo values with float noise), skips updates when nothing changed,
+ignores stale browser echoes, batches ``set_state`` into one update, and shows errors raised
+while updating in ``app.output`` (and keeps them in ``app.last_error``).
+"""
+
+from ._base import App as App  # the base class, for subclassing (not an app itself)
+from .hinge_table import HingeTableApp
+
+#: The apps, one per live view. Tests and the benchmark run over exactly this list.
+__all__ = [
+    "HingeTableApp",
+]

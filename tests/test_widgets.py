@@ -1,0 +1,377 @@
+"""Headless tests of every live app in ``lecture_utils.widgets.__all__``.
+
+The generic tests run over ``__all__``, so a new app is covered as soon as it is exported:
+it builds with no arguments and opens exactly one figure; every control, moved the way the
+browser moves it, changes the rendered picture and opens no figure; float-noise echoes are
+ignored; a stale echo cannot overwrite a value set later from code; a fresh app set to the
+same state draws the same picture. App-specific tests (hand-checked numbers) follow.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+import lecture_utils.widgets as W
+from lecture_utils.widgets._base import App, canonical_value, new_figure
+
+APP_NAMES = list(W.__all__)
+
+# Cache of default apps, one per class (building is the slow part; tests that change an app's
+# state build their own).
+_DEFAULT: dict[str, App] = {}
+
+
+def default_app(name: str) -> App:
+    if name not in _DEFAULT:
+        _DEFAULT[name] = getattr(W, name)()
+    return _DEFAULT[name]
+
+
+def render(app: App) -> np.ndarray:
+    """Render the app's figure on its own canvas with Agg and return a copy of the pixels.
+
+    (The ipympl canvas's own ``draw()`` renders the same way and then also encodes a PNG
+    for the browser; the build test runs it once.)
+    """
+    FigureCanvasAgg.draw(app.figure.canvas)
+    return np.asarray(app.figure.canvas.buffer_rgba()).copy()
+
+
+def n_figures() -> int:
+    gc.collect()
+    return sum(isinstance(o, Figure) for o in gc.get_objects())
+
+
+def value_controls(app: App) -> list[str]:
+    return [n for n, c in app.controls.items() if not isinstance(c, widgets.Button)]
+
+
+def other_value(control: widgets.Widget):
+    """A different valid value for ``control``, far enough from the current one to show."""
+    if isinstance(control, widgets.FloatLogSlider):
+        lo, hi = control.min, control.max
+        exponent = math.log(control.value, control.base)
+        target = (
+            exponent + 0.4 * (hi - lo)
+            if exponent - lo < hi - exponent
+            else exponent - 0.4 * (hi - lo)
+        )
+        return canonical_value(control, control.base**target)
+    if isinstance(control, (widgets.FloatSlider, widgets.IntSlider)):
+        lo, hi, v = control.min, control.max, control.value
+        target = v + 0.3 * (hi - lo) if v - lo < hi - v else v - 0.3 * (hi - lo)
+        return canonical_value(control, target)
+    if isinstance(control, (widgets.Checkbox, widgets.ToggleButton)):
+        return not control.value
+    if hasattr(control, "options"):
+        index = control.index
+        return control.options[(index + 1) % len(control.options)]
+    raise NotImplementedError(f"test does not know how to move a {type(control).__name__}")
+
+
+def move_like_browser(control: widgets.Widget, value) -> None:
+    """Send ``value`` as the browser does: through the widget's ``set_state``, with float noise."""
+    if hasattr(control, "options") and not isinstance(control, widgets.FloatSlider):
+        labels = list(control.options)
+        control.set_state({"index": labels.index(value)})
+    elif isinstance(value, float):
+        control.set_state({"value": value * (1 + 1e-16) + 1e-17})  # noise as the front-end's
+    else:
+        control.set_state({"value": value})
+
+
+# ---------------------------------------------------------------------------------------------
+# Generic contract, for every app
+# ---------------------------------------------------------------------------------------------
+
+
+def test_all_lists_apps_only():
+    assert APP_NAMES, "lecture_utils.widgets.__all__ is empty"
+    for name in APP_NAMES:
+        cls = getattr(W, name)
+        assert isinstance(cls, type) and issubclass(cls, App), name
+
+
+@pytest.mark.parametrize("name", APP_NAMES)
+def test_builds_with_defaults_and_opens_exactly_one_figure(name):
+    fignums = plt.get_fignums()
+    before = n_figures()
+    app = getattr(W, name)()
+    assert n_figures() == before + 1
+    assert plt.get_fignums() == fignums
+    assert isinstance(app.figure, Figure)
+    assert app.figure.canvas.figure is app.figure
+    assert isinstance(app.widget, widgets.Widget)
+    assert app.controls and all(isinstance(c, widgets.Widget) for c in app.controls.values())
+    assert all(name.isidentifier() for name in app.controls)
+    assert app.last_error is None
+    assert app.n_updates == 1
+    # ipympl canvas attached, toolbar and header hidden
+    from ipympl.backend_nbagg import Canvas
+
+    assert isinstance(app.figure.canvas, Canvas)
+    assert app.figure.canvas.toolbar_visible is False
+    assert app.figure.canvas.header_visible is False
+    app.figure.canvas.draw()  # the real ipympl draw path (renders, then encodes for the browser)
+    assert np.array_equal(np.asarray(app.figure.canvas.buffer_rgba()), render(app))
+    assert plt.get_fignums() == fignums
+
+
+@pytest.mark.parametrize("name", APP_NAMES)
+def test_every_control_changes_the_picture_and_opens_no_figure(name):
+    app = getattr(W, name)()
+    fignums = plt.get_fignums()
+    figures = n_figures()
+    for control_name, control in app.controls.items():
+        before = render(app)
+        updates = app.n_updates
+        if isinstance(control, widgets.Button):
+            control.click()
+        else:
+            move_like_browser(control, other_value(control))
+        after = render(app)
+        assert app.last_error is None, f"{control_name}: {app.last_error!r}"
+        assert app.n_updates == updates + 1, f"{control_name} did not run exactly one update"
+        assert not np.array_equal(before, after), (
+            f"moving {control_name} did not change the picture"
+        )
+        assert plt.get_fignums() == fignums
+    assert n_figures() == figures
+
+
+@pytest.mark.parametrize("name", APP_NAMES)
+def test_float_noise_echo_is_ignored(name):
+    app = getattr(W, name)()
+    floats = [n for n in value_controls(app) if isinstance(app.controls[n], widgets.FloatSlider)]
+    floats += [
+        n for n in value_controls(app) if isinstance(app.controls[n], widgets.FloatLogSlider)
+    ]
+    if not floats:
+        pytest.skip(f"{name} has no float sliders")
+    for control_name in floats:
+        control = app.controls[control_name]
+        v = other_value(control)
+        control.value = v
+        picture = render(app)
+        updates, state = app.n_updates, app.state()
+        for noisy in (v + 1e-15, v - 1e-15, v * (1 + 4e-16)):
+            control.value = noisy  # from code
+            control.set_state({"value": noisy})  # from the browser
+        assert app.n_updates == updates, f"{control_name}: an echo re-ran update"
+        assert app.state() == state
+        assert np.array_equal(render(app), picture)
+
+
+@pytest.mark.parametrize("name", APP_NAMES)
+def test_stale_browser_echo_does_not_overwrite_a_value_set_later(name):
+    app = getattr(W, name)()
+    control_name = value_controls(app)[0]
+    control = app.controls[control_name]
+    rendered = app.state()[control_name]  # what the browser showed when the cell ran
+    later = other_value(control)
+    app.set_state(**{control_name: later})  # a later cell
+    expected = render(app)
+    # the browser's late echo of the value it rendered first
+    move_like_browser(control, rendered)
+    assert app.state()[control_name] == later
+    assert canonical_value(control, control.value) == later
+    assert np.array_equal(render(app), expected)
+    # a real move afterwards is accepted, even back to that value
+    move_like_browser(control, rendered)
+    assert app.state()[control_name] == rendered
+
+
+@pytest.mark.parametrize("name", APP_NAMES)
+def test_fresh_app_with_same_state_draws_same_picture(name):
+    rng = np.random.default_rng(1)
+    app = getattr(W, name)()
+    for _ in range(3):  # move every control a few times, in a random order
+        for control_name in rng.permutation(value_controls(app)):
+            control = app.controls[control_name]
+            move_like_browser(control, other_value(control))
+    buttons = [c for c in app.controls.values() if isinstance(c, widgets.Button)]
+    for button in buttons:
+        button.click()
+    fresh = getattr(W, name)()
+    fresh.set_state(**app.state())
+    assert fresh.state() == app.state()
+    assert np.array_equal(render(fresh), render(app))
+
+
+@pytest.mark.parametrize("name", APP_NAMES)
+def test_set_state_is_one_update_and_rejects_bad_values(name):
+    app = getattr(W, name)()
+    names = value_controls(app)
+    updates = app.n_updates
+    app.set_state(**{n: other_value(app.controls[n]) for n in names})
+    assert app.n_updates == updates + 1
+    app.set_state(**app.state())  # nothing changes: no update
+    assert app.n_updates == updates + 1
+    state = app.state()
+    with pytest.raises(ValueError, match="no control named 'no_such_control'"):
+        app.set_state(no_such_control=1)
+    for n in names:
+        control = app.controls[n]
+        if isinstance(control, (widgets.FloatSlider, widgets.FloatLogSlider, widgets.IntSlider)):
+            high = control.base**control.max * 10 if hasattr(control, "base") else control.max + 10
+            with pytest.raises(ValueError, match=n):
+                app.set_state(**{n: high})
+            with pytest.raises(TypeError, match=n):
+                app.set_state(**{n: "a string"})
+        elif hasattr(control, "options"):
+            with pytest.raises(ValueError, match=n):
+                app.set_state(**{n: "not an option"})
+    assert app.state() == state
+    assert app.last_error is None
+
+
+@pytest.mark.parametrize("name", APP_NAMES)
+def test_display_bundle_has_widget_view_and_static_png(name):
+    app = default_app(name)
+    data, metadata = app._repr_mimebundle_()
+    view = data["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == app.widget.model_id
+    import base64
+
+    png = base64.b64decode(data["image/png"])
+    assert png.startswith(b"\x89PNG")
+    assert "0x" not in data["text/plain"]  # no memory address in what nbval might see
+    width, height = app.figure.get_size_inches() * app.figure.dpi
+    assert metadata["image/png"] == {"width": round(width), "height": round(height)}
+
+
+@pytest.mark.parametrize("name", APP_NAMES)
+def test_error_in_update_is_shown_and_app_recovers(name, monkeypatch):
+    app = getattr(W, name)()
+    control_name = value_controls(app)[0]
+    control = app.controls[control_name]
+    original = type(app).update
+
+    def broken(self):
+        raise RuntimeError("boom in update")
+
+    monkeypatch.setattr(type(app), "update", broken)
+    move_like_browser(control, other_value(control))  # must not raise into the widget layer
+    assert isinstance(app.last_error, RuntimeError)
+    assert "boom in update" in app.output.outputs[0]["text"]
+    monkeypatch.setattr(type(app), "update", original)
+    move_like_browser(control, other_value(control))
+    assert app.last_error is None
+    assert app.output.outputs == ()
+
+
+@pytest.mark.parametrize("name", APP_NAMES)
+def test_agg_backend_and_fallback_when_ipympl_cannot_attach(name, monkeypatch):
+    app = getattr(W, name)(backend="agg")
+    assert type(app.figure.canvas) is FigureCanvasAgg
+    assert render(app).shape[2] == 4
+
+    import lecture_utils.widgets._base as base
+
+    def fail(fig):
+        raise ImportError("no ipympl here")
+
+    monkeypatch.setattr(base, "_attach_ipympl", fail)
+    app = getattr(W, name)()
+    assert type(app.figure.canvas) is FigureCanvasAgg
+    assert np.array_equal(render(app), render(default_app(name)))
+
+
+# ---------------------------------------------------------------------------------------------
+# The base class on its own
+# ---------------------------------------------------------------------------------------------
+
+
+def test_canonical_value_snaps_to_the_step_grid():
+    s = widgets.FloatSlider(min=-1.0, max=1.0, step=0.05)
+    assert canonical_value(s, 0.04999999999999999) == 0.05
+    assert canonical_value(s, -1 + 21 * 0.05) == 0.05
+    assert canonical_value(s, 0.051) == 0.05
+    assert canonical_value(s, -1e-17) == 0.0
+    assert str(canonical_value(s, -1e-17)) == "0.0"
+    log = widgets.FloatLogSlider(min=-4, max=1, step=0.25, base=10)
+    assert canonical_value(log, 10**-2.2500000000000004) == canonical_value(log, 10**-2.25)
+    assert canonical_value(log, 10**-2.2500000000000004) == pytest.approx(10**-2.25, rel=1e-11)
+    assert canonical_value(log, 0.0999999999999) == 0.1
+    assert canonical_value(widgets.IntSlider(), 3) == 3
+    assert canonical_value(widgets.Dropdown(options=["a", "b"]), "b") == "b"
+
+
+def test_new_figure_rejects_unknown_backend_and_never_uses_pyplot():
+    fignums = plt.get_fignums()
+    with pytest.raises(ValueError, match="backend must be 'ipympl' or 'agg'"):
+        new_figure((3, 2), backend="inline")
+    fig = new_figure((3, 2))
+    assert plt.get_fignums() == fignums
+    fig.add_subplot().plot([0, 1])
+    fig.canvas.draw()
+    assert np.asarray(fig.canvas.buffer_rgba()).shape == (200, 300, 4)
+
+
+# ---------------------------------------------------------------------------------------------
+# HingeTableApp: the lecture's numbers
+# ---------------------------------------------------------------------------------------------
+
+
+def test_hinge_table_default_shows_the_lecture_numbers():
+    app = default_app("HingeTableApp")
+    np.testing.assert_allclose(app.losses, [2.9, 0.0, 12.9])
+    assert round(app.loss, 2) == 5.27
+    html = app.readout.value
+    for text in ("<b>2.9</b>", "<b>0</b>", "<b>12.9</b>", "<b>5.27</b>"):
+        assert text in html
+    # every max(0, .) term written out; the violated ones highlighted
+    assert "max(0, 5.1 − 3.2 + 1) = 2.9" in html
+    assert "max(0, -1.7 − 3.2 + 1) = 0" in html
+    assert "max(0, 2.5 − -3.1 + 1) = 6.6" in html
+    assert html.count("color:") == 3  # cat image: car; frog image: cat and car
+    # the same numbers in the figure, for the static image
+    assert app.total_text.get_text() == "$L$ = (2.9 + 0 + 12.9) / 3 = 5.27"
+    titles = [p.title.get_text() for p in app.panels]
+    assert titles == ["cat image: $L_i$ = 2.9", "car image: $L_i$ = 0", "frog image: $L_i$ = 12.9"]
+    assert [t.get_text() for t in app.panels[2].term_texts] == ["+6.3", "+6.6", "correct"]
+
+
+def test_hinge_table_controls_are_the_lecture_table():
+    app = default_app("HingeTableApp")
+    assert sorted(app.controls) == sorted(f"s_{i}_{j}" for i in range(3) for j in range(3))
+    assert app.state()["s_0_1"] == 5.1  # cat image, car score
+    assert app.state()["s_2_2"] == -3.1  # frog image, frog score
+    np.testing.assert_array_equal(
+        app.scores(), [[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]]
+    )
+
+
+def test_hinge_table_follows_the_sliders():
+    app = W.HingeTableApp()
+    app.set_state(s_0_1=3.0)  # car score of the cat image: margin 3.0 - 3.2 + 1 = 0.8
+    np.testing.assert_allclose(app.losses, [0.8, 0.0, 12.9])
+    assert "<b>4.57</b>" in app.readout.value  # (0.8 + 0 + 12.9) / 3
+    app.set_state(s_2_2=8.0)  # the frog image's frog score now wins by a margin
+    np.testing.assert_allclose(app.losses, [0.8, 0.0, 0.0])
+    assert app.readout.value.count("color:") == 1  # only the cat image's car term is violated
+    assert app.panels[2].title.get_text() == "frog image: $L_i$ = 0"
+
+
+def test_hinge_table_custom_data_and_bad_arguments():
+    app = W.HingeTableApp([[1.0, 0.0], [0.0, 2.5]], [0, 0], class_names=["a", "b"])
+    np.testing.assert_allclose(app.losses, [0.0, 3.5])
+    assert app.image_names == ("image 0", "image 1")
+    with pytest.raises(ValueError, match="scores must have at least 2 classes"):
+        W.HingeTableApp([[1.0], [2.0]], [0, 0])
+    with pytest.raises(ValueError, match="labels in"):
+        W.HingeTableApp([[1.0, 2.0]], [2])
+    with pytest.raises(ValueError, match="class_names has 3 names"):
+        W.HingeTableApp([[1.0, 2.0]], [0], class_names=["a", "b", "c"])
+    with pytest.raises(ValueError, match="delta must be >= 0"):
+        W.HingeTableApp(delta=-1.0)
+    with pytest.raises(ValueError, match="scores contains NaN"):
+        W.HingeTableApp([[np.nan, 2.0]], [0])
