@@ -9,6 +9,11 @@
   set per test (``MPLBACKEND`` through ``monkeypatch``) and for this process
   (``matplotlib.use``), but not in the environment that nbval kernels and
   session-scoped Jupyter servers inherit: notebooks pick their own backend.
+- nbval runs each cell as Jupyter does, with history on, so a trailing ``;``
+  hides a cell's result exactly as in JupyterLab and nbconvert. (nbval >= 0.10
+  executes with ``store_history=False``, and IPython then ignores the ``;``:
+  nbval issue #194, IPython issue #14162.) This needs ``tests`` among pytest's
+  arguments, as in ``make test``.
 
 Fixtures for a topic belong with that topic's tests; keep this file about the
 run's environment.
@@ -53,6 +58,24 @@ os.environ["JUPYTER_PLATFORM_DIRS"] = "1"
 import matplotlib  # noqa: E402  (must follow MPLCONFIGDIR)
 
 matplotlib.use("Agg")
+
+
+def _nbval_runs_cells_with_history() -> None:
+    """Make nbval execute cells with ``store_history=True`` (see module docstring)."""
+    try:
+        from nbval.kernel import RunningKernel
+    except ImportError:  # nbval missing: no notebook is tested in this run
+        return
+
+    def execute_cell_input(self, cell_input, allow_stdin=None):
+        return self.kc.execute(
+            cell_input, store_history=True, allow_stdin=allow_stdin, stop_on_error=False
+        )
+
+    RunningKernel.execute_cell_input = execute_cell_input
+
+
+_nbval_runs_cells_with_history()
 
 
 @pytest.fixture(autouse=True)
