@@ -396,9 +396,11 @@ def scores_loss(
 # Losses of a linear classifier W (D, C) on data X (N, D)
 # --------------------------------------------------------------------------------------------
 
-# Rows of X per block in the fused pass below. A block of X (block x D) is used twice while
-# it is still in cache: once for the scores, once for its share of the gradient.
-_BLOCK_BYTES = 2**20
+# Bytes of X per block in the fused pass below. A block of X (block x D) is used twice while
+# it is still in cache: once for the scores, once for its share of the gradient. Measured on
+# CIFAR-10-sized data (benchmarks/bench_losses.py): 3-4 MiB blocks are fastest; blocks of
+# under ~100 rows make OpenBLAS's threaded GEMM slow down badly.
+_BLOCK_BYTES = 2**22
 
 
 def _fused_loss(
