@@ -1,0 +1,132 @@
+"""Benchmark the vectorized losses on CIFAR-10-sized synthetic data (run by hand).
+
+    python benchmarks/bench_losses.py            # full size: N = 49,000, D = 3,073, C = 10
+    python benchmarks/bench_losses.py --n 5000   # a quicker look
+
+For float64 and float32 it prints:
+
+* the time of ``svm_loss`` and ``softmax_loss`` (loss and gradient) as a ratio to the *floor*:
+  the time of just the two matrix products any implementation needs, ``X @ W`` and
+  ``X.T @ dS``. Target: ratio <= 1.0 (the fused pass reads X once per block instead of twice,
+  so it can go below 1.0);
+* peak memory allocated beyond X itself (tracemalloc sees numpy's buffers), against the target
+  1.5 * N * C * itemsize;
+* the speedup of the vectorized functions over the naive loops at N = 500;
+* if PyTorch happens to be installed, the ratio to ``multi_margin_loss`` / ``cross_entropy``
+  with autograd on the same data and the same number of threads.
+
+Data is synthetic (seeded): timings depend on the data's shape and dtype, not its content.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+
+import numpy as np
+
+from lecture_utils.losses import softmax_loss, softmax_loss_naive, svm_loss, svm_loss_naive
+
+
+def median_time(fn: Callable[[], object], repeats: int) -> float:
+    """Median wall time of ``fn()`` over ``repeats`` runs, after one warm-up run."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_extra_bytes(fn: Callable[[], object]) -> int:
+    """Peak bytes allocated while ``fn()`` runs (X and W are allocated before, so not counted)."""
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def make_data(n: int, d: int, c: int, dtype: type, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d), dtype=np.float32).astype(dtype, copy=False)
+    W = (rng.standard_normal((d, c)) * 1e-4).astype(dtype)
+    y = rng.integers(0, c, size=n)
+    dS = rng.standard_normal((n, c)).astype(dtype)
+    return X, W, y, dS
+
+
+def torch_ratio(X, W, y, repeats: int) -> dict[str, float] | None:
+    try:
+        import torch
+        import torch.nn.functional as F
+    except ImportError:
+        return None
+
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+
+    def run(loss_fn):
+        Wt = torch.from_numpy(W.copy()).requires_grad_(True)
+        loss = loss_fn(Xt @ Wt, yt)
+        loss.backward()
+        return loss.item()
+
+    return {
+        "svm": median_time(lambda: run(F.multi_margin_loss), repeats),
+        "softmax": median_time(lambda: run(F.cross_entropy), repeats),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=49_000)
+    parser.add_argument("--d", type=int, default=3_073)
+    parser.add_argument("--c", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=7)
+    args = parser.parse_args()
+    n, d, c = args.n, args.d, args.c
+    print(f"N = {n:,}, D = {d:,}, C = {c}; median of {args.repeats} runs\n")
+    header = (
+        f"{'dtype':8} {'function':13} {'time (s)':>9} {'floor (s)':>9} {'ratio':>6} "
+        f"{'extra MB':>9} {'target MB':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for dtype in (np.float64, np.float32):
+        X, W, y, dS = make_data(n, d, c, dtype)
+        floor = median_time(lambda X=X, W=W, dS=dS: (X @ W, X.T @ dS), args.repeats)
+        target_mb = 1.5 * n * c * X.itemsize / 2**20
+        for name, fn in (("svm_loss", svm_loss), ("softmax_loss", softmax_loss)):
+            t = median_time(lambda fn=fn, X=X, W=W: fn(W, X, y, 1e-3), args.repeats)
+            extra = peak_extra_bytes(lambda fn=fn, X=X, W=W: fn(W, X, y, 1e-3)) / 2**20
+            print(
+                f"{np.dtype(dtype).name:8} {name:13} {t:9.4f} {floor:9.4f} {t / floor:6.2f} "
+                f"{extra:9.2f} {target_mb:9.2f}"
+            )
+        ref = torch_ratio(X, W, y, args.repeats)
+        if ref is None:
+            print(f"{np.dtype(dtype).name:8} (PyTorch not installed: no comparison)")
+        else:
+            for name, fn in (("svm", svm_loss), ("softmax", softmax_loss)):
+                t = median_time(lambda fn=fn, X=X, W=W: fn(W, X, y, 0.0), args.repeats)
+                print(f"{np.dtype(dtype).name:8} {name:13} ours / torch = {t / ref[name]:.2f}")
+        del X, dS
+
+    print("\nNaive loops vs vectorized at N = 500:")
+    X, W, y, _ = make_data(500, d, c, np.float64)
+    for naive, fast in ((svm_loss_naive, svm_loss), (softmax_loss_naive, softmax_loss)):
+        t_naive = median_time(lambda naive=naive: naive(W, X, y, 1e-3), 3)
+        t_fast = median_time(lambda fast=fast: fast(W, X, y, 1e-3), args.repeats)
+        print(
+            f"  {fast.__name__:13} naive {t_naive * 1e3:8.1f} ms, vectorized {t_fast * 1e3:6.2f} ms,"
+            f" speedup {t_naive / t_fast:6.0f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
