@@ -102,8 +102,8 @@ def main() -> None:
         floor = median_time(lambda X=X, W=W, dS=dS: (X @ W, X.T @ dS), args.repeats)
         target_mb = 1.5 * n * c * X.itemsize / 2**20
         for name, fn in (("svm_loss", svm_loss), ("softmax_loss", softmax_loss)):
-            t = median_time(lambda fn=fn, X=X, W=W: fn(W, X, y, 1e-3), args.repeats)
-            extra = peak_extra_bytes(lambda fn=fn, X=X, W=W: fn(W, X, y, 1e-3)) / 2**20
+            t = median_time(lambda fn=fn, X=X, W=W, y=y: fn(W, X, y, 1e-3), args.repeats)
+            extra = peak_extra_bytes(lambda fn=fn, X=X, W=W, y=y: fn(W, X, y, 1e-3)) / 2**20
             print(
                 f"{np.dtype(dtype).name:8} {name:13} {t:9.4f} {floor:9.4f} {t / floor:6.2f} "
                 f"{extra:9.2f} {target_mb:9.2f}"
@@ -113,7 +113,7 @@ def main() -> None:
             print(f"{np.dtype(dtype).name:8} (PyTorch not installed: no comparison)")
         else:
             for name, fn in (("svm", svm_loss), ("softmax", softmax_loss)):
-                t = median_time(lambda fn=fn, X=X, W=W: fn(W, X, y, 0.0), args.repeats)
+                t = median_time(lambda fn=fn, X=X, W=W, y=y: fn(W, X, y, 0.0), args.repeats)
                 print(f"{np.dtype(dtype).name:8} {name:13} ours / torch = {t / ref[name]:.2f}")
         del X, dS
 
@@ -123,8 +123,8 @@ def main() -> None:
         t_naive = median_time(lambda naive=naive: naive(W, X, y, 1e-3), 3)
         t_fast = median_time(lambda fast=fast: fast(W, X, y, 1e-3), args.repeats)
         print(
-            f"  {fast.__name__:13} naive {t_naive * 1e3:8.1f} ms, vectorized {t_fast * 1e3:6.2f} ms,"
-            f" speedup {t_naive / t_fast:6.0f}x"
+            f"  {fast.__name__:13} naive {t_naive * 1e3:8.1f} ms, "
+            f"vectorized {t_fast * 1e3:6.2f} ms, speedup {t_naive / t_fast:6.0f}x"
         )
 
 
