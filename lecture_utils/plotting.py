@@ -115,7 +115,8 @@ class MarginBars:
         Horizontal line at :math:`s_{y_i} - \Delta`.
     score_texts, term_texts : list of Text
         Each bar's score, and each class's hinge term (or "correct").
-    title : Text
+    title, loss_text : Text
+        The fixed title (left) and :math:`L_i` (right) above the axes.
     terms : ndarray of shape (C,)
         The hinge terms after the last update (0 for the correct class).
     """
@@ -126,10 +127,10 @@ class MarginBars:
         class_names: Sequence[str],
         ylim: tuple[float, float] | None = None,
         title: str = "",
+        show_yaxis: bool = True,
     ) -> None:
         self.ax = ax
         self.class_names = tuple(str(c) for c in class_names)
-        self.label = title
         n = len(self.class_names)
         x = np.arange(n)
         self.bars = ax.bar(x, np.zeros(n), width=0.6, color=_SATISFIED_COLOR, zorder=2)
@@ -137,19 +138,49 @@ class MarginBars:
             x, np.zeros(n), width=0.6, color=VIOLATION_COLOR, alpha=0.9, hatch="//", zorder=3
         )
         self.margin_line = ax.axhline(0.0, color="k", ls="--", lw=1.2, zorder=4)
-        ax.axhline(0.0, color="0.5", lw=0.6, zorder=1)
-        top = blended_transform_factory(ax.transData, ax.transAxes)
-        self.term_texts = [
-            ax.text(k, 0.97, "", transform=top, ha="center", va="top", fontsize=9) for k in x
-        ]
-        self.score_texts = [ax.text(k, 0.0, "", ha="center", fontsize=9, zorder=5) for k in x]
-        ax.set_xticks(x, self.class_names)
+        self.zero_line = ax.axhline(0.0, color="0.5", lw=0.6, zorder=1)
         ax.set_xlim(-0.6, n - 0.4)
         if ylim is not None:
             ax.set_ylim(*ylim)
-        ax.set_ylabel("score $s_j$")
-        self.title = ax.set_title(title, fontsize=10)
+        # Tick labels are the slowest part of a draw (several ms per axis), so the class
+        # names and the title are plain texts and the x axis is hidden.
+        ax.xaxis.set_visible(False)
+        along_x = blended_transform_factory(ax.transData, ax.transAxes)
+        self.name_texts = [
+            ax.text(k, -0.02, name, transform=along_x, ha="center", va="top", fontsize=10)
+            for k, name in enumerate(self.class_names)
+        ]
+        self.ylabel = None
+        if show_yaxis:
+            self.ylabel = ax.text(
+                -0.13,
+                0.5,
+                "score $s_j$",
+                transform=ax.transAxes,
+                rotation=90,
+                ha="center",
+                va="center",
+                fontsize=10,
+            )
+        else:
+            ax.yaxis.set_visible(False)
+        self.term_texts = [
+            ax.text(k, 0.97, "", transform=along_x, ha="center", va="top", fontsize=9) for k in x
+        ]
+        self.score_texts = [ax.text(k, 0.0, "", ha="center", fontsize=9, zorder=5) for k in x]
+        # the title is a fixed name on the left and the changing L_i on the right
+        self.title = ax.text(
+            0.0, 1.02, title, transform=ax.transAxes, ha="left", va="bottom", fontsize=10
+        )
+        self.loss_text = ax.text(
+            1.0, 1.02, "", transform=ax.transAxes, ha="right", va="bottom", fontsize=10
+        )
         self.terms = np.zeros(n)
+
+    def static_artists(self) -> list[Any]:
+        """The artists that :meth:`update` never changes (axes frame, names, zero line)."""
+        fixed = [self.ax, self.zero_line, self.title, *self.name_texts]
+        return fixed + ([self.ylabel] if self.ylabel is not None else [])
 
     def update(self, scores: Any, y: int, delta: float = 1.0) -> np.ndarray:
         r"""Show new scores (C,) with correct class ``y`` and margin ``delta``.
@@ -185,8 +216,7 @@ class MarginBars:
                 self.term_texts[k].set_color(VIOLATION_COLOR if terms[k] > 0 else "0.45")
         self.margin_line.set_ydata([line, line])
         total = float(terms.sum())
-        prefix = f"{self.label}: " if self.label else ""
-        self.title.set_text(f"{prefix}$L_i$ = {format_number(total)}")
+        self.loss_text.set_text(f"$L_i$ = {format_number(total)}")
         self.terms = terms
         return terms
 
@@ -199,6 +229,7 @@ def plot_margin_bars(
     ax: Axes | None = None,
     ylim: tuple[float, float] | None = None,
     title: str = "",
+    show_yaxis: bool = True,
 ) -> MarginBars:
     r"""Draw one example's class scores with its margin line and hinge terms.
 
@@ -217,7 +248,9 @@ def plot_margin_bars(
     ylim : (float, float), optional
         Fixed y-limits (default: fitted to the scores and the margin line).
     title : str, optional
-        Prefix of the title, which shows :math:`L_i`.
+        Title on the left above the axes (:math:`L_i` is shown on the right).
+    show_yaxis : bool, default True
+        Draw the score axis (hide it on panels next to one that has it: faster).
 
     Returns
     -------
@@ -246,7 +279,7 @@ def plot_margin_bars(
         hi = max(0.0, float(s.max()))
         pad = 0.25 * (hi - lo or 1.0)
         ylim = (lo - pad, hi + pad)
-    bars = MarginBars(_get_ax(ax), names, ylim=ylim, title=title)
+    bars = MarginBars(_get_ax(ax), names, ylim=ylim, title=title, show_yaxis=show_yaxis)
     bars.update(s, label, d)
     return bars
 

@@ -335,8 +335,12 @@ def test_hinge_table_default_shows_the_lecture_numbers():
     assert html.count("color:") == 3  # cat image: car; frog image: cat and car
     # the same numbers in the figure, for the static image
     assert app.total_text.get_text() == "$L$ = (2.9 + 0 + 12.9) / 3 = 5.27"
-    titles = [p.title.get_text() for p in app.panels]
-    assert titles == ["cat image: $L_i$ = 2.9", "car image: $L_i$ = 0", "frog image: $L_i$ = 12.9"]
+    assert [p.title.get_text() for p in app.panels] == ["cat image", "car image", "frog image"]
+    assert [p.loss_text.get_text() for p in app.panels] == [
+        "$L_i$ = 2.9",
+        "$L_i$ = 0",
+        "$L_i$ = 12.9",
+    ]
     assert [t.get_text() for t in app.panels[2].term_texts] == ["+6.3", "+6.6", "correct"]
 
 
@@ -358,7 +362,7 @@ def test_hinge_table_follows_the_sliders():
     app.set_state(s_2_2=8.0)  # the frog image's frog score now wins by a margin
     np.testing.assert_allclose(app.losses, [0.8, 0.0, 0.0])
     assert app.readout.value.count("color:") == 1  # only the cat image's car term is violated
-    assert app.panels[2].title.get_text() == "frog image: $L_i$ = 0"
+    assert app.panels[2].loss_text.get_text() == "$L_i$ = 0"
 
 
 def test_hinge_table_custom_data_and_bad_arguments():

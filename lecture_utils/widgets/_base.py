@@ -38,12 +38,14 @@ from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 
 from .._validation import check_finite_number
 
-__all__ = ["App", "new_figure", "canonical_value"]
+__all__ = ["App", "StaticLayer", "new_figure", "canonical_value"]
 
 _figure_numbers = itertools.count(1)
 # How many superseded values per control are remembered as possible stale echoes.
@@ -103,6 +105,88 @@ def new_figure(figsize: tuple[float, float], dpi: float = 100, backend: str = "i
     else:
         FigureCanvasAgg(fig)
     return fig
+
+
+class StaticLayer(Artist):
+    """Artists that never change, rendered once and pasted as pixels on every draw.
+
+    Text is the slowest thing matplotlib draws (each glyph is rasterized again on every
+    draw: about 0.15 ms a glyph here), and tick labels are text. The artists given here
+    (axes give their background patch and both axes' ticks and labels) are hidden from the
+    normal draw; this layer, drawn first (above the figure's background only), renders them
+    once into a private Agg buffer of the renderer's size and dpi and pastes that buffer on
+    each draw. The buffer is re-rendered when the size or dpi changes (HiDPI screens,
+    ``savefig(dpi=...)``) or when one of the artists changed (``stale``). On non-Agg
+    renderers (PDF, SVG) the artists are drawn normally.
+
+    Everything in the layer ends up *below* every other artist, so give it only what lies
+    underneath the changing artists: axes backgrounds, tick labels, fixed texts and
+    reference lines, fixed data points under nothing.
+    """
+
+    def __init__(self, figure: Figure, items: list[Artist | Axes]) -> None:
+        super().__init__()
+        self.set_figure(figure)
+        self.set_zorder(-1e9)
+        self.members: list[Artist] = []
+        self._owner: dict[int, Axes | None] = {}  # the axes each member is drawn with
+        for item in items:
+            if isinstance(item, Axes):
+                for m in (item.patch, item.xaxis, item.yaxis):
+                    self.members.append(m)
+                    self._owner[id(m)] = item
+            else:
+                self.members.append(item)
+                self._owner[id(item)] = item.axes
+        owners = set(map(id, self._owner.values()))
+        self.axes_order = [ax for ax in figure.axes if id(ax) in owners]
+        self._shown = [m.get_visible() for m in self.members]
+        for m in self.members:
+            m.set_visible(False)
+            m.stale = False
+        self._key: tuple[float, float, float] | None = None
+        self._pixels: np.ndarray | None = None
+
+    def _in_drawing_order(self) -> list[Artist]:
+        def order(m: Artist) -> tuple[int, int, float]:
+            ax = self._owner[id(m)]
+            if ax is None:  # figure-level artists come after the axes
+                return (len(self.axes_order), 1, m.get_zorder())
+            return (self.axes_order.index(ax), 0 if m is ax.patch else 1, m.get_zorder())
+
+        shown = [m for m, v in zip(self.members, self._shown, strict=True) if v]
+        return sorted(shown, key=order)
+
+    def _draw_members(self, renderer: Any) -> None:
+        for m in self._in_drawing_order():
+            m.set_visible(True)
+            try:
+                m.draw(renderer)
+            finally:
+                m.set_visible(False)
+                m.stale = False
+
+    def invalidate(self) -> None:
+        """Render the layer again at the next draw (after changing one of its artists)."""
+        self._key = None
+
+    def draw(self, renderer: Any) -> None:
+        if not isinstance(renderer, RendererAgg):
+            self._draw_members(renderer)
+            return
+        key = (renderer.width, renderer.height, renderer.dpi)
+        if key != self._key or any(m.stale for m in self.members):
+            for ax in self.axes_order:
+                ax.apply_aspect()
+            private = RendererAgg(renderer.width, renderer.height, renderer.dpi)
+            self.figure.patch.draw(private)  # opaque background: pasted pixels are exact
+            self._draw_members(private)
+            self._pixels = np.asarray(private.buffer_rgba()).copy()
+            self._key = key
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, 0, 0, self._pixels[::-1])
+        gc.restore()
+        self.stale = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -240,9 +324,12 @@ class App:
     #: Figure size in inches and dots per inch; subclasses choose theirs.
     figsize: tuple[float, float] = (8.0, 3.6)
     dpi: float = 100
+    #: Whether :meth:`_bake` pre-renders fixed artists (False: draw everything every time).
+    bake_static: bool = True
 
     def __init__(self, values: Mapping[str, Any] | None = None, *, backend: str = "ipympl"):
         self.figure = new_figure(self.figsize, self.dpi, backend)
+        self.static_layer: StaticLayer | None = None
         self._actions: dict[int, Callable[[], Any]] = {}
         self.controls: dict[str, widgets.Widget] = dict(self._make_controls())
         self._names = {id(c): n for n, c in self.controls.items()}
@@ -303,6 +390,21 @@ class App:
     def _canvas_widget(self) -> widgets.Widget:
         canvas = self.figure.canvas
         return canvas if isinstance(canvas, widgets.Widget) else widgets.HTML("")
+
+    def _bake(self, *items: Artist | Axes) -> None:
+        """Render ``items`` once and paste their pixels on every draw (see :class:`StaticLayer`).
+
+        Call at the end of ``_make_artists`` with the axes whose ticks and background never
+        change and the artists (fixed texts, reference lines) that never change and lie below
+        every changing artist. Text is slow to draw: this is usually what gets an app's frame
+        under the 40 ms budget. Call ``self.static_layer.invalidate()`` after changing one.
+        """
+        if not self.bake_static or not items:
+            return
+        if self.static_layer is not None:
+            raise RuntimeError("_bake can be called once per app")
+        self.static_layer = StaticLayer(self.figure, list(items))
+        self.figure.add_artist(self.static_layer)
 
     def _button(self, description: str, action: Callable[[], Any], **kwargs: Any) -> widgets.Button:
         """A Button that runs ``action()`` and then redraws (errors go to ``output``)."""

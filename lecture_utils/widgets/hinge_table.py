@@ -150,18 +150,19 @@ class HingeTableApp(App):
         n, _ = self._initial.shape
         lo, hi = self._range
         ylim = (lo - self.delta - 0.5, hi + 1.5)
-        left, right, gap = 0.07, 0.99, 0.045
+        left, right, gap = 0.075, 0.99, 0.02
         width = (right - left - gap * (n - 1)) / n
         self.panels: list[MarginBars] = []
         for i in range(n):
             ax = self.figure.add_axes((left + i * (width + gap), 0.2, width, 0.68))
             self.panels.append(
-                MarginBars(ax, self.class_names, ylim=ylim, title=self.image_names[i])
+                MarginBars(
+                    ax, self.class_names, ylim=ylim, title=self.image_names[i], show_yaxis=i == 0
+                )
             )
-            if i:
-                ax.set_ylabel("")
-                ax.tick_params(labelleft=False)
+            ax.set_yticks(np.arange(np.ceil(ylim[0] / 2) * 2, ylim[1], 2))
         self.total_text = self.figure.text(0.5, 0.025, "", ha="center", va="bottom", fontsize=11)
+        self._bake(*(a for panel in self.panels for a in panel.static_artists()))
 
     def scores(self) -> np.ndarray:
         """The current score table, shape (N, C) (rows = images, columns = classes)."""
