@@ -391,7 +391,8 @@ class LinearClassifier:
         ndarray of shape (N,)
             Labels from ``classes_``.
         """
-        return self.classes_[self.decision_function(X).argmax(axis=1)]
+        scores = self.decision_function(X)
+        return self.classes_[scores.argmax(axis=1)]
 
     def score(self, X: np.ndarray, y: np.ndarray) -> float:
         """Accuracy: the fraction of examples whose predicted label equals y.

@@ -492,7 +492,10 @@ class Adam(Optimizer):
     :math:`v \leftarrow \beta_2 v + (1 - \beta_2) dw^2`,
     :math:`\hat m = m / (1 - \beta_1^t)`, :math:`\hat v = v / (1 - \beta_2^t)`,
     :math:`w \leftarrow w - \eta\, \hat m / (\sqrt{\hat v} + \epsilon)`, with t = 1, 2, ... the
-    step count. Without the correction the first steps would be tiny, since m and v start at 0.
+    step count. m and v start at 0, so early on they are biased towards 0; the correction
+    removes that bias. With it the first step moves every coordinate by about :math:`\eta`,
+    whatever the gradient's scale; without it, by :math:`\eta (1-\beta_1)/\sqrt{1-\beta_2}
+    \approx 3.2\,\eta` for the defaults.
 
     Parameters
     ----------
@@ -580,6 +583,11 @@ def optimize(
         )
     n_steps = _check_n_steps(n_steps)
     optimizer.reset()
+    return _run(loss_and_grad, w, optimizer, n_steps)
+
+
+def _run(loss_and_grad: LossAndGrad, w: np.ndarray, optimizer: Optimizer, n_steps: int) -> History:
+    """Follow ``optimizer`` from ``w`` (checked input) and return the path."""
     params = np.empty((n_steps + 1, *w.shape), dtype=w.dtype)
     losses = np.empty(n_steps + 1)
     with _quiet_overflow():
@@ -634,8 +642,11 @@ def gradient_descent(
         loss becomes NaN or Inf (too large a step), the run stops, ``diverged`` is True and
         the path ends at the last point with a finite loss.
     """
+    _check_callable(loss_and_grad, "loss_and_grad")
+    W = _check_start(W0, "W0")
     step_size = check_positive(step_size, "step_size")
-    return optimize(loss_and_grad, W0, SGD(step_size), n_steps)
+    n_steps = _check_n_steps(n_steps)
+    return _run(loss_and_grad, W, SGD(step_size), n_steps)
 
 
 def sgd(
