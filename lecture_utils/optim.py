@@ -18,7 +18,9 @@ Conventions
 ``loss_fn(W) -> float``; ``loss_and_grad(W) -> (loss, dW)`` with ``dW`` of W's shape;
 ``loss_and_grad_batch(W, X_batch, y_batch) -> (loss, dW)``. W may have any shape: (D, C) for a
 classifier, (2,) for a point on a 2-D surface. Inputs are never modified; randomness comes only
-from the ``seed`` argument (an int or a ``numpy.random.Generator``).
+from the ``seed`` argument (an int or a ``numpy.random.Generator``). A step size that is too
+large is a regime to look at, not an error: when the loss overflows, the run stops, returns the
+path so far and sets ``History.diverged`` (numpy's overflow warnings are silenced meanwhile).
 """
 
 from __future__ import annotations
@@ -171,6 +173,8 @@ def _as_loss_and_grad(out: Any, fn_name: str, shape: tuple[int, ...]) -> tuple[f
         raise TypeError(f"{fn_name} must return a tuple (loss, dW), got {type(out).__name__}")
     loss = _as_loss(out[0], fn_name)
     grad = np.asarray(out[1])
+    if not (np.issubdtype(grad.dtype, np.integer) or np.issubdtype(grad.dtype, np.floating)):
+        raise TypeError(f"{fn_name} must return a real-valued gradient dW, got dtype {grad.dtype}")
     if grad.shape != shape:
         raise ValueError(
             f"{fn_name} returned a gradient dW of shape {grad.shape}, expected the parameter's "
