@@ -1,11 +1,30 @@
 """lecture_utils: the tested library behind the Loss & Optimization Lab notebooks.
 
-Modules, one per idea of the lecture "Loss functions and optimization":
+One module per idea of the lecture "Loss functions and optimization":
 
-- :mod:`lecture_utils.losses`: multiclass SVM (hinge) and softmax losses, naive and vectorized.
+- :mod:`lecture_utils.losses`: multiclass SVM (hinge), one-vs-all, Crammer-Singer and softmax
+  losses with gradients; naive loops next to vectorized versions; the :data:`~losses.LOSSES`
+  registry.
+- :mod:`lecture_utils.regularization`: L1, L2 (R(W) = sum W**2, gradient 2W) and elastic net.
+- :mod:`lecture_utils.gradients`: numerical gradients, relative error, gradient checking.
+- :mod:`lecture_utils.optim`: random search, gradient descent, minibatch SGD, momentum,
+  Nesterov, RMSProp, Adam, and :class:`~optim.LinearClassifier`
+  (defined in :mod:`lecture_utils.classifier`).
+- :mod:`lecture_utils.data`: the lecture's examples, 2-D toy sets, the bundled digits and a
+  CIFAR-10 reader.
+
+Imported on demand (they pull in matplotlib and ipywidgets):
+
+- :mod:`lecture_utils.plotting`: static plot helpers that return their artists.
+- :mod:`lecture_utils.widgets`: the live apps the notebooks display.
+- :mod:`lecture_utils.check`: one-line checks for the notebooks' exercises.
+
+Conventions: X (N, D), W (D, C), y (N,) integer labels in [0, C), scores = X @ W (N, C);
+losses return ``(loss, dW)`` with loss = mean data loss + reg * sum(W**2).
 """
 
-from . import losses
+from . import data, gradients, losses, optim, regularization
+from .classifier import LinearClassifier
 
-__all__ = ["losses"]
+__all__ = ["LinearClassifier", "data", "gradients", "losses", "optim", "regularization"]
 __version__ = "0.1.0"
