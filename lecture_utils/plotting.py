@@ -37,6 +37,7 @@ __all__ = [
     "region_colormap",
     "MarginBars",
     "plot_margin_bars",
+    "data_extent",
     "decision_boundary_segments",
     "DecisionRegions",
     "plot_decision_regions",
@@ -428,9 +429,16 @@ class DecisionRegions:
         self.boundary.set_data(*decision_boundary_segments(W, b, self.extent))
 
 
-def _default_extent(X: np.ndarray) -> tuple[float, float, float, float]:
+def data_extent(X: Any, margin: float = 0.15) -> tuple[float, float, float, float]:
+    """The bounding box of 2-D points X (N, 2) plus ``margin`` of its size on each side.
+
+    Returns
+    -------
+    (xmin, xmax, ymin, ymax)
+    """
+    X = as_float_array(X, "X", ndim=2)
     lo, hi = X.min(axis=0), X.max(axis=0)
-    pad = 0.15 * np.maximum(hi - lo, 1e-9)
+    pad = margin * np.maximum(hi - lo, 1e-9)
     return (lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1])
 
 
@@ -480,7 +488,7 @@ def plot_decision_regions(
             raise ValueError("y is required with X (to colour the points by class)")
         ya = check_labels(y, W.shape[1], n=Xa.shape[0])
     if extent is None:
-        extent = _default_extent(Xa) if Xa is not None else (-1.0, 1.0, -1.0, 1.0)
+        extent = data_extent(Xa) if Xa is not None else (-1.0, 1.0, -1.0, 1.0)
     regions = DecisionRegions(_get_ax(ax), W.shape[1], extent, res, Xa, ya)
     regions.update(W, b)
     return regions

@@ -10,6 +10,7 @@ same state draws the same picture. App-specific tests (hand-checked numbers) fol
 from __future__ import annotations
 
 import gc
+import io
 import math
 
 import ipywidgets as widgets
@@ -20,7 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import lecture_utils.widgets as W
-from lecture_utils.widgets._base import App, canonical_value, new_figure
+from lecture_utils.widgets._base import App, _selection_values, canonical_value, new_figure
 
 APP_NAMES = list(W.__all__)
 
@@ -72,16 +73,15 @@ def other_value(control: widgets.Widget):
     if isinstance(control, (widgets.Checkbox, widgets.ToggleButton)):
         return not control.value
     if hasattr(control, "options"):
-        index = control.index
-        return control.options[(index + 1) % len(control.options)]
+        values = _selection_values(control)
+        return values[(control.index + 1) % len(values)]
     raise NotImplementedError(f"test does not know how to move a {type(control).__name__}")
 
 
 def move_like_browser(control: widgets.Widget, value) -> None:
     """Send ``value`` as the browser does: through the widget's ``set_state``, with float noise."""
-    if hasattr(control, "options") and not isinstance(control, widgets.FloatSlider):
-        labels = list(control.options)
-        control.set_state({"index": labels.index(value)})
+    if hasattr(control, "options"):
+        control.set_state({"index": _selection_values(control).index(value)})
     elif isinstance(value, float):
         control.set_state({"value": value * (1 + 1e-16) + 1e-17})  # noise as the front-end's
     else:
@@ -130,8 +130,8 @@ def test_every_control_changes_the_picture_and_opens_no_figure(name):
     app = getattr(W, name)()
     fignums = plt.get_fignums()
     figures = n_figures()
+    before = render(app)
     for control_name, control in app.controls.items():
-        before = render(app)
         updates = app.n_updates
         if isinstance(control, widgets.Button):
             control.click()
@@ -144,6 +144,7 @@ def test_every_control_changes_the_picture_and_opens_no_figure(name):
             f"moving {control_name} did not change the picture"
         )
         assert plt.get_fignums() == fignums
+        before = after
     assert n_figures() == figures
 
 
@@ -156,18 +157,19 @@ def test_float_noise_echo_is_ignored(name):
     ]
     if not floats:
         pytest.skip(f"{name} has no float sliders")
-    for control_name in floats:
+    values = {n: other_value(app.controls[n]) for n in floats}
+    for control_name, v in values.items():
+        app.controls[control_name].value = v
+    picture = render(app)
+    updates, state = app.n_updates, app.state()
+    for control_name, v in values.items():
         control = app.controls[control_name]
-        v = other_value(control)
-        control.value = v
-        picture = render(app)
-        updates, state = app.n_updates, app.state()
         for noisy in (v + 1e-15, v - 1e-15, v * (1 + 4e-16)):
             control.value = noisy  # from code
             control.set_state({"value": noisy})  # from the browser
         assert app.n_updates == updates, f"{control_name}: an echo re-ran update"
-        assert app.state() == state
-        assert np.array_equal(render(app), picture)
+    assert app.state() == state
+    assert np.array_equal(render(app), picture)
 
 
 @pytest.mark.parametrize("name", APP_NAMES)
@@ -231,6 +233,22 @@ def test_set_state_is_one_update_and_rejects_bad_values(name):
                 app.set_state(**{n: "not an option"})
     assert app.state() == state
     assert app.last_error is None
+
+
+@pytest.mark.parametrize("name", APP_NAMES)
+def test_baked_static_layer_draws_the_same_pixels_as_drawing_everything(name, monkeypatch):
+    baked = getattr(W, name)()
+    monkeypatch.setattr(App, "bake_static", False)
+    plain = getattr(W, name)()
+    assert plain.static_layer is None
+    assert np.array_equal(render(baked), render(plain))
+    # still true after a change, and after the layer was re-rendered at another dpi
+    control_name = value_controls(baked)[0]
+    value = other_value(baked.controls[control_name])
+    baked.set_state(**{control_name: value})
+    plain.set_state(**{control_name: value})
+    baked.figure.savefig(io.BytesIO(), format="png", dpi=50)
+    assert np.array_equal(render(baked), render(plain))
 
 
 @pytest.mark.parametrize("name", APP_NAMES)

@@ -174,10 +174,11 @@ class StaticLayer(Artist):
         if not isinstance(renderer, RendererAgg):
             self._draw_members(renderer)
             return
+        for ax in self.axes_order:  # settle pending autoscaling first, as Axes.draw would
+            ax.viewLim  # noqa: B018 (the property brings the view limits up to date)
+            ax.apply_aspect()
         key = (renderer.width, renderer.height, renderer.dpi)
         if key != self._key or any(m.stale for m in self.members):
-            for ax in self.axes_order:
-                ax.apply_aspect()
             private = RendererAgg(renderer.width, renderer.height, renderer.dpi)
             self.figure.patch.draw(private)  # opaque background: pasted pixels are exact
             self._draw_members(private)

@@ -1,0 +1,381 @@
+r"""Regularization strength and type on a 2-D toy set: decision regions, weights, losses.
+
+Notebook 03. A linear classifier (scores ``X @ W + b``, ``W`` of shape (2, C)) is trained on
+seeded blobs by minimizing
+
+.. math:: L(W, b) = \frac{1}{N}\sum_i L_i + \lambda R(W),
+
+with R = L2, L1 or elastic net (:mod:`lecture_utils.regularization`); the bias is not
+regularized. The data loss and its gradient come from
+:func:`lecture_utils.losses.linear_loss` (with ``reg=0``), the penalty's gradient from the
+regularizer, and the update is plain (sub)gradient descent.
+
+Precomputed, not retrained live
+-------------------------------
+Training on every slider move would cost more than the 40 ms a frame may take, and the
+picture would depend on the order the slider was moved in. So the app trains once, at
+build time, for every λ of the slider's grid (17 values, 1e-3 to 10, a quarter decade
+apart) and every regularizer: a *regularization path*, from the largest λ (W ≈ 0) down,
+each λ starting from the previous solution (warm start), 150 full-batch steps with step size
+η_t = η_0 / sqrt(1 + t) and the average of the last half of the iterates as the solution
+(subgradient descent on a kinked loss needs both). Moving the slider then only looks a
+solution up (the slider snaps to the grid). Paths are cached per data set, so a second app
+on the same data builds instantly.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+
+from .._validation import (
+    as_float_array,
+    check_labels,
+    check_nonnegative,
+    check_positive_int,
+)
+from ..losses import LOSSES, linear_loss
+from ..plotting import CLASS_COLORS, DecisionRegions, data_extent
+from ..regularization import REGULARIZERS, get_regularizer
+from ._base import App
+
+__all__ = ["RegularizationApp", "RegularizationPath", "regularization_path"]
+
+#: log10 of the smallest and largest λ, and the grid step, of the slider.
+LOG10_LAMBDA_MIN, LOG10_LAMBDA_MAX, LOG10_LAMBDA_STEP = -3.0, 1.0, 0.25
+
+_LABELS = {"l2": "L2", "l1": "L1", "elastic_net": "elastic net"}
+
+
+@dataclass(frozen=True, eq=False)
+class RegularizationPath:
+    """Solutions of one regularizer over a grid of λ.
+
+    Attributes
+    ----------
+    lams : ndarray of shape (K,)
+        The λ grid, increasing.
+    W : ndarray of shape (K, D, C)
+    b : ndarray of shape (K, C)
+    data_loss, reg_loss : ndarray of shape (K,)
+        Mean data loss and λ R(W) of each solution.
+    accuracy : ndarray of shape (K,)
+        Training accuracy of each solution.
+    """
+
+    lams: np.ndarray
+    W: np.ndarray
+    b: np.ndarray
+    data_loss: np.ndarray
+    reg_loss: np.ndarray
+    accuracy: np.ndarray
+
+
+def _penalty(regularizer: str, beta: float):
+    fn = get_regularizer(regularizer)
+    if regularizer == "elastic_net":
+        return lambda W: fn(W, beta)
+    return fn
+
+
+def regularization_path(
+    X: Any,
+    y: Any,
+    lams: Any,
+    regularizer: str = "l2",
+    loss: str = "svm",
+    beta: float = 1.0,
+    steps: int = 150,
+    step_size: float = 0.2,
+) -> RegularizationPath:
+    r"""Train a linear classifier for every λ of a grid, from the largest λ down (warm start).
+
+    Each λ runs ``steps`` full-batch subgradient steps on
+    :math:`\frac{1}{N}\sum_i L_i + \lambda R(W)` with step size
+    :math:`\eta_t = \eta_0 / \sqrt{1 + t}`, :math:`\eta_0 = \min(\text{step\_size}, 0.1/\lambda)`,
+    and returns the average of the last half of its iterates.
+
+    Parameters
+    ----------
+    X : array_like of shape (N, D)
+    y : array_like of shape (N,)
+    lams : array_like of shape (K,)
+        Regularization strengths, each >= 0 (any order; the result is sorted increasing).
+    regularizer : {"l2", "l1", "elastic_net"}
+    loss : str, default "svm"
+        A key of :data:`lecture_utils.losses.LOSSES`.
+    beta : float, default 1.0
+        Elastic net's L2 weight.
+    steps : int, default 150
+    step_size : float, default 0.2
+
+    Returns
+    -------
+    RegularizationPath
+    """
+    X = as_float_array(X, "X", ndim=2)
+    lam_grid = np.sort(as_float_array(lams, "lams", ndim=1))
+    for lam in lam_grid:
+        check_nonnegative(float(lam), "lams")
+    n_steps = check_positive_int(steps, "steps")
+    eta_max = check_nonnegative(step_size, "step_size")
+    penalty = _penalty(regularizer, check_nonnegative(beta, "beta"))
+    labels = check_labels(y, np.iinfo(np.int64).max, n=X.shape[0])
+    n_classes = max(2, int(labels.max()) + 1)
+    W = np.zeros((X.shape[1], n_classes))
+    b = np.zeros(n_classes)
+    out: dict[str, list[Any]] = {k: [] for k in ("W", "b", "data_loss", "reg_loss", "accuracy")}
+    for lam in lam_grid[::-1]:
+        eta0 = min(eta_max, 0.1 / lam) if lam > 0 else eta_max
+        W_sum, b_sum, n_avg = np.zeros_like(W), np.zeros_like(b), 0
+        for t in range(n_steps):
+            result = linear_loss(W, X, labels, 0.0, loss, 1.0, b)
+            _, dR = penalty(W)
+            eta = eta0 / np.sqrt(1.0 + t)
+            W = W - eta * (result.dW + lam * dR)
+            b = b - eta * result.db
+            if t >= n_steps // 2:
+                W_sum += W
+                b_sum += b
+                n_avg += 1
+        W, b = W_sum / n_avg, b_sum / n_avg
+        result = linear_loss(W, X, labels, 0.0, loss, 1.0, b)
+        out["W"].append(W)
+        out["b"].append(b)
+        out["data_loss"].append(result.data_loss)
+        out["reg_loss"].append(lam * penalty(W)[0])
+        out["accuracy"].append(float(np.mean(result.scores.argmax(axis=1) == labels)))
+    arrays = {k: np.array(v[::-1]) for k, v in out.items()}  # back to increasing λ
+    return RegularizationPath(lams=lam_grid, **arrays)
+
+
+# Paths per (data, settings), so that fresh apps on the same data build instantly.
+_PATHS: OrderedDict[tuple, dict[str, RegularizationPath]] = OrderedDict()
+_MAX_CACHED = 4
+
+
+def _paths(X: np.ndarray, y: np.ndarray, loss: str, beta: float) -> dict[str, RegularizationPath]:
+    lams = 10 ** np.arange(
+        LOG10_LAMBDA_MIN, LOG10_LAMBDA_MAX + LOG10_LAMBDA_STEP / 2, LOG10_LAMBDA_STEP
+    )
+    key = (X.tobytes(), X.shape, y.tobytes(), loss, beta)
+    if key not in _PATHS:
+        _PATHS[key] = {
+            name: regularization_path(X, y, lams, name, loss, beta) for name in REGULARIZERS
+        }
+        while len(_PATHS) > _MAX_CACHED:
+            _PATHS.popitem(last=False)
+    _PATHS.move_to_end(key)
+    return _PATHS[key]
+
+
+class RegularizationApp(App):
+    r"""λ (log scale) and the regularizer of a linear classifier trained on 2-D blobs.
+
+    Left: decision regions (200 x 200 grid), the exact decision boundary and the data.
+    Middle: the weights W as bars, grouped by class (L1 drives some exactly to about 0,
+    L2 shrinks them all). Right: data loss, :math:`\lambda R(W)` and their sum along the
+    whole λ grid for the chosen regularizer, with the current λ marked. Readout: the
+    numbers. See the module docstring for how the solutions are computed (once, at build).
+
+    Parameters
+    ----------
+    X : array_like of shape (N, 2), optional
+        Default: ``make_blobs(30, 3, spread=0.9, seed=seed)`` (overlapping a little).
+    y : array_like of shape (N,), optional
+        Labels in [0, C), 2 <= C <= 6 (required with X).
+    lam : float, default 0.1
+        Starting λ, in [1e-3, 10] (snapped to the grid).
+    regularizer : {"l2", "l1", "elastic_net"}, default "l2"
+    loss : str, default "svm"
+        Data loss, a key of :data:`lecture_utils.losses.LOSSES`.
+    beta : float, default 1.0
+        Elastic net's L2 weight: R(W) = sum(beta W**2 + |W|).
+    seed : int or Generator, default 0
+        Seed of the default blobs.
+
+    Controls
+    --------
+    ``lam`` (FloatLogSlider, 1e-3 to 10, a quarter decade per step) : λ.
+    ``regularizer`` (Dropdown: L2, L1, elastic net) : R.
+    """
+
+    figsize = (9.6, 3.6)
+
+    def __init__(
+        self,
+        X: Any = None,
+        y: Any = None,
+        *,
+        lam: float = 0.1,
+        regularizer: str = "l2",
+        loss: str = "svm",
+        beta: float = 1.0,
+        seed: int | np.random.Generator = 0,
+        backend: str = "ipympl",
+    ) -> None:
+        if X is None:
+            if y is not None:
+                raise ValueError("y was given without X: pass both, or neither for the default")
+            from ..data import make_blobs
+
+            X, y = make_blobs(30, 3, spread=0.9, seed=seed)
+        elif y is None:
+            raise ValueError("X was given without y: pass the labels too")
+        X = as_float_array(X, "X", ndim=2)
+        if X.shape[1] != 2 or X.shape[0] < 2:
+            raise ValueError(f"X must have shape (N, 2) with N >= 2, got shape {X.shape}")
+        labels = check_labels(y, 6, n=X.shape[0])
+        n_classes = int(labels.max()) + 1
+        if n_classes < 2:
+            raise ValueError("y must hold at least 2 classes (labels 0 and 1 at least)")
+        if not isinstance(loss, str) or loss not in LOSSES:
+            raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
+        self.beta = check_nonnegative(beta, "beta")
+        self.X, self.y, self.loss_name, self.n_classes = X, labels, loss, n_classes
+        self.paths = _paths(X, labels, loss, self.beta)
+        self.lams = next(iter(self.paths.values())).lams
+        super().__init__({"lam": lam, "regularizer": regularizer}, backend=backend)
+
+    def _make_controls(self) -> dict[str, widgets.Widget]:
+        return {
+            "lam": widgets.FloatLogSlider(
+                value=0.1,
+                base=10,
+                min=LOG10_LAMBDA_MIN,
+                max=LOG10_LAMBDA_MAX,
+                step=LOG10_LAMBDA_STEP,
+                readout_format=".3g",
+                description="λ",
+                continuous_update=True,
+                layout=widgets.Layout(width="380px"),
+            ),
+            "regularizer": widgets.Dropdown(
+                options=[(_LABELS[name], name) for name in REGULARIZERS],
+                value="l2",
+                description="R(W)",
+                layout=widgets.Layout(width="220px"),
+            ),
+        }
+
+    def _make_artists(self) -> None:
+        fig, C = self.figure, self.n_classes
+        d = self.X.shape[1]
+        # left: decision regions
+        ax_regions = fig.add_axes((0.01, 0.06, 0.285, 0.8))
+        ax_regions.set_xticks([])
+        ax_regions.set_yticks([])
+        self.regions = DecisionRegions(ax_regions, C, data_extent(self.X), 200, self.X, self.y)
+        regions_title = ax_regions.text(
+            0.0, 1.02, "decision regions", transform=ax_regions.transAxes, fontsize=10
+        )
+        # middle: weights
+        ax_w = fig.add_axes((0.36, 0.14, 0.27, 0.72))
+        all_W = np.concatenate([p.W.ravel() for p in self.paths.values()])
+        top = 1.15 * max(float(np.abs(all_W).max()), 1e-3)
+        ax_w.set_ylim(-top, top)
+        positions = np.array([j * (d + 1) + k for j in range(C) for k in range(d)], dtype=float)
+        colors = [CLASS_COLORS[j % len(CLASS_COLORS)] for j in range(C) for _ in range(d)]
+        hatches = ["", "///", "xx", ".."][:d] * C
+        self.weight_bars = ax_w.bar(positions, np.zeros(len(positions)), color=colors, width=0.9)
+        for bar, hatch in zip(self.weight_bars, hatches, strict=True):
+            bar.set_hatch(hatch)
+        ax_w.set_xlim(-0.8, positions[-1] + 0.8)
+        ax_w.xaxis.set_visible(False)
+        zero = ax_w.axhline(0, color="0.4", lw=0.6, zorder=0)
+        fixed = [zero]
+        for j in range(C):
+            for k in range(d):
+                fixed.append(
+                    ax_w.text(
+                        positions[j * d + k],
+                        -0.02,
+                        f"$w_{{{k}}}$",
+                        transform=ax_w.get_xaxis_transform(),
+                        ha="center",
+                        va="top",
+                        fontsize=9,
+                    )
+                )
+            fixed.append(
+                ax_w.text(
+                    positions[j * d] + (d - 1) / 2,
+                    -0.11,
+                    f"class {j}",
+                    transform=ax_w.get_xaxis_transform(),
+                    ha="center",
+                    va="top",
+                    fontsize=9,
+                    color=CLASS_COLORS[j % len(CLASS_COLORS)],
+                )
+            )
+        fixed.append(ax_w.text(0.0, 1.02, "weights W", transform=ax_w.transAxes, fontsize=10))
+        self.weight_title = ax_w.text(
+            1.0, 1.02, "", transform=ax_w.transAxes, ha="right", fontsize=9
+        )
+        # right: losses along the λ grid
+        ax_l = fig.add_axes((0.7, 0.14, 0.29, 0.72))
+        ax_l.set_xscale("log")
+        ax_l.set_xlim(self.lams[0] / 1.5, self.lams[-1] * 1.5)
+        top_loss = max(float((p.data_loss + p.reg_loss).max()) for p in self.paths.values())
+        ax_l.set_ylim(0, 1.08 * top_loss)
+        ax_l.set_xticks([1e-3, 1e-2, 1e-1, 1, 10])
+        ax_l.tick_params(labelsize=9)
+        (self.data_curve,) = ax_l.plot([], [], color="#4e79a7", lw=1.5, label="data loss")
+        (self.reg_curve,) = ax_l.plot([], [], color="#e15759", lw=1.5, label=r"$\lambda R(W)$")
+        (self.total_curve,) = ax_l.plot([], [], color="k", lw=1.0, ls="--", label="total")
+        self.lam_line = ax_l.axvline(self.lams[0], color="0.3", lw=0.8)
+        (self.lam_marks,) = ax_l.plot([], [], "o", color="k", ms=4, zorder=5)
+        ax_l.legend(loc="upper left", fontsize=8, frameon=False)  # above the curves: stays live
+        fixed += [
+            ax_l.text(0.0, 1.02, "loss along λ", transform=ax_l.transAxes, fontsize=10),
+            ax_l.text(
+                0.5, -0.16, "λ", transform=ax_l.transAxes, ha="center", va="top", fontsize=10
+            ),
+        ]
+        self._bake(ax_regions, regions_title, ax_w, ax_l, *fixed)
+
+    def current(self) -> tuple[RegularizationPath, int]:
+        """The path of the chosen regularizer and the index of the chosen λ in it."""
+        path = self.paths[self.values["regularizer"]]
+        k = int(np.argmin(np.abs(np.log10(path.lams) - np.log10(self.values["lam"]))))
+        return path, k
+
+    @property
+    def W(self) -> np.ndarray:
+        """The trained weights shown, shape (2, C)."""
+        path, k = self.current()
+        return path.W[k]
+
+    @property
+    def b(self) -> np.ndarray:
+        """The trained bias shown, shape (C,)."""
+        path, k = self.current()
+        return path.b[k]
+
+    def update(self) -> None:
+        path, k = self.current()
+        W, b, lam = path.W[k], path.b[k], path.lams[k]
+        self.regions.update(W, b)
+        for bar, w in zip(self.weight_bars, W.T.ravel(), strict=True):
+            bar.set_height(w)
+        l1, l2 = float(np.abs(W).sum()), float(np.sqrt((W**2).sum()))
+        self.weight_title.set_text(f"Σ|w| = {l1:.2f}   ‖W‖ = {l2:.2f}")
+        total = path.data_loss + path.reg_loss
+        self.data_curve.set_data(path.lams, path.data_loss)
+        self.reg_curve.set_data(path.lams, path.reg_loss)
+        self.total_curve.set_data(path.lams, total)
+        self.lam_line.set_xdata([lam, lam])
+        self.lam_marks.set_data([lam] * 3, [path.data_loss[k], path.reg_loss[k], total[k]])
+        small = int(np.sum(np.abs(W) < 0.01))
+        name = _LABELS[self.values["regularizer"]]
+        self.readout.value = (
+            f"λ = {lam:.3g}, R = {name}: data loss <b>{path.data_loss[k]:.3f}</b> + "
+            f"λR(W) <b>{path.reg_loss[k]:.3f}</b> = total <b>{total[k]:.3f}</b>; "
+            f"training accuracy {path.accuracy[k]:.0%}; "
+            f"Σ|w| = {l1:.3f}, ‖W‖₂ = {l2:.3f}; weights with |w| &lt; 0.01: {small} of {W.size}"
+        )
