@@ -45,6 +45,7 @@ __all__ = [
     "plot_activation_grid",
     "plot_feature_histograms",
     "plot_stochastic_depth",
+    "zero_score_segments",
 ]
 
 #: Colour of class k is ``CLASS_COLORS[k % len(CLASS_COLORS)]`` (colour-blind-safe Tableau).
@@ -492,6 +493,63 @@ def plot_decision_regions(
     regions = DecisionRegions(_get_ax(ax), W.shape[1], extent, res, Xa, ya)
     regions.update(W, b)
     return regions
+
+
+# ---------------------------------------------------------------------------------------------
+# Zero-score lines of a 2-D linear classifier (the classifier playground, notebook 05)
+# ---------------------------------------------------------------------------------------------
+
+
+def zero_score_segments(W: Any, b: Any, extent: tuple[float, float, float, float]) -> np.ndarray:
+    r"""Each class's zero-score line :math:`x \cdot W_{:, j} + b_j = 0`, clipped to a box.
+
+    On one side of the line class j's score is positive, on the other negative; the
+    direction :math:`W_{:, j}` points to the positive side.
+
+    Parameters
+    ----------
+    W : array_like of shape (2, C)
+        Weights, one column per class.
+    b : array_like of shape (C,)
+        Biases.
+    extent : (xmin, xmax, ymin, ymax)
+        The box.
+
+    Returns
+    -------
+    ndarray of shape (C, 2, 2)
+        ``segments[j]`` holds the end points of class j's line as rows ``[[x0, y0], [x1, y1]]``;
+        all NaN when the line misses the box or :math:`W_{:, j} = 0`.
+
+    Examples
+    --------
+    >>> zero_score_segments([[1.0], [0.0]], [-0.5], (-1, 1, -1, 1))[0].tolist()  # x = 0.5
+    [[0.5, -1.0], [0.5, 1.0]]
+    """
+    W = as_float_array(W, "W", ndim=2)
+    b = as_float_array(b, "b", ndim=1)
+    if W.shape[0] != 2 or b.shape[0] != W.shape[1]:
+        raise ValueError(
+            f"W must have shape (2, C) and b shape (C,), got shapes {W.shape} and {b.shape}"
+        )
+    xmin, xmax, ymin, ymax = (float(e) for e in extent)
+    big = 2.0 * (abs(xmin) + abs(xmax) + abs(ymin) + abs(ymax)) + 1.0
+    segments = np.full((W.shape[1], 2, 2), np.nan)
+    for j in range(W.shape[1]):
+        w = W[:, j]
+        norm2 = float(w @ w)
+        if norm2 < 1e-24:
+            continue
+        p0 = -b[j] * w / norm2  # the line's point closest to the origin
+        d = np.array([-w[1], w[0]]) / np.sqrt(norm2)  # along the line
+        reach = big + float(np.hypot(*p0))
+        lo, hi = -reach, reach
+        for axis, (low, high) in enumerate(((xmin, xmax), (ymin, ymax))):
+            lo, hi = _clip_interval(lo, hi, p0[axis] - low, d[axis])
+            lo, hi = _clip_interval(lo, hi, high - p0[axis], -d[axis])
+        if hi > lo:
+            segments[j] = [p0 + lo * d, p0 + hi * d]
+    return segments
 
 
 # ---------------------------------------------------------------------------------------------

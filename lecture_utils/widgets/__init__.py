@@ -53,10 +53,12 @@ while updating in ``app.output`` (and keeps them in ``app.last_error``).
 from ._base import App as App  # the base class, for subclassing (not an app itself)
 from .hinge_table import HingeTableApp
 from .margins import MarginsApp
+from .playground import ClassifierPlayground
 from .regularization import RegularizationApp
 
 #: The apps, one per live view. Tests and the benchmark run over exactly this list.
 __all__ = [
+    "ClassifierPlayground",
     "HingeTableApp",
     "MarginsApp",
     "RegularizationApp",

@@ -1,0 +1,620 @@
+r"""The linear-classifier playground: 2-D points, 3 classes, every weight on a slider.
+
+Notebook 05. Our take on the CS231n linear-classification web demo, inside JupyterLab and
+on the tested library: every number it shows comes from
+:func:`lecture_utils.losses.linear_loss`.
+
+The scores of a point :math:`x = (x_1, x_2)` are :math:`s = xW + b` with ``W`` of shape
+(D, C) = (2, 3) (one *column* per class, the library's orientation) and ``b`` of shape (3,).
+The lecture writes :math:`f(x) = Wx + b` with a (3, 2) matrix whose *rows* are the classes:
+the same numbers, transposed. The sliders are laid out the lecture's way, one row per class:
+row j holds ``W[0, j]``, ``W[1, j]`` and ``b[j]``.
+
+The full loss is :math:`L = \frac{1}{N}\sum_i L_i + \lambda \sum W^2` (the bias is not
+regularized), with :math:`L_i` one of the four formulations of
+:data:`lecture_utils.losses.LOSSES` and :math:`\Delta = 1` for the hinge losses.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.text import Text
+
+from .._validation import as_float_array, check_labels, check_positive_int, check_seed
+from ..data import make_blobs, make_spiral, playground_points
+from ..losses import LOSSES, LossResult, linear_loss
+from ..plotting import (
+    CLASS_COLORS,
+    VIOLATION_COLOR,
+    class_colors,
+    format_number,
+    region_colormap,
+    zero_score_segments,
+)
+from ._base import App
+
+__all__ = ["ClassifierPlayground"]
+
+#: Number of classes and input dimensions of the playground (the lecture demo's).
+N_CLASSES = 3
+N_INPUTS = 2
+#: Range of every weight and bias slider; gradient steps are clipped to it.
+PARAMETER_RANGE = (-5.0, 5.0)
+#: Slider step of the weights and biases: fine enough that one small gradient step shows.
+PARAMETER_STEP = 0.001
+#: The margin of the hinge losses.
+DELTA = 1.0
+#: Grid cells per side of the decision-region background.
+RESOLUTION = 200
+#: How many examples the readout table lists (the largest losses first when there are more).
+MAX_TABLE_ROWS = 12
+
+# The data menu's entries and what they are (shown as its tooltip).
+_DATA_LABELS = {
+    "custom": "the X and y you passed",
+    "points": "the demo's 9 points",
+    "blobs": "3 seeded Gaussian blobs, 20 points each",
+    "spiral": "3 seeded spiral arms, 40 points each",
+}
+# The lecture demo's starting point, rows = classes: w_j = (W[0, j], W[1, j]) and b_j.
+_DEFAULT_W = np.array([[1.0, 2.0, 3.0], [2.0, -4.0, -1.0]])
+_DEFAULT_B = np.array([0.0, 0.5, -0.5])
+
+
+def _nice_ceiling(x: float) -> float:
+    """The smallest of 0.1, 0.2, 0.5, 1, 2, 5, 10, ... that is >= 1.05 x."""
+    target = max(1.05 * float(x), 0.1)
+    exponent = np.floor(np.log10(target))
+    for mantissa in (1.0, 2.0, 5.0, 10.0):
+        value = mantissa * 10.0**exponent
+        if value >= target * (1 - 1e-12):
+            return float(value)
+    return float(10.0 ** (exponent + 1))  # pragma: no cover (10 * 10**e always qualifies)
+
+
+def _title(ax: Axes, text: str, ha: str = "left") -> Text:
+    """A fixed title above ``ax`` (a plain text: an axes title is re-laid out every draw)."""
+    x = 0.5 if ha == "center" else 0.0
+    return ax.text(x, 1.03, text, transform=ax.transAxes, ha=ha, va="bottom", fontsize=10)
+
+
+def _set_ylim(ax: Axes, top: float) -> None:
+    """Y range [0, top] with three tick labels (few glyphs: text is slow to draw)."""
+    ax.set_ylim(0, top)
+    ax.set_yticks([0, top / 2, top], ["0", f"{top / 2:g}", f"{top:g}"])
+
+
+def _bias_gradient(result: LossResult) -> np.ndarray:
+    """``result.db``, shape (C,) (always set here: the playground passes b to linear_loss)."""
+    return result.db if result.db is not None else np.zeros(result.scores.shape[1])
+
+
+def _check_parameter(value: Any, name: str, shape: tuple[int, ...]) -> np.ndarray:
+    arr = as_float_array(value, name)
+    if arr.shape != shape:
+        hint = ""
+        if arr.shape == shape[::-1] and len(shape) == 2:
+            hint = (
+                f" (that is the lecture's orientation, classes as rows; pass {name}.T: "
+                "the library's W has one column per class)"
+            )
+        raise ValueError(f"{name} must have shape {shape}, got shape {arr.shape}{hint}")
+    lo, hi = PARAMETER_RANGE
+    if arr.min() < lo or arr.max() > hi:
+        raise ValueError(
+            f"{name} must have every entry in [{lo:g}, {hi:g}] (the sliders' range), "
+            f"got values from {arr.min():g} to {arr.max():g}"
+        )
+    return arr
+
+
+class ClassifierPlayground(App):
+    r"""A 2-D, 3-class linear classifier with every parameter on a slider.
+
+    The figure shows, left, the plane coloured by the winning class (a 200 x 200 grid), the
+    data points coloured by their class (a red ring: that point's loss :math:`L_i > 0`), and
+    each class's zero-score line :math:`x W_{:, j} + b_j = 0` in the class's colour, with a
+    short stalk pointing to the side where that class's score is positive. Right, top: each
+    example's loss :math:`L_i` as a bar in its class colour; right, bottom: the total loss
+    along the next ``run_steps`` gradient-descent steps from here, i.e. the path the
+    "run" button takes. The line on top gives data loss, regularization loss and total.
+
+    Next to every weight and bias slider is its gradient :math:`\partial L / \partial W_{kj}`
+    (or :math:`\partial L / \partial b_j`); the readout under the figure lists each example's
+    scores and loss.
+
+    Parameters
+    ----------
+    X : array_like of shape (N, 2), optional
+        Your own points (added to the data menu as "your data" and shown first).
+    y : array_like of shape (N,), optional
+        Their labels in {0, 1, 2}; required with ``X``.
+    W : array_like of shape (2, 3), optional
+        Starting weights, one column per class (the library's orientation; the lecture's
+        (3, 2) matrix transposed). Entries in [-5, 5]. Default: the demo's
+        ``[[1, 2, 3], [2, -4, -1]]``.
+    b : array_like of shape (3,), optional
+        Starting biases in [-5, 5]. Default ``[0, 0.5, -0.5]``.
+    reg : float, default 0.01
+        Regularization strength :math:`\lambda` in [0, 1].
+    loss : {"svm", "ova", "crammer_singer", "softmax"}, default "svm"
+        A key of :data:`lecture_utils.losses.LOSSES`.
+    step_size : float, default 0.1
+        Learning rate of "step" and "run", in [0.001, 1] (a log slider, 4 stops a decade).
+    data : {"points", "blobs", "spiral", "custom"}, optional
+        Data set shown first (default "custom" when ``X`` is given, else "points").
+    run_steps : int, default 50
+        Steps taken by "run" (and drawn in the loss path), 1 to 500.
+    seed : int or numpy.random.Generator, default 0
+        Seeds the blobs and spiral data and the "randomize" button: successive clicks draw
+        from one generator owned by the app, so a fresh app given the same clicks ends in
+        the same state.
+
+    Controls
+    --------
+    ``data`` (Dropdown) : the data set: 9 points (the lecture demo's), blobs, spiral, yours.
+    ``loss`` (Dropdown) : the loss, one entry per :data:`~lecture_utils.losses.LOSSES` key.
+    ``W_k_j`` (FloatSlider, step 0.001) : ``W[k, j]``, input k's weight for class j.
+    ``b_j`` (FloatSlider, step 0.001) : class j's bias.
+    ``reg`` (FloatSlider, step 0.005) : :math:`\lambda`.
+    ``step_size`` (FloatLogSlider) : the learning rate.
+    ``step``, ``run``, ``randomize`` (Buttons) : one gradient step; ``run_steps`` steps;
+    new random W and b. Steps are clipped to the sliders' range [-5, 5].
+
+    Examples
+    --------
+    >>> app = ClassifierPlayground(backend="agg")
+    >>> app.parameters()[0].shape
+    (2, 3)
+    >>> before = app.result.loss
+    >>> app.step()
+    >>> app.result.loss < before
+    True
+    """
+
+    figsize = (9.6, 4.2)
+
+    def __init__(
+        self,
+        X: Any = None,
+        y: Any = None,
+        *,
+        W: Any = None,
+        b: Any = None,
+        reg: float = 0.01,
+        loss: str = "svm",
+        step_size: float = 0.1,
+        data: str | None = None,
+        run_steps: int = 50,
+        seed: int | np.random.Generator = 0,
+        backend: str = "ipympl",
+    ) -> None:
+        self.rng = check_seed(seed)
+        self.datasets = self._build_datasets(X, y)
+        W0 = _DEFAULT_W if W is None else _check_parameter(W, "W", (N_INPUTS, N_CLASSES))
+        b0 = _DEFAULT_B if b is None else _check_parameter(b, "b", (N_CLASSES,))
+        self.run_steps = check_positive_int(run_steps, "run_steps")
+        if self.run_steps > 500:
+            raise ValueError(f"run_steps must be at most 500, got {self.run_steps}")
+        if data is None:
+            data = "custom" if "custom" in self.datasets else "points"
+        if not isinstance(loss, str) or loss not in LOSSES:
+            raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
+        # one square box that holds every data set, and its grid (computed once)
+        reach = max(1.2, 1.1 * max(float(np.abs(Xd).max()) for Xd, _ in self.datasets.values()))
+        self.extent = (-reach, reach, -reach, reach)
+        centres = np.linspace(-reach, reach, 2 * RESOLUTION + 1)[1::2]
+        gx, gy = np.meshgrid(centres, centres)
+        self._grid = np.column_stack([gx.ravel(), gy.ravel()])  # (R * R, 2)
+        self._region_rgba = (region_colormap(N_CLASSES).colors * 255).round().astype(np.uint8)
+        self.result: LossResult | None = None
+        self.path = np.zeros(self.run_steps + 1)
+        values: dict[str, Any] = {
+            "data": data,
+            "loss": loss,
+            "reg": reg,
+            "step_size": step_size,
+        }
+        for j in range(N_CLASSES):
+            for k in range(N_INPUTS):
+                values[f"W_{k}_{j}"] = float(W0[k, j])
+            values[f"b_{j}"] = float(b0[j])
+        super().__init__(values, backend=backend)
+
+    # -- data ------------------------------------------------------------------------------
+
+    def _build_datasets(self, X: Any, y: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        sets: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        if (X is None) != (y is None):
+            raise ValueError("X and y must be given together (points and their labels)")
+        if X is not None:
+            Xc = as_float_array(X, "X", ndim=2)
+            if Xc.shape[1] != N_INPUTS:
+                raise ValueError(
+                    f"X must have shape (N, 2): the playground is 2-D; got shape {Xc.shape}"
+                )
+            if not 1 <= Xc.shape[0] <= 1000:
+                raise ValueError(f"X must have 1 to 1000 points, got {Xc.shape[0]}")
+            yc = check_labels(y, N_CLASSES, n=Xc.shape[0])
+            sets["custom"] = (Xc.copy(), yc)
+        sets["points"] = playground_points()
+        # scaled into [-1, 1]^2 like the 9 points, so that the same weights make sense
+        Xb, yb = make_blobs(n_per_class=20, n_classes=N_CLASSES, spread=0.45, seed=self.rng)
+        sets["blobs"] = (Xb / np.abs(Xb).max(), yb)
+        sets["spiral"] = make_spiral(n_per_class=40, n_classes=N_CLASSES, seed=self.rng)
+        return sets
+
+    def dataset(self) -> tuple[np.ndarray, np.ndarray]:
+        """The data set shown: X of shape (N, 2) and y of shape (N,)."""
+        return self.datasets[self.values["data"]]
+
+    def parameters(self) -> tuple[np.ndarray, np.ndarray]:
+        """The sliders' W, shape (2, 3) (one column per class), and b, shape (3,)."""
+        v = self.values
+        W = np.array([[v[f"W_{k}_{j}"] for j in range(N_CLASSES)] for k in range(N_INPUTS)])
+        b = np.array([v[f"b_{j}"] for j in range(N_CLASSES)])
+        return W, b
+
+    # -- the pattern -----------------------------------------------------------------------
+
+    def _make_controls(self) -> dict[str, widgets.Widget]:
+        lo, hi = PARAMETER_RANGE
+        names = [k for k in _DATA_LABELS if k in self.datasets]
+        controls: dict[str, widgets.Widget] = {
+            "data": widgets.Dropdown(
+                options=names,
+                description="data",
+                tooltip=", ".join(f"{k}: {_DATA_LABELS[k]}" for k in names),
+                layout=widgets.Layout(width="210px"),
+            ),
+            "loss": widgets.Dropdown(
+                options=list(LOSSES),
+                description="loss",
+                tooltip="; ".join(f"{name}: {form.label}" for name, form in LOSSES.items()),
+                layout=widgets.Layout(width="230px"),
+            ),
+        }
+        slider_layout = widgets.Layout(width="230px")
+        for j in range(N_CLASSES):
+            for k in range(N_INPUTS):
+                controls[f"W_{k}_{j}"] = widgets.FloatSlider(
+                    min=lo,
+                    max=hi,
+                    step=PARAMETER_STEP,
+                    readout_format=".3f",
+                    description=f"W[{k},{j}]",
+                    tooltip=f"weight of input x{k + 1} in class {j}'s score",
+                    layout=slider_layout,
+                )
+            controls[f"b_{j}"] = widgets.FloatSlider(
+                min=lo,
+                max=hi,
+                step=PARAMETER_STEP,
+                readout_format=".3f",
+                description=f"b[{j}]",
+                tooltip=f"bias of class {j}",
+                layout=slider_layout,
+            )
+        controls["reg"] = widgets.FloatSlider(
+            min=0.0,
+            max=1.0,
+            step=0.005,
+            readout_format=".3f",
+            description="λ",
+            tooltip="regularization strength",
+            layout=widgets.Layout(width="260px"),
+        )
+        controls["step_size"] = widgets.FloatLogSlider(
+            base=10,
+            min=-3,
+            max=0,
+            step=0.25,
+            readout_format=".3g",
+            description="step size",
+            layout=widgets.Layout(width="300px"),
+        )
+        controls["step"] = self._button("step", self.step, tooltip="one gradient step")
+        controls["run"] = self._button(
+            f"run {self.run_steps} steps", self.run, tooltip="many gradient steps"
+        )
+        controls["randomize"] = self._button(
+            "randomize", self.randomize, tooltip="random W and b (seeded)"
+        )
+        # the loss's full name, and the gradient next to each parameter (they follow the
+        # controls, they are not controls)
+        self.loss_label = widgets.HTML(layout=widgets.Layout(width="230px"))
+        self.gradient_labels = {
+            name: widgets.HTML(layout=widgets.Layout(width="92px"))
+            for name in controls
+            if name.startswith(("W_", "b_"))
+        }
+        return controls
+
+    def _controls_box(self) -> widgets.Widget:
+        c = self.controls
+        head = widgets.HBox(
+            [c["data"], c["loss"], self.loss_label, c["reg"], c["step_size"]],
+            layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+        )
+        cells: list[widgets.Widget] = [widgets.HTML("")]
+        for text in ("weight of x<sub>1</sub>", "weight of x<sub>2</sub>", "bias"):
+            cells += [widgets.HTML(f"<b>{text}</b>"), widgets.HTML("<b>∂L/∂·</b>")]
+        for j in range(N_CLASSES):
+            color = CLASS_COLORS[j]
+            cells.append(widgets.HTML(f"<b style='color:{color}'>class {j}</b>"))
+            for name in (f"W_0_{j}", f"W_1_{j}", f"b_{j}"):
+                cells += [c[name], self.gradient_labels[name]]
+        grid = widgets.GridBox(
+            cells,
+            layout=widgets.Layout(
+                grid_template_columns="60px repeat(3, 232px 94px)", align_items="center"
+            ),
+        )
+        buttons = widgets.HBox([c["step"], c["run"], c["randomize"]])
+        return widgets.VBox([head, grid, buttons])
+
+    def _make_artists(self) -> None:
+        fig = self.figure
+        xmin, xmax, ymin, ymax = self.extent
+        # left: decision regions, points, zero-score lines
+        w_in, h_in = self.figsize
+        side = 3.35  # inches: a square panel
+        ax = fig.add_axes((0.06, 0.1, side / w_in, side / h_in))
+        self.ax_regions = ax
+        self.image = ax.imshow(
+            np.zeros((RESOLUTION, RESOLUTION, 4), dtype=np.uint8),
+            origin="lower",
+            extent=self.extent,
+            interpolation="nearest",
+            aspect="auto",
+            zorder=0,
+        )
+        ax.set_xlim(xmin, xmax)
+        ax.set_ylim(ymin, ymax)
+        ax.set_xlabel("$x_1$", labelpad=1)
+        ax.set_ylabel("$x_2$", labelpad=1)
+        titles = [_title(ax, "winning class; zero-score lines $s_j = 0$", ha="center")]
+        self.zero_lines = []
+        self.stalks = []
+        for j in range(N_CLASSES):
+            color = CLASS_COLORS[j]
+            (line,) = ax.plot([], [], color=color, lw=2.2, zorder=2)
+            (stalk,) = ax.plot(
+                [], [], color=color, lw=2.2, marker="o", markersize=5, markevery=[1], zorder=2
+            )
+            self.zero_lines.append(line)
+            self.stalks.append(stalk)
+        self.points = ax.scatter(
+            np.zeros(1), np.zeros(1), s=44, linewidths=1.0, edgecolors="k", zorder=3
+        )
+        self.point_labels = [
+            ax.text(0, 0, "", fontsize=8, zorder=4, ha="left", va="bottom") for _ in range(9)
+        ]
+        # right, top: per-example losses
+        left, width = 0.49, 0.49
+        self.ax_losses = fig.add_axes((left, 0.56, width, 0.29))
+        self.loss_bars = LineCollection([], zorder=2)
+        self.ax_losses.add_collection(self.loss_bars)
+        titles.append(_title(self.ax_losses, "each example's loss $L_i$"))
+        self.ax_losses.tick_params(labelsize=8)
+        # right, bottom: the path of the total loss under gradient descent
+        self.ax_path = fig.add_axes((left, 0.1, width, 0.29))
+        (self.path_line,) = self.ax_path.plot([], [], color="k", lw=1.6, zorder=2)
+        (self.path_start,) = self.ax_path.plot([], [], "o", color=VIOLATION_COLOR, zorder=3)
+        self.ax_path.set_xlim(-0.02 * self.run_steps, 1.02 * self.run_steps)
+        titles.append(
+            _title(self.ax_path, f"total loss $L$ over the next {self.run_steps} steps ('run')")
+        )
+        self.ax_path.set_xlabel("step", labelpad=1, fontsize=9)
+        self.ax_path.tick_params(labelsize=8)
+        self.total_text = fig.text(left, 0.955, "", fontsize=10, va="top")
+        self._shown_data: str | None = None
+        self._losses_ylim = self._path_ylim = 0.0
+        # what never changes is rendered once (the y axes on the right rescale: drawn live)
+        fixed = (self.ax_losses.patch, self.ax_path.patch, self.ax_path.xaxis)
+        self._bake(self.ax_regions, *fixed, *titles)
+
+    def update(self) -> None:
+        v = self.values
+        W, b = self.parameters()
+        X, y = self.dataset()
+        result = linear_loss(W, X, y, v["reg"], v["loss"], DELTA, b)
+        self.result = result
+        # the plane: winning class on the precomputed grid, zero-score lines
+        winner = (self._grid @ W + b).argmax(axis=1)
+        self.image.set_data(self._region_rgba[winner].reshape(RESOLUTION, RESOLUTION, 4))
+        segments = zero_score_segments(W, b, self.extent)
+        stalk_length = 0.12 * (self.extent[1] - self.extent[0])
+        for j in range(N_CLASSES):
+            self.zero_lines[j].set_data(segments[j, :, 0], segments[j, :, 1])
+            middle = segments[j].mean(axis=0)
+            tip = middle + stalk_length * W[:, j] / max(float(np.hypot(*W[:, j])), 1e-12)
+            self.stalks[j].set_data([middle[0], tip[0]], [middle[1], tip[1]])
+        # the points (their positions and colours change with the data set only)
+        if self._shown_data != v["data"]:
+            self._show_data(X, y)
+        rings = np.where(result.losses > 0, VIOLATION_COLOR, "k")
+        self.points.set_edgecolors(rings)
+        self.points.set_linewidths(np.where(result.losses > 0, 1.5, 0.8))
+        # per-example losses
+        n = len(y)
+        segs = np.zeros((n, 2, 2))
+        segs[:, :, 0] = np.arange(n)[:, None]
+        segs[:, 1, 1] = result.losses
+        self.loss_bars.set_segments(segs)
+        top = _nice_ceiling(result.losses.max())
+        if top != self._losses_ylim:
+            _set_ylim(self.ax_losses, top)
+            self._losses_ylim = top
+        # the path "run" would take
+        self.path = self.descent_path()[2]
+        self.path_line.set_data(np.arange(self.run_steps + 1), self.path)
+        self.path_start.set_data([0], [self.path[0]])
+        top = _nice_ceiling(self.path.max())
+        if top != self._path_ylim:
+            _set_ylim(self.ax_path, top)
+            self._path_ylim = top
+        self.total_text.set_text(
+            f"data {result.data_loss:.3f} + reg {result.reg_loss:.3f} = L {result.loss:.3f}"
+        )
+        # the numbers next to the controls and under the figure
+        self.loss_label.value = f"<i>{html.escape(LOSSES[v['loss']].label)}</i>"
+        for name, label in self.gradient_labels.items():
+            label.value = f"<code>{self._gradient_of(name, result):+.3f}</code>"
+        self.readout.value = self._readout_html(X, y, result)
+
+    def _show_data(self, X: np.ndarray, y: np.ndarray) -> None:
+        colors = class_colors(N_CLASSES)[y]
+        self.points.set_offsets(X)
+        self.points.set_facecolors(colors)
+        labelled = len(y) <= len(self.point_labels)
+        for i, text in enumerate(self.point_labels):
+            if labelled and i < len(y):
+                text.set_position((X[i, 0] + 0.035, X[i, 1] + 0.035))
+                text.set_text(str(i))
+            else:
+                text.set_text("")
+        n = len(y)
+        self.loss_bars.set_colors(colors)
+        self.loss_bars.set_linewidth(float(np.clip(260.0 / n, 1.0, 14.0)))
+        self.ax_losses.set_xlim(-0.8, n - 0.2)
+        self.ax_losses.set_xticks(np.arange(n) if n <= 12 else np.arange(0, n, 10 * (n // 60 + 1)))
+        self._shown_data = self.values["data"]
+
+    @staticmethod
+    def _gradient_of(name: str, result: LossResult) -> float:
+        parts = name.split("_")
+        if parts[0] == "W":
+            return float(result.dW[int(parts[1]), int(parts[2])])
+        return float(_bias_gradient(result)[int(parts[1])])
+
+    def _readout_html(self, X: np.ndarray, y: np.ndarray, result: LossResult) -> str:
+        n = len(y)
+        order = np.arange(n)
+        note = ""
+        if n > MAX_TABLE_ROWS:
+            order = np.argsort(-result.losses, kind="stable")[:MAX_TABLE_ROWS]
+            note = f" (the {MAX_TABLE_ROWS} largest of {n})"
+        head = "".join(
+            f"<th>{h}</th>"
+            for h in ("i", "x<sub>1</sub>", "x<sub>2</sub>", "y<sub>i</sub>")
+            + tuple(f"s<sub>{j}</sub>" for j in range(N_CLASSES))
+            + ("L<sub>i</sub>",)
+        )
+        rows = [f"<tr>{head}</tr>"]
+        for i in order:
+            s = result.scores[i]
+            cells = [str(i), f"{X[i, 0]:.2f}", f"{X[i, 1]:.2f}"]
+            cells.append(f"<span style='color:{CLASS_COLORS[y[i]]}'><b>{y[i]}</b></span>")
+            cells += [f"<b>{s[j]:.2f}</b>" if j == y[i] else f"{s[j]:.2f}" for j in range(3)]
+            style = f" style='color:{VIOLATION_COLOR}'" if result.losses[i] > 0 else ""
+            cells.append(f"<span{style}>{result.losses[i]:.3f}</span>")
+            rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        v = self.values
+        summary = (
+            f"<p>{html.escape(LOSSES[v['loss']].label)}: data loss "
+            f"(1/N) Σ L<sub>i</sub> = <b>{result.data_loss:.3f}</b>, "
+            f"reg. loss λ Σ W² = {format_number(v['reg'])} × "
+            f"{float(np.sum(self.parameters()[0] ** 2)):.3f} = <b>{result.reg_loss:.3f}</b>, "
+            f"total L = <b>{result.loss:.3f}</b></p>"
+        )
+        table = (
+            f"<p>Each example's scores s = x W + b and loss{note}:</p>"
+            "<table class='lecture-playground-table'>" + "".join(rows) + "</table>"
+        )
+        return summary + table
+
+    # -- gradient descent ------------------------------------------------------------------
+
+    def descent_path(self, n_steps: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Gradient descent from the sliders' W and b, with the current loss, λ and step size.
+
+        Each step is ``W -= step_size * dW``, ``b -= step_size * db`` (gradients of the
+        total loss from :func:`lecture_utils.losses.linear_loss`), clipped to [-5, 5].
+
+        Parameters
+        ----------
+        n_steps : int, optional
+            Default: ``run_steps``.
+
+        Returns
+        -------
+        W : ndarray of shape (2, 3)
+        b : ndarray of shape (3,)
+            The parameters after ``n_steps`` steps.
+        path : ndarray of shape (n_steps + 1,)
+            The total loss before each step and after the last.
+        """
+        n = self.run_steps if n_steps is None else check_positive_int(n_steps, "n_steps")
+        v = self.values
+        X, y = self.dataset()
+        W, b = self.parameters()
+        lo, hi = PARAMETER_RANGE
+        path = np.empty(n + 1)
+        for k in range(n + 1):
+            result = linear_loss(W, X, y, v["reg"], v["loss"], DELTA, b)
+            path[k] = result.loss
+            if k < n:
+                W = np.clip(W - v["step_size"] * result.dW, lo, hi)
+                b = np.clip(b - v["step_size"] * _bias_gradient(result), lo, hi)
+        return W, b, path
+
+    def _set_parameters(self, W: np.ndarray, b: np.ndarray) -> None:
+        """Write W (2, 3) and b (3,) into the sliders (one redraw, values snapped to 0.001)."""
+        lo, hi = PARAMETER_RANGE
+        W = np.clip(W, lo, hi)
+        b = np.clip(b, lo, hi)
+        new: dict[str, float] = {}
+        for j in range(N_CLASSES):
+            for k in range(N_INPUTS):
+                new[f"W_{k}_{j}"] = float(W[k, j])
+            new[f"b_{j}"] = float(b[j])
+        self.set_state(**new)
+
+    def step(self) -> None:
+        """One gradient step (what the "step" button does)."""
+        W, b, _ = self.descent_path(1)
+        self._set_parameters(W, b)
+
+    def run(self) -> None:
+        """``run_steps`` gradient steps (what the "run" button does)."""
+        W, b, _ = self.descent_path()
+        self._set_parameters(W, b)
+
+    def randomize(self) -> None:
+        """Random W in [-2, 2] and b in [-1, 1], from the app's seeded generator."""
+        W = self.rng.uniform(-2.0, 2.0, size=(N_INPUTS, N_CLASSES)).round(2)
+        b = self.rng.uniform(-1.0, 1.0, size=N_CLASSES).round(2)
+        self._set_parameters(W, b)
+
+    def set_parameters(self, W: Any, b: Any) -> None:
+        """Set the sliders from W of shape (2, 3) (one column per class) and b of shape (3,).
+
+        Raises
+        ------
+        ValueError
+            If a shape is wrong (a (3, 2) W gets a hint to transpose it) or an entry is
+            outside [-5, 5].
+        """
+        self._set_parameters(
+            _check_parameter(W, "W", (N_INPUTS, N_CLASSES)),
+            _check_parameter(b, "b", (N_CLASSES,)),
+        )
+
+    def summary(self) -> Mapping[str, float]:
+        """The shown loss: ``{"data_loss", "reg_loss", "loss"}``, rounded to 3 decimals."""
+        r = self.result
+        if r is None:  # pragma: no cover (the first update in __init__ sets it)
+            raise RuntimeError("no loss computed yet")
+        return {
+            "data_loss": round(r.data_loss, 3),
+            "reg_loss": round(r.reg_loss, 3),
+            "loss": round(r.loss, 3),
+        }
