@@ -55,6 +55,7 @@ from .hinge_table import HingeTableApp
 from .margins import MarginsApp
 from .playground import ClassifierPlayground
 from .regularization import RegularizationApp
+from .softmax_vs_svm import SoftmaxVsSvmApp
 
 #: The apps, one per live view. Tests and the benchmark run over exactly this list.
 __all__ = [
@@ -62,4 +63,5 @@ __all__ = [
     "HingeTableApp",
     "MarginsApp",
     "RegularizationApp",
+    "SoftmaxVsSvmApp",
 ]
