@@ -11,6 +11,7 @@ One private submodule per topic (``_losses``, ``_regularization``, ...) holds th
 """
 
 from ._feedback import CheckResult
+from ._gradients import gradient_descent, numerical_gradient, rel_error, sample_minibatch, sgd_step
 from ._losses import hinge_losses, svm_initial_loss, svm_loss, svm_loss_bounds, svm_loss_vectorized
 from ._regularization import elastic_net, l1, l2, regularization_preference
 
@@ -27,4 +28,10 @@ __all__ = [
     "l2",
     "elastic_net",
     "regularization_preference",
+    # notebooks 06-07: gradients and descent
+    "numerical_gradient",
+    "rel_error",
+    "gradient_descent",
+    "sample_minibatch",
+    "sgd_step",
 ]

@@ -51,6 +51,8 @@ while updating in ``app.output`` (and keeps them in ``app.last_error``).
 """
 
 from ._base import App as App  # the base class, for subclassing (not an app itself)
+from .descent import GradientDescentApp, SGDApp
+from .finite_differences import FiniteDifferenceApp
 from .hinge_table import HingeTableApp
 from .margins import MarginsApp
 from .playground import ClassifierPlayground
@@ -60,8 +62,11 @@ from .softmax_vs_svm import SoftmaxVsSvmApp
 #: The apps, one per live view. Tests and the benchmark run over exactly this list.
 __all__ = [
     "ClassifierPlayground",
+    "FiniteDifferenceApp",
+    "GradientDescentApp",
     "HingeTableApp",
     "MarginsApp",
     "RegularizationApp",
+    "SGDApp",
     "SoftmaxVsSvmApp",
 ]

@@ -1,0 +1,517 @@
+r"""Gradient descent and minibatch SGD, live on a loss surface you can see whole.
+
+Notebook 07. The surface is the loss of a binary linear classifier with two weights
+:math:`w = (w_1, w_2)` (:class:`lecture_utils.landscape.TwoWeightProblem`: the 2-class softmax
+loss plus :math:`\lambda\|w\|^2`), precomputed once on a 200 x 200 grid. A control change
+only re-runs the descent (a few hundred two-element updates) and moves the path.
+
+- :class:`GradientDescentApp`: :math:`w \leftarrow w - \eta \nabla L(w)` from a start point
+  you choose; step size, start and number of steps on sliders. Too small a step crawls, a
+  good one converges, a larger one zigzags across the valley, a huge one diverges.
+- :class:`SGDApp`: the same step on the gradient of a random minibatch of B examples,
+  against full-batch gradient descent; the batch size on a slider. The path and the loss
+  curve get noisy as B shrinks, but each step costs B gradient evaluations instead of N.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.ticker import FormatStrFormatter, NullLocator
+
+from .._validation import as_float_array
+from ..landscape import TwoWeightProblem, two_weight_problem
+from ..optim import History, gradient_descent, sgd
+from ..plotting import (
+    PATH_COLOR,
+    SGD_COLOR,
+    DescentPath,
+    LossSurface,
+    surface_levels,
+)
+from ._base import App
+
+__all__ = ["GradientDescentApp", "SGDApp", "descent_regime", "REGIMES"]
+
+#: The four behaviours of gradient descent the notebook names, in order of step size.
+REGIMES = ("slow", "just right", "oscillating", "diverging")
+
+_RESOLUTION = 200
+_DEFAULT_EXTENT = (-4.5, 3.5, -2.5, 5.5)
+_DEFAULT_START = (2.5, -1.5)
+
+
+# --------------------------------------------------------------------------------------------
+# The surface, computed once per problem
+# --------------------------------------------------------------------------------------------
+
+
+class _Surface:
+    """A problem, its loss on a grid over ``extent``, its minimum and curvatures there."""
+
+    def __init__(self, problem: TwoWeightProblem, extent: tuple[float, float, float, float]):
+        self.problem = problem
+        self.extent = extent
+        xmin, xmax, ymin, ymax = extent
+        self.w1 = np.linspace(xmin, xmax, _RESOLUTION)
+        self.w2 = np.linspace(ymin, ymax, _RESOLUTION)
+        self.Z = problem.loss_grid(self.w1, self.w2)
+        self.Z.setflags(write=False)
+        self.w_star = problem.minimum()
+        self.loss_star = problem.loss(self.w_star)
+        self.curvatures = np.linalg.eigvalsh(problem.hessian(self.w_star))  # (h_min, h_max)
+        self.levels = surface_levels(self.Z, 12, "log")
+
+
+@functools.lru_cache(maxsize=1)
+def _default_surface() -> _Surface:
+    return _Surface(two_weight_problem(), _DEFAULT_EXTENT)
+
+
+def _surface(problem: Any, extent: Any) -> _Surface:
+    if problem is None and extent is None:
+        return _default_surface()
+    if problem is None:
+        problem = two_weight_problem()
+    if not isinstance(problem, TwoWeightProblem):
+        raise TypeError(
+            "problem must be a lecture_utils.landscape.TwoWeightProblem, "
+            f"got {type(problem).__name__}"
+        )
+    if extent is None:
+        extent = _DEFAULT_EXTENT
+    e = as_float_array(extent, "extent", ndim=1)
+    if e.shape != (4,) or not (e[0] < e[1] and e[2] < e[3]):
+        raise ValueError(f"extent must be (w1_min, w1_max, w2_min, w2_max), got {tuple(extent)}")
+    return _Surface(problem, tuple(float(v) for v in e))
+
+
+def descent_regime(losses: Any, params: Any, loss_min: float, diverged: bool = False) -> str:
+    r"""Name what a run of gradient descent did: one of :data:`REGIMES`.
+
+    - "diverging": the run diverged, or the loss ended *higher* than it started;
+    - "oscillating": the path zigzags (at least half of the consecutive steps point
+      against each other, :math:`\Delta w_{k+1} \cdot \Delta w_k < 0`);
+    - "slow": otherwise, if more than 10 % of the initial gap :math:`L(w_0) - L^*` is left;
+    - "just right": otherwise.
+
+    Parameters
+    ----------
+    losses : array_like of shape (K,)
+        The loss at each point of the path, the start first.
+    params : array_like of shape (K, P)
+        The path.
+    loss_min : float
+        :math:`L^*`, the lowest loss.
+    diverged : bool, default False
+        Whether the run stopped on a NaN or Inf.
+
+    Returns
+    -------
+    str
+    """
+    L = np.asarray(losses, dtype=float)
+    p = np.asarray(params, dtype=float).reshape(L.shape[0], -1)
+    if diverged or not np.isfinite(L).all() or L[-1] > L[0]:
+        return "diverging"
+    steps = np.diff(p, axis=0)
+    if steps.shape[0] >= 2:
+        turns = np.einsum("kp,kp->k", steps[1:], steps[:-1]) < 0
+        if turns.mean() >= 0.5:
+            return "oscillating"
+    gap0 = L[0] - loss_min
+    if gap0 > 0 and (L[-1] - loss_min) > 0.1 * gap0:
+        return "slow"
+    return "just right"
+
+
+class _SurfaceApp(App):
+    """The part both apps share: the surface on the left, a loss curve on the right."""
+
+    figsize = (9.0, 3.9)
+
+    def _setup_axes(self) -> None:
+        s = self.surface
+        self.ax_surface = self.figure.add_axes((0.065, 0.15, 0.38, 0.75))
+        self.ax_loss = self.figure.add_axes((0.57, 0.15, 0.41, 0.75))
+        self.surface_artist = LossSurface(self.ax_surface, s.Z, s.extent, s.levels, s.w_star)
+        self.ax_surface.set_xlabel("$w_1$")
+        self.ax_surface.set_ylabel("$w_2$", labelpad=0)
+        # log scale, labelled with plain numbers (1, 2, 5, ...) instead of powers of ten
+        self.ax_loss.set_yscale("log")
+        lo = max(s.loss_star * 0.85, 1e-3)
+        hi = max(float(s.Z.max()), 4 * s.loss_star) * 1.5
+        self.ax_loss.set_ylim(lo, hi)
+        ticks = [t * 10.0**e for e in range(-3, 4) for t in (1, 2, 5)]
+        self.ax_loss.set_yticks([t for t in ticks if lo <= t <= hi])
+        self.ax_loss.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+        self.ax_loss.yaxis.set_minor_locator(NullLocator())
+        self.min_line = self.ax_loss.axhline(s.loss_star, color="k", ls="--", lw=0.8)
+        self.ax_loss.text(
+            0.01,
+            s.loss_star,
+            f"$L^*$ = {s.loss_star:.3f}",
+            transform=self.ax_loss.get_yaxis_transform(),
+            ha="left",
+            va="top",
+            fontsize=8,
+            zorder=1.5,  # under the curves, as in the baked layer
+        )
+        self.ax_loss.set_ylabel("loss $L(w)$ (log scale)")
+
+    def _start(self) -> np.ndarray:
+        return np.array([self.values["w1_start"], self.values["w2_start"]])
+
+    def _start_controls(self, start: tuple[float, float]) -> dict[str, widgets.Widget]:
+        xmin, xmax, ymin, ymax = self.surface.extent
+        out = {}
+        for name, value, lo, hi, label in (
+            ("w1_start", start[0], xmin, xmax, "start w₁"),
+            ("w2_start", start[1], ymin, ymax, "start w₂"),
+        ):
+            lo_r, hi_r = np.ceil(lo * 10) / 10, np.floor(hi * 10) / 10
+            out[name] = widgets.FloatSlider(
+                value=float(np.clip(round(float(value), 1), lo_r, hi_r)),
+                min=lo_r,
+                max=hi_r,
+                step=0.1,
+                description=label,
+                readout_format=".1f",
+                continuous_update=True,
+            )
+        return out
+
+
+def _check_start(start: Any) -> tuple[float, float]:
+    s = as_float_array(start, "start", ndim=1)
+    if s.shape != (2,):
+        raise ValueError(f"start must be a point (w1, w2), got shape {s.shape}")
+    return float(s[0]), float(s[1])
+
+
+# --------------------------------------------------------------------------------------------
+# Gradient descent
+# --------------------------------------------------------------------------------------------
+
+
+class GradientDescentApp(_SurfaceApp):
+    r"""Gradient descent :math:`w \leftarrow w - \eta \nabla L(w)` on a 2-weight loss surface.
+
+    Left: the loss surface (contours, lighter is lower, the star is the minimum :math:`w^*`)
+    with the path :math:`w_0, w_1, \dots` from the start (white dot) to the last point (X).
+    Right: the loss at every step, on a log scale, against the lowest loss :math:`L^*`. The
+    title names the regime (:func:`descent_regime`): slow, just right, oscillating or
+    diverging. The readout gives the surface's curvatures :math:`h_{min}, h_{max}` at the
+    minimum: steps :math:`\eta < 1/h_{max}` never overshoot across the valley, steps
+    :math:`\eta > 2/h_{max}` cannot converge.
+
+    Parameters
+    ----------
+    problem : TwoWeightProblem, optional
+        The classifier whose loss is shown (default:
+        :func:`lecture_utils.landscape.two_weight_problem`).
+    extent : (w1_min, w1_max, w2_min, w2_max), optional
+        The window (default (-4.5, 3.5, -2.5, 5.5)).
+    step_size : float, default 1.0
+        Starting value of :math:`\eta`, in [0.01, 100].
+    start : (float, float), default (2.5, -1.5)
+        Starting point :math:`w_0`.
+    n_steps : int, default 30
+        Number of steps, in [1, 100].
+
+    Controls
+    --------
+    ``step_size`` (FloatLogSlider, 10^-2 .. 10^2) : :math:`\eta`.
+    ``w1_start``, ``w2_start`` (FloatSlider, step 0.1) : the start point.
+    ``n_steps`` (IntSlider, 1 .. 100) : number of steps.
+
+    Attributes
+    ----------
+    history : lecture_utils.optim.History
+        The current run.
+    regime : str
+        One of :data:`REGIMES`.
+
+    Examples
+    --------
+    >>> app = GradientDescentApp()
+    >>> app.set_state(step_size=0.05)
+    >>> app.regime
+    'slow'
+    """
+
+    def __init__(
+        self,
+        problem: TwoWeightProblem | None = None,
+        extent: tuple[float, float, float, float] | None = None,
+        *,
+        step_size: float = 1.0,
+        start: tuple[float, float] = _DEFAULT_START,
+        n_steps: int = 30,
+        backend: str = "ipympl",
+    ) -> None:
+        self.surface = _surface(problem, extent)
+        self._initial_start = _check_start(start)
+        self.history: History | None = None
+        self.regime = ""
+        self._shown_steps = -1
+        super().__init__({"step_size": step_size, "n_steps": n_steps}, backend=backend)
+
+    def _make_controls(self) -> dict[str, widgets.Widget]:
+        controls: dict[str, widgets.Widget] = {
+            "step_size": widgets.FloatLogSlider(
+                value=1.0,
+                base=10,
+                min=-2,
+                max=2,
+                step=0.05,
+                description="step size η",
+                readout_format=".3g",
+                continuous_update=True,
+            )
+        }
+        controls.update(self._start_controls(self._initial_start))
+        controls["n_steps"] = widgets.IntSlider(
+            value=30, min=1, max=100, step=1, description="steps", continuous_update=True
+        )
+        return controls
+
+    def _make_artists(self) -> None:
+        self._setup_axes()
+        self.path = DescentPath(self.ax_surface, PATH_COLOR, "gradient descent")
+        (self.curve,) = self.ax_loss.plot([], [], color=PATH_COLOR, lw=1.5, marker="o", ms=3)
+        self.ax_loss.set_xlabel("step $k$")
+        self.title = self.ax_loss.text(
+            0.5, 1.02, "", transform=self.ax_loss.transAxes, ha="center", va="bottom"
+        )
+        self.surface_title = self.ax_surface.text(
+            0.5, 1.02, "", transform=self.ax_surface.transAxes, ha="center", va="bottom"
+        )
+        self._bake(
+            self.ax_surface,
+            self.ax_loss,
+            self.surface_artist.image,
+            self.surface_artist.contours,
+            self.min_line,
+            *self.ax_loss.texts[:1],
+        )
+
+    def update(self) -> None:
+        v = self.values
+        eta, n = v["step_size"], v["n_steps"]
+        hist = gradient_descent(self.surface.problem.loss_and_grad, self._start(), eta, n)
+        self.history = hist
+        self.regime = descent_regime(
+            hist.losses, hist.params, self.surface.loss_star, hist.diverged
+        )
+        self.path.update(hist.params)
+        losses = np.minimum(hist.losses, 1e300)
+        self.curve.set_data(np.arange(len(hist)), losses)
+        if n != self._shown_steps:
+            self.ax_loss.set_xlim(-0.02 * n - 0.3, n * 1.02 + 0.3)
+            self._shown_steps = n
+        end = (
+            f"loss {hist.final_loss:.4g} after {hist.n_steps} steps"
+            if hist.final_loss < 1e6
+            else f"loss {hist.final_loss:.1e} after {hist.n_steps} steps"
+        )
+        self.title.set_text(f"{self.regime}: {end}")
+        self.surface_title.set_text(f"η = {eta:.3g}, {n} steps")
+        h_min, h_max = self.surface.curvatures
+        self.readout.value = (
+            f"<b>{self.regime}</b>: L(w<sub>0</sub>) = {hist.losses[0]:.4f} → "
+            f"L(w<sub>{hist.n_steps}</sub>) = {hist.final_loss:.4g} "
+            f"(lowest possible L* = {self.surface.loss_star:.4f}). "
+            f"Curvatures at the minimum: h<sub>min</sub> = {h_min:.3f}, "
+            f"h<sub>max</sub> = {h_max:.3f}; η &lt; 1/h<sub>max</sub> = {1 / h_max:.2f} never "
+            f"overshoots, η &gt; 2/h<sub>max</sub> = {2 / h_max:.2f} cannot converge."
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Minibatch SGD against full-batch gradient descent
+# --------------------------------------------------------------------------------------------
+
+
+class SGDApp(_SurfaceApp):
+    r"""Minibatch SGD against full-batch gradient descent, with a batch-size slider.
+
+    Both start at the same point and take the same number of steps of the same size.
+    Gradient descent (red) uses all N examples per step; SGD (orange) uses a random batch
+    of B. Left: both paths over the loss surface. Right: the full loss :math:`L(w)` along
+    both paths and, thin, the minibatch loss SGD actually saw, against the number of steps
+    or against the number of examples whose gradients were computed (the cost).
+
+    Parameters
+    ----------
+    problem : TwoWeightProblem, optional
+        Default :func:`lecture_utils.landscape.two_weight_problem` (N = 100).
+    extent : (w1_min, w1_max, w2_min, w2_max), optional
+    batch_size : int, default 4
+        One of 1, 2, 4, 8, 16, 32, 64 (those below N) or N.
+    step_size : float, default 1.0
+        In [0.01, 10].
+    n_steps : int, default 60
+        In [1, 200].
+    seed : int, default 0
+        Chooses the batches; in [0, 50].
+    x_axis : {"steps", "examples"}, default "steps"
+    start : (float, float), default (2.5, -1.5)
+
+    Controls
+    --------
+    ``batch_size`` (SelectionSlider) : B.
+    ``step_size`` (FloatLogSlider, 10^-2 .. 10^1) : :math:`\eta`.
+    ``n_steps`` (IntSlider) : number of steps of both methods.
+    ``seed`` (IntSlider) : which random batches.
+    ``x_axis`` (ToggleButtons) : loss against steps or against examples processed.
+
+    Attributes
+    ----------
+    sgd_history, gd_history : lecture_utils.optim.History
+    sgd_full_losses : ndarray of shape (K,)
+        The full loss at each point of the SGD path.
+    """
+
+    def __init__(
+        self,
+        problem: TwoWeightProblem | None = None,
+        extent: tuple[float, float, float, float] | None = None,
+        *,
+        batch_size: int = 4,
+        step_size: float = 1.0,
+        n_steps: int = 60,
+        seed: int = 0,
+        x_axis: str = "steps",
+        start: tuple[float, float] = _DEFAULT_START,
+        backend: str = "ipympl",
+    ) -> None:
+        self.surface = _surface(problem, extent)
+        self._start_point = np.array(_check_start(start))
+        n = self.surface.problem.n_examples
+        self.batch_sizes = [b for b in (1, 2, 4, 8, 16, 32, 64) if b < n] + [n]
+        self.sgd_history: History | None = None
+        self.gd_history: History | None = None
+        self.sgd_full_losses = np.zeros(0)
+        self._shown_xlim: tuple[float, float] | None = None
+        values = {
+            "batch_size": batch_size,
+            "step_size": step_size,
+            "n_steps": n_steps,
+            "seed": seed,
+            "x_axis": x_axis,
+        }
+        super().__init__(values, backend=backend)
+
+    def _make_controls(self) -> dict[str, widgets.Widget]:
+        n = self.surface.problem.n_examples
+        return {
+            "batch_size": widgets.SelectionSlider(
+                options=self.batch_sizes,
+                value=self.batch_sizes[0],
+                description="batch size B",
+                continuous_update=True,
+                tooltip=f"examples per step (N = {n} is full-batch gradient descent)",
+            ),
+            "step_size": widgets.FloatLogSlider(
+                value=1.0,
+                base=10,
+                min=-2,
+                max=1,
+                step=0.05,
+                description="step size η",
+                readout_format=".3g",
+                continuous_update=True,
+            ),
+            "n_steps": widgets.IntSlider(
+                value=60, min=1, max=200, step=1, description="steps", continuous_update=True
+            ),
+            "seed": widgets.IntSlider(
+                value=0, min=0, max=50, step=1, description="batch seed", continuous_update=True
+            ),
+            "x_axis": widgets.ToggleButtons(
+                options=["steps", "examples"],
+                value="steps",
+                description="loss against",
+                tooltip="steps taken, or examples whose gradient was computed (the cost)",
+                style={"button_width": "80px"},
+            ),
+        }
+
+    def _make_artists(self) -> None:
+        self._setup_axes()
+        self.gd_path = DescentPath(self.ax_surface, PATH_COLOR, "gradient descent (B = N)")
+        self.sgd_path = DescentPath(self.ax_surface, SGD_COLOR, "minibatch SGD")
+        self.sgd_path.line.set_markersize(2)
+        self.sgd_path.line.set_linewidth(1.0)
+        (self.batch_curve,) = self.ax_loss.plot(
+            [], [], color=SGD_COLOR, lw=0.7, alpha=0.45, label="SGD: minibatch loss"
+        )
+        (self.sgd_curve,) = self.ax_loss.plot([], [], color=SGD_COLOR, lw=1.8, label="SGD: L(w)")
+        (self.gd_curve,) = self.ax_loss.plot(
+            [], [], color=PATH_COLOR, lw=1.8, marker="o", ms=2.5, label="GD: L(w)"
+        )
+        self.ax_loss.legend(loc="upper right", fontsize=8, frameon=False)
+        self.xlabel = self.ax_loss.text(
+            0.5, -0.1, "", transform=self.ax_loss.transAxes, ha="center", va="top"
+        )
+        self.title = self.ax_loss.text(
+            0.5, 1.02, "", transform=self.ax_loss.transAxes, ha="center", va="bottom"
+        )
+        self.surface_title = self.ax_surface.text(
+            0.5, 1.02, "", transform=self.ax_surface.transAxes, ha="center", va="bottom"
+        )
+        self._bake(
+            self.ax_surface,
+            self.ax_loss,
+            self.surface_artist.image,
+            self.surface_artist.contours,
+            self.min_line,
+            *self.ax_loss.texts[:1],
+        )
+
+    def update(self) -> None:
+        v = self.values
+        p = self.surface.problem
+        b, eta, n = v["batch_size"], v["step_size"], v["n_steps"]
+        self.gd_history = gd = gradient_descent(p.loss_and_grad, self._start_point, eta, n)
+        self.sgd_history = st = sgd(
+            p.loss_and_grad_batch, self._start_point, p.X, p.y, eta, n, b, seed=v["seed"]
+        )
+        self.sgd_full_losses = p.losses_at(st.params)
+        self.gd_path.update(gd.params)
+        self.sgd_path.update(st.params)
+
+        big = 1e300
+        if v["x_axis"] == "steps":
+            x_sgd, x_gd = np.arange(len(st)), np.arange(len(gd))
+            xmax = float(n)
+            label = "step $k$"
+        else:
+            x_sgd = np.arange(len(st)) * b
+            x_gd = np.arange(len(gd)) * p.n_examples
+            xmax = float(max(n * b, p.n_examples))
+            label = "examples processed (gradient cost)"
+        self.batch_curve.set_data(x_sgd, np.minimum(st.losses, big))
+        self.sgd_curve.set_data(x_sgd, np.minimum(self.sgd_full_losses, big))
+        self.gd_curve.set_data(x_gd, np.minimum(gd.losses, big))
+        xlim = (-0.01 * xmax, 1.01 * xmax)
+        if xlim != self._shown_xlim:
+            self.ax_loss.set_xlim(*xlim)
+            self._shown_xlim = xlim
+        self.xlabel.set_text(label)
+        self.title.set_text(
+            f"after {n} steps: SGD {self.sgd_full_losses[-1]:.3g}, GD {gd.final_loss:.3g}"
+        )
+        self.surface_title.set_text(f"B = {b} of N = {p.n_examples}, η = {eta:.3g}")
+        self.readout.value = (
+            f"One SGD step computes the gradient on <b>{b}</b> examples, one gradient-descent "
+            f"step on all <b>{p.n_examples}</b>. After {n} steps: SGD has processed "
+            f"{n * b} examples and reached L = {self.sgd_full_losses[-1]:.3f}; "
+            f"gradient descent has processed {n * p.n_examples} and reached "
+            f"L = {gd.final_loss:.3f} (lowest possible "
+            f"L* = {self.surface.loss_star:.3f})."
+        )

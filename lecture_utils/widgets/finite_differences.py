@@ -1,0 +1,378 @@
+r"""How big should the step h of a numerical gradient be? The V-shaped error curve, live.
+
+Notebook 06. A finite difference estimates a derivative from two loss values:
+
+.. math::  \frac{\partial L}{\partial W_k} \approx \frac{L(W + h e_k) - L(W - h e_k)}{2h}
+           \quad\text{(centered)}, \qquad \frac{L(W + h e_k) - L(W)}{h} \quad\text{(forward)}.
+
+Its error has two sources that pull h in opposite directions:
+
+- *truncation*: the formula ignores the curvature; the error grows like :math:`h^2`
+  (centered) or :math:`h` (forward) as h grows;
+- *round-off*: the two loss values are stored with relative precision
+  :math:`\varepsilon` (about 1e-16 in float64, 6e-8 in float32), so their difference
+  carries an error of about :math:`\varepsilon L`, divided by h: it grows like
+  :math:`\varepsilon / h` as h shrinks.
+
+On log-log axes the relative error against the analytic gradient is a V; its bottom sits
+near :math:`h \approx \varepsilon^{1/3}` (centered) or :math:`\varepsilon^{1/2}` (forward),
+far higher for float32 than for float64.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.lines import Line2D
+
+from .._validation import as_float_array, check_positive_int, check_seed, check_W_X_y
+from ..gradients import rel_error
+from ..losses import softmax_loss, svm_loss
+from ._base import App
+
+__all__ = ["FiniteDifferenceApp", "finite_difference_errors", "METHODS"]
+
+#: The two finite-difference formulas, by name.
+METHODS = ("centered", "forward")
+
+#: Exponents of the step sizes h = 10**e on the curve (the slider's grid).
+_EXPONENTS = np.round(np.arange(-16.0, 0.0 + 1e-9, 0.25), 2)
+_FLOOR = 1e-16  # relative errors below this are drawn at this value (log axis)
+_COLORS = {"float64": "#4e79a7", "float32": "#f28e2b"}
+_LOSSES = {"softmax": softmax_loss, "svm": svm_loss}
+
+
+def finite_difference_errors(
+    f: Any,
+    W: np.ndarray,
+    analytic: np.ndarray,
+    indices: list[tuple[int, ...]],
+    hs: Any,
+    method: str,
+) -> np.ndarray:
+    r"""Relative error of finite-difference derivatives at ``indices``, for every step h.
+
+    For each h, the derivative along each coordinate k of ``indices`` is estimated with
+    the nominal step: :math:`(f(W + h e_k) - f(W - h e_k)) / 2h` (centered) or
+    :math:`(f(W + h e_k) - f(W)) / h` (forward), with :math:`W + h e_k` stored in W's dtype
+    (so in float32, :math:`W_k + h` is rounded, and equals :math:`W_k` for tiny h). The
+    result is :func:`lecture_utils.gradients.rel_error` between those estimates and
+    ``analytic`` at the same coordinates.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(W) -> float``, computing in W's dtype.
+    W : ndarray of any shape, float32 or float64
+        The point (not modified).
+    analytic : ndarray of W's shape
+        The exact gradient.
+    indices : list of tuple of int
+        Coordinates to check.
+    hs : array_like of shape (H,)
+        Step sizes, > 0.
+    method : {"centered", "forward"}
+
+    Returns
+    -------
+    ndarray of shape (H,)
+        The largest relative error over the coordinates, for each h.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    h_values = as_float_array(hs, "hs", ndim=1)
+    if (h_values <= 0).any():
+        raise ValueError("every step size h must be > 0")
+    dtype = W.dtype.type
+    exact = np.array([analytic[ix] for ix in indices], dtype=np.float64)
+    f0 = float(f(W)) if method == "forward" else 0.0
+    out = np.empty(h_values.shape[0])
+    work = W.copy()
+    for m, h in enumerate(h_values):
+        estimates = np.empty(len(indices))
+        for k, ix in enumerate(indices):
+            old = work[ix]
+            work[ix] = old + dtype(h)
+            f_plus = float(f(work))
+            if method == "centered":
+                work[ix] = old - dtype(h)
+                f_minus = float(f(work))
+                estimates[k] = (f_plus - f_minus) / (2 * h)
+            else:
+                estimates[k] = (f_plus - f0) / h
+            work[ix] = old
+        out[m] = rel_error(estimates, exact)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _default_data() -> tuple[np.ndarray, np.ndarray]:
+    from ..data import load_digits
+
+    X, y = load_digits()
+    rng = np.random.default_rng(0)
+    idx = np.sort(rng.choice(X.shape[0], size=40, replace=False))
+    Xs = X[idx] / 16.0  # pixels in [0, 1]
+    Xs.setflags(write=False)
+    return Xs, y[idx]
+
+
+@functools.lru_cache(maxsize=4)
+def _curves_cached(key: tuple) -> dict[tuple[str, str], np.ndarray]:
+    loss, n_coords, seed = key
+    X, y = _default_data()
+    W = 0.01 * np.random.default_rng(seed).standard_normal((X.shape[1], 10))
+    return _curves(X, y, W, loss, n_coords, seed)
+
+
+def _curves(
+    X: np.ndarray, y: np.ndarray, W: np.ndarray, loss: str, n_coords: int, seed: Any
+) -> dict[tuple[str, str], np.ndarray]:
+    loss_fn = _LOSSES[loss]
+    rng = check_seed(seed)
+    W64 = W.astype(np.float64)
+    analytic = loss_fn(W64, X.astype(np.float64), y, 0.0)[1]
+    n = min(n_coords, W.size)
+    flat = np.sort(rng.choice(W.size, size=n, replace=False))
+    indices = [tuple(int(i) for i in np.unravel_index(k, W.shape)) for k in flat]
+    hs = 10.0**_EXPONENTS
+    curves = {}
+    for dtype in (np.float64, np.float32):
+        Xd = X.astype(dtype)
+        Wd = W.astype(dtype)
+
+        def f(w: np.ndarray, Xd: np.ndarray = Xd) -> float:
+            return loss_fn(w, Xd, y, 0.0)[0]
+
+        for method in METHODS:
+            errors = finite_difference_errors(f, Wd, analytic, indices, hs, method)
+            curves[(method, np.dtype(dtype).name)] = np.maximum(errors, _FLOOR)
+    return curves
+
+
+class FiniteDifferenceApp(App):
+    r"""The relative error of a numerical gradient as the step h varies: a V on log-log axes.
+
+    The curves (precomputed for h = 10^-16 ... 10^0 in quarter decades) show the largest
+    relative error, over a few seeded coordinates of W, between the finite-difference
+    derivative and the analytic gradient, for the loss computed in float64 (blue) and in
+    float32 (orange). The chosen method is drawn bold, the other one thin and dashed. The
+    vertical line is the slider's h; the readout gives the numbers there and the best h of
+    each curve. Right of each V's bottom, truncation error dominates; left of it, round-off.
+
+    Parameters
+    ----------
+    X : array_like of shape (N, D), optional
+        Default: 40 seeded digits, pixels scaled to [0, 1] (D = 64).
+    y : array_like of shape (N,), optional
+    W : array_like of shape (D, C), optional
+        The point; default ``0.01 * standard_normal((64, 10))`` (seeded).
+    loss : {"softmax", "svm"}, default "softmax"
+        The loss whose gradient is checked (the SVM's kinks make its curve less regular).
+    n_coords : int, default 6
+        How many coordinates of W are checked.
+    seed : int, default 0
+        Chooses the default W and the coordinates.
+    h : float, default 1e-5
+    method : {"centered", "forward"}, default "centered"
+
+    Controls
+    --------
+    ``h`` (FloatLogSlider, 10^-16 .. 10^0, quarter decades) : the step.
+    ``method`` (ToggleButtons) : centered or forward differences.
+
+    Attributes
+    ----------
+    hs : ndarray of shape (65,)
+        The step sizes of the curves.
+    errors : dict
+        ``errors[(method, dtype)]`` for method in :data:`METHODS` and dtype "float64" or
+        "float32": ndarray of shape (65,), the relative errors (floored at 1e-16).
+
+    Examples
+    --------
+    >>> app = FiniteDifferenceApp()
+    >>> app.error_at("float64") < 1e-7  # h = 1e-5, centered: fine
+    True
+    >>> app.set_state(h=1e-12)
+    >>> app.error_at("float64") > 1e-5  # round-off takes over
+    True
+    """
+
+    figsize = (9.0, 3.8)
+
+    def __init__(
+        self,
+        X: Any = None,
+        y: Any = None,
+        W: Any = None,
+        *,
+        loss: str = "softmax",
+        n_coords: int = 6,
+        seed: int = 0,
+        h: float = 1e-5,
+        method: str = "centered",
+        backend: str = "ipympl",
+    ) -> None:
+        if loss not in _LOSSES:
+            raise ValueError(f"loss must be one of {sorted(_LOSSES)}, got {loss!r}")
+        n_coords = check_positive_int(n_coords, "n_coords")
+        check_seed(seed)
+        if X is None and y is None and W is None:
+            self.errors = _curves_cached((loss, n_coords, seed))
+        else:
+            if X is None or y is None:
+                raise ValueError("give X and y together (or neither, for the digits default)")
+            if W is None:
+                Xa = as_float_array(X, "X", ndim=2)
+                W = 0.01 * np.random.default_rng(seed).standard_normal(
+                    (Xa.shape[1], int(np.max(y)) + 1)
+                )
+            Wa, Xa, ya = check_W_X_y(W, X, y)
+            self.errors = _curves(Xa, ya, Wa, loss, n_coords, seed)
+        self.loss_name = loss
+        self.hs = 10.0**_EXPONENTS
+        super().__init__({"h": h, "method": method}, backend=backend)
+
+    def _make_controls(self) -> dict[str, widgets.Widget]:
+        return {
+            "h": widgets.FloatLogSlider(
+                value=1e-5,
+                base=10,
+                min=float(_EXPONENTS[0]),
+                max=float(_EXPONENTS[-1]),
+                step=0.25,
+                description="step h",
+                readout_format=".1e",
+                continuous_update=True,
+            ),
+            "method": widgets.ToggleButtons(
+                options=list(METHODS),
+                value="centered",
+                description="differences",
+                style={"button_width": "80px"},
+            ),
+        }
+
+    def _index(self) -> int:
+        return int(round((np.log10(self.values["h"]) - _EXPONENTS[0]) / 0.25))
+
+    def error_at(self, dtype: str, method: str | None = None) -> float:
+        """The relative error at the current h, for ``dtype`` "float64" or "float32"."""
+        m = self.values["method"] if method is None else method
+        return float(self.errors[(m, dtype)][self._index()])
+
+    def best_h(self, dtype: str, method: str | None = None) -> tuple[float, float]:
+        """``(h, error)`` at the bottom of the V for ``dtype`` and the method."""
+        m = self.values["method"] if method is None else method
+        curve = self.errors[(m, dtype)]
+        k = int(np.argmin(curve))
+        return float(self.hs[k]), float(curve[k])
+
+    def _make_artists(self) -> None:
+        ax = self.figure.add_axes((0.085, 0.15, 0.56, 0.76))
+        self.ax = ax
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(self.hs[0] / 2, self.hs[-1] * 2)
+        ax.set_ylim(1e-12, 5.0)
+        ax.set_xticks(10.0 ** np.arange(-16, 1, 2))
+        ax.set_yticks(10.0 ** np.arange(-12, 1, 2))
+        ax.minorticks_off()
+        ax.set_xlabel("step size $h$")
+        ax.set_ylabel("relative error vs analytic gradient")
+        # what the error means (the lecture's reading of relative errors)
+        fine = ax.axhspan(1e-12, 1e-7, color="#59a14f", alpha=0.08, lw=0)
+        bad = ax.axhspan(1e-2, 5.0, color="#e15759", alpha=0.08, lw=0)
+        t_fine = ax.text(
+            0.99,
+            1.5e-8,
+            "≤ 1e-7: fine",
+            ha="right",
+            va="top",
+            fontsize=8,
+            color="#2f6b2a",
+            transform=ax.get_yaxis_transform(),
+            zorder=1.5,  # under the curves, as in the baked layer
+        )
+        t_bad = ax.text(
+            0.99,
+            2e-2,
+            "≥ 1e-2: wrong",
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color="#a33",
+            transform=ax.get_yaxis_transform(),
+            zorder=1.5,  # under the curves, as in the baked layer
+        )
+        self.lines: dict[tuple[str, str], Line2D] = {}
+        for (method, dtype), curve in self.errors.items():
+            (self.lines[(method, dtype)],) = ax.plot(self.hs, curve, color=_COLORS[dtype])
+        self.vline = ax.axvline(1e-5, color="k", lw=1.0, ls=":")
+        self.dots = {
+            dtype: ax.plot([], [], "o", ms=7, color=_COLORS[dtype], mec="k", zorder=5)[0]
+            for dtype in _COLORS
+        }
+        self.region_left = ax.text(
+            0.02, 0.03, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=8
+        )
+        self.region_right = ax.text(
+            0.98, 0.03, "", transform=ax.transAxes, ha="right", va="bottom", fontsize=8
+        )
+        handles = [
+            Line2D([], [], color=_COLORS["float64"], lw=2, label="float64"),
+            Line2D([], [], color=_COLORS["float32"], lw=2, label="float32"),
+            Line2D([], [], color="0.5", lw=1, ls="--", label="other method"),
+        ]
+        legend = self.figure.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(0.67, 0.93),
+            frameon=False,
+            fontsize=9,
+        )
+        self.panel = self.figure.text(
+            0.67, 0.68, "", ha="left", va="top", fontsize=9, linespacing=1.5
+        )
+        self._bake(ax, fine, bad, t_fine, t_bad, legend)
+
+    def update(self) -> None:
+        method = self.values["method"]
+        h = self.values["h"]
+        k = self._index()
+        for (m, _dtype), line in self.lines.items():
+            active = m == method
+            line.set_linewidth(2.2 if active else 0.9)
+            line.set_linestyle("-" if active else "--")
+            line.set_alpha(1.0 if active else 0.5)
+            line.set_zorder(3 if active else 2)
+        self.vline.set_xdata([h, h])
+        for dtype, dot in self.dots.items():
+            dot.set_data([h], [self.errors[(method, dtype)][k]])
+        order = "h^2" if method == "centered" else "h"
+        self.region_right.set_text(f"truncation error ∝ ${order}$ →")
+        self.region_left.set_text("← round-off error ∝ $\\varepsilon / h$")
+        formula = "(L(W+h) − L(W−h)) / 2h" if method == "centered" else "(L(W+h) − L(W)) / h"
+        lines = [f"{method}: {formula}", f"h = {h:.1e}"]
+        for dtype in ("float64", "float32"):
+            err = self.errors[(method, dtype)][k]
+            verdict = "fine" if err <= 1e-7 else ("wrong" if err >= 1e-2 else "suspicious")
+            best, best_err = self.best_h(dtype)
+            lines.append(f"{dtype}: error {err:.0e} ({verdict})")
+            lines.append(f"   best h ≈ {best:.0e} (error {best_err:.0e})")
+        self.panel.set_text("\n".join(lines))
+        rows = "".join(
+            f"<tr><td>{dtype}</td><td>{self.errors[(method, dtype)][k]:.1e}</td>"
+            f"<td>{self.best_h(dtype)[0]:.0e}</td><td>{self.best_h(dtype)[1]:.1e}</td></tr>"
+            for dtype in ("float64", "float32")
+        )
+        self.readout.value = (
+            f"<table><tr><th></th><th>rel. error at h = {h:.1e}</th><th>best h</th>"
+            f"<th>error there</th></tr>{rows}</table>"
+            f"<p>{self.loss_name} loss, {method} differences. Relative error ≈ 1e-7 or less: "
+            "the gradient is right; 1e-2 or more: a bug (or a badly chosen h).</p>"
+        )
