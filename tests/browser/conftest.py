@@ -1,0 +1,185 @@
+"""Fixtures for the real-browser tests: Debian's Chromium, a JupyterLab and a Voilà server.
+
+- ``browser``: Playwright's Python API driving ``/usr/bin/chromium`` (never a downloaded
+  browser). Without it the tests skip with the reason shown in pytest's summary; with
+  ``CI=true`` a missing browser fails them instead.
+- ``lab_server``: one JupyterLab for the whole session on 127.0.0.1, a free port, no token,
+  the project's own Python kernel, serving a *copy* of ``notebooks/`` so that running the
+  notebooks in the browser never rewrites the committed files. Its settings turn off news,
+  update checks and notebook windowing (every cell stays in the DOM).
+- ``start_voila``: starts ``voila <notebook>`` the way ``make classroom`` does.
+- ``latency_record``: the measured latencies; at the end of the session they are merged into
+  ``docs/browser-latency.json`` and ``docs/browser-latency.md`` (the README links these).
+
+Jupyter, IPython and matplotlib state already lives in the run's private directory
+(``tests/conftest.py``); the servers get their own settings and workspace directories on top.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    NOT_LOCAL,
+    SERVER_START_TIMEOUT,
+    VIEWPORT,
+    Server,
+    copy_notebooks,
+    free_port,
+    lab_settings,
+    missing,
+    server_env,
+    stop,
+    wait_http,
+    wait_port,
+    write_latency_docs,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Browser
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium from Debian, driven by Playwright (one browser for the session)."""
+    if not CHROMIUM.exists():
+        missing(
+            f"{CHROMIUM} not found: the browser tests need Debian's chromium "
+            "(apt-get install chromium); .ci/run installs it"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("the playwright Python package is not installed (pip install playwright)")
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+    except Exception as exc:
+        playwright.stop()
+        missing(f"{CHROMIUM} did not start: {str(exc).splitlines()[0]}")
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def new_page(browser: Any) -> Iterator[Callable[[], Any]]:
+    """Make pages in a fresh browser context that refuses every non-local request."""
+    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+    context.route(NOT_LOCAL, lambda route: route.abort())
+    pages: list[Any] = []
+
+    def make() -> Any:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        pages.append(page)
+        return page
+
+    yield make
+    context.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Servers
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def lab_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One JupyterLab for the session, serving a copy of notebooks/ (``root/notebooks``)."""
+    home = tmp_path_factory.mktemp("lab")
+    root = home / "root"
+    root.mkdir()
+    copy_notebooks(root / "notebooks")
+    lab_settings(home / "settings")
+    port = free_port()
+    log = home / "jupyterlab.log"
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--port-retries=0",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.expose_app_in_browser=True",
+        "--ServerApp.disable_check_xsrf=True",  # the tests call the REST API with urllib
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            cmd, cwd=root, env=server_env(home), stdout=out, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(url + "/api/status", proc, log, SERVER_START_TIMEOUT)
+    except RuntimeError as exc:
+        stop(proc)
+        pytest.fail(f"JupyterLab did not start: {exc}")
+    yield Server(url, root, proc, log)
+    stop(proc)
+
+
+@pytest.fixture
+def start_voila(
+    browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[Path], Server]]:
+    """Start ``voila <notebook>`` (as ``make classroom`` does) on a free port; stopped after."""
+    procs: list[subprocess.Popen] = []
+
+    def start(notebook: Path) -> Server:
+        home = tmp_path_factory.mktemp("voila")
+        root = copy_notebooks(home / "notebooks")
+        port = free_port()
+        log = home / "voila.log"
+        cmd = [
+            sys.executable,
+            "-m",
+            "voila",
+            notebook.name,
+            "--no-browser",
+            f"--port={port}",
+            "--Voila.ip=127.0.0.1",
+            "--Voila.port_retries=0",
+        ]
+        with log.open("w") as out:
+            proc = subprocess.Popen(
+                cmd, cwd=root, env=server_env(home), stdout=out, stderr=subprocess.STDOUT
+            )
+        procs.append(proc)
+        url = f"http://127.0.0.1:{port}"
+        wait_port(port, proc, log, SERVER_START_TIMEOUT)
+        return Server(url, root, proc, log)
+
+    yield start
+    for proc in procs:
+        stop(proc)
+
+
+# ---------------------------------------------------------------------------------------------
+# Results: docs/browser-latency.{json,md}
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def latency_record() -> Iterator[dict[str, dict[str, Any]]]:
+    """Tests put one entry per notebook (or Voilà page) here; written to docs/ at the end."""
+    record: dict[str, dict[str, Any]] = {}
+    yield record
+    if record:
+        write_latency_docs(record)

@@ -1,0 +1,183 @@
+"""Every notebook in a real JupyterLab, in headless Chromium, as a learner runs it.
+
+For each ``notebooks/*.ipynb`` (found when the tests are collected):
+
+1. open ``/lab/tree/notebooks/<name>?reset`` (a fresh layout, no restored tabs);
+2. clear the outputs, then Run -> "Restart Kernel and Run All Cells" and wait until every
+   non-empty code cell has run and the kernel is idle;
+3. assert no cell has an error output (read from the notebook model through
+   ``window.jupyterapp``: warnings on stderr are not errors) and no widget failed to render;
+4. for every app on the page (an ipympl canvas with its sliders), press ArrowRight/ArrowLeft on
+   a slider handle: the canvas pixels must change, the slider's readout must show the new value
+   and the app must show no error; the key press -> changed pixels latency is recorded;
+5. save a screenshot of the first app's cell (or of the page) to ``docs/screenshots/``.
+
+The medians go to the test output and to ``docs/browser-latency.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _apps import CANVASES_DRAWN_JS, find_apps, median, move_slider
+from _support import LATENCY_TARGET_MS, SCREENSHOTS, Server, notebooks
+
+pytestmark = pytest.mark.browser
+
+RUN_ALL_TIMEOUT = 150.0
+#: A notebook whose median latency exceeds this fails. The target is LATENCY_TARGET_MS
+#: (150 ms, met on an idle 2-core machine); the default limit is twice that, so that a busy
+#: CI machine does not make the test flaky while a real regression (a redraw that got much
+#: slower, a debounce, a lost update) still fails. LATENCY_LIMIT_MS=150 makes it strict.
+LATENCY_LIMIT_MS = float(os.environ.get("LATENCY_LIMIT_MS", 2 * LATENCY_TARGET_MS))
+
+PANEL_READY_JS = """
+(path) => {
+  const app = window.jupyterapp;
+  const w = app && app.shell.currentWidget;
+  if (!w || !w.context || w.context.path !== path || !w.sessionContext) return false;
+  const kernel = w.sessionContext.session?.kernel;
+  return w.context.isReady && w.sessionContext.isReady && !!kernel
+    && kernel.status === 'idle' && kernel.connectionStatus === 'connected';
+}
+"""
+
+RUN_STATE_JS = """
+() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const kernel = w.sessionContext.session?.kernel;
+  const cells = [];
+  w.content.widgets.forEach((cell, i) => {
+    if (cell.model.type !== 'code') return;
+    const source = cell.model.sharedModel.getSource();
+    const outputs = cell.model.outputs.toJSON();
+    cells.push({
+      index: i,
+      empty: !source.trim(),
+      count: cell.model.executionCount,
+      head: source.split('\\n')[0].slice(0, 80),
+      errors: outputs.filter((o) => o.output_type === 'error')
+        .map((o) => `${o.ename}: ${o.evalue}`),
+      apps: outputs.filter((o) => o.data && o.data['image/png']
+        && o.data['application/vnd.jupyter.widget-view+json']).length,
+    });
+  });
+  return {status: kernel ? kernel.status : 'none', cells};
+}
+"""
+
+
+def _accept_dialog(page: Any, timeout: float) -> bool:
+    dialog = page.locator(".jp-Dialog .jp-mod-accept")
+    try:
+        dialog.first.wait_for(state="visible", timeout=timeout * 1000)
+    except Exception:
+        return False
+    dialog.first.click()
+    return True
+
+
+def _open(page: Any, server: Server, path: str) -> None:
+    page.goto(f"{server.url}/lab/tree/{path}?reset", wait_until="domcontentloaded")
+    deadline = time.monotonic() + 90
+    while not page.evaluate(PANEL_READY_JS, path):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{path}: JupyterLab did not open the notebook with a kernel")
+        # a notebook whose stored kernel is unknown asks which kernel to use: take the default
+        if page.locator(".jp-Dialog").count():
+            _accept_dialog(page, 1)
+        time.sleep(0.2)
+
+
+def _restart_and_run_all(page: Any, path: str) -> tuple[dict[str, Any], float]:
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:restart-run-all'); }")
+    assert _accept_dialog(page, 10), f"{path}: no 'Restart Kernel?' dialog to confirm"
+    start = time.monotonic()
+    while True:
+        state = page.evaluate(RUN_STATE_JS)
+        errors = [c for c in state["cells"] if c["errors"]]
+        if errors:
+            lines = [f"cell {c['index']} ({c['head']!r}): {'; '.join(c['errors'])}" for c in errors]
+            raise AssertionError(f"{path}: error output after Run All:\n" + "\n".join(lines))
+        pending = [c for c in state["cells"] if not c["empty"] and c["count"] is None]
+        if not pending and state["status"] == "idle":
+            return state, time.monotonic() - start
+        if time.monotonic() - start > RUN_ALL_TIMEOUT:
+            heads = ", ".join(f"{c['index']} ({c['head']!r})" for c in pending[:5])
+            raise AssertionError(
+                f"{path}: Run All not done after {RUN_ALL_TIMEOUT:.0f} s; kernel "
+                f"{state['status']}, cells not run: {heads}"
+            )
+        time.sleep(0.25)
+
+
+@pytest.mark.parametrize("notebook", notebooks(), ids=lambda p: p.stem)
+def test_notebook_runs_and_every_app_responds(
+    notebook: Path, lab_server: Server, new_page: Any, latency_record: dict
+) -> None:
+    page = new_page()
+    path = f"notebooks/{notebook.name}"
+    try:
+        _open(page, lab_server, path)
+        state, run_all_s = _restart_and_run_all(page, path)
+
+        # every app displayed by the notebook renders a first frame
+        expected_apps = sum(c["apps"] for c in state["cells"])
+        page.wait_for_function(CANVASES_DRAWN_JS, arg=expected_apps, timeout=30_000)
+        failed = page.locator(".jp-OutputArea-output", has_text="Error displaying widget")
+        assert not failed.count(), f"{path}: a widget failed to render"
+
+        apps = find_apps(page, ".jp-Notebook")
+        assert len(apps) >= expected_apps, f"{path}: {expected_apps} apps stored, {len(apps)} live"
+        no_slider = [a["index"] for a in apps if not a["slider"]]
+        assert not no_slider, f"{path}: apps {no_slider} have no slider to move"
+        results = [move_slider(page, a["index"], a["label"]) for a in apps]
+
+        # the screenshot: the first app's cell, else the top of the notebook
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SCREENSHOTS / f"{notebook.stem}.png"
+        if apps:
+            cell = page.locator('[data-test-app-cell="0"]')
+            cell.scroll_into_view_if_needed()
+            page.evaluate(
+                "() => document.activeElement && document.activeElement.blur()"
+            )  # no focus ring in the picture
+            cell.screenshot(path=str(shot))
+        else:
+            page.screenshot(path=str(shot))
+    finally:
+        lab_server.shutdown_kernels()
+        page.close()
+
+    latencies = [ms for r in results for ms in r.latencies_ms]
+    med = median(latencies)
+    latency_record[notebook.name] = {
+        "notebook": notebook.name,
+        "where": "JupyterLab",
+        "apps": len(apps),
+        "sliders": [r.label for r in results],
+        "latencies_ms": [round(ms, 1) for ms in latencies],
+        "median_ms": None if med is None else round(med, 1),
+        "run_all_s": round(run_all_s, 1),
+        "screenshot": shot.name,
+    }
+    summary = (
+        "no app"
+        if med is None
+        else (
+            f"median {med:.0f} ms over {len(latencies)} presses "
+            f"({'meets' if med <= LATENCY_TARGET_MS else 'misses'} the "
+            f"{LATENCY_TARGET_MS:.0f} ms target)"
+        )
+    )
+    print(f"\n[browser] {notebook.name}: run all {run_all_s:.1f} s, {len(apps)} apps, {summary}")
+    if med is not None:
+        assert med <= LATENCY_LIMIT_MS, (
+            f"{path}: median key press -> pixels {med:.0f} ms > {LATENCY_LIMIT_MS:.0f} ms "
+            f"(all: {[round(v) for v in latencies]})"
+        )
