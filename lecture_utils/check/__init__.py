@@ -14,6 +14,7 @@ from ._feedback import CheckResult
 from ._gradients import gradient_descent, numerical_gradient, rel_error, sample_minibatch, sgd_step
 from ._losses import hinge_losses, svm_initial_loss, svm_loss, svm_loss_bounds, svm_loss_vectorized
 from ._regularization import elastic_net, l1, l2, regularization_preference
+from ._softmax import softmax, softmax_initial_loss, softmax_loss, softmax_loss_bounds
 
 __all__ = [
     "CheckResult",
@@ -28,6 +29,11 @@ __all__ = [
     "l2",
     "elastic_net",
     "regularization_preference",
+    # notebook 04: softmax
+    "softmax",
+    "softmax_loss",
+    "softmax_initial_loss",
+    "softmax_loss_bounds",
     # notebooks 06-07: gradients and descent
     "numerical_gradient",
     "rel_error",

@@ -1,0 +1,556 @@
+r"""Checks for the softmax exercises (notebook 04).
+
+Each check runs the learner's function on the lecture's cat/car/frog example, on seeded
+random inputs and on *large* scores (the lecture's shifted by 1000, or around :math:`\pm 1000`),
+compares with :mod:`lecture_utils.losses`, and names the usual mistakes: not numerically
+stable (``np.exp`` overflows to ``inf`` and ``inf / inf`` gives ``nan``), normalized over the
+wrong axis, forgot the mean over examples, missing the regularization term or its gradient,
+missing the :math:`-1` of the correct class in the gradient, ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import losses
+from ..data import lecture_example
+from ._feedback import (
+    CheckResult,
+    LearnerCall,
+    Problem,
+    as_array,
+    as_number,
+    as_pair,
+    call_learner,
+    changed_inputs,
+    close,
+    failed,
+    first_match,
+    fmt,
+    in_place_message,
+    passed,
+    snapshot,
+)
+
+__all__ = ["softmax", "softmax_loss", "softmax_initial_loss", "softmax_loss_bounds"]
+
+_STABILITY_HINT = (
+    "subtract each row's maximum before np.exp: s - s.max(axis=1, keepdims=True). "
+    "The probabilities do not change (the factor e^-max cancels in the ratio), and the "
+    "largest exponent becomes e^0 = 1"
+)
+_GRAD_HINT = (
+    "compare your dW with a numerical gradient: "
+    "lecture_utils.gradients.grad_check(lambda W: f(W, X, y, reg)[0], W, f(W, X, y, reg)[1])"
+)
+
+
+def _quietly(fn: Callable[..., Any], *args: Any) -> LearnerCall:
+    """Call the learner's function without numpy's overflow warnings (the check explains)."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        return call_learner(fn, *args)
+
+
+def _all_finite(value: Any) -> bool:
+    try:
+        return bool(np.isfinite(np.asarray(value, dtype=float)).all())
+    except (TypeError, ValueError):
+        return True  # not numbers at all: the shape/type checks will say so
+
+
+# ----------------------------------------------------------------------------------------
+# softmax(scores) -> probabilities (N, C)
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _ScoresCase:
+    label: str
+    scores: np.ndarray
+    large: bool = False
+
+
+def _softmax_cases() -> list[_ScoresCase]:
+    ex = lecture_example()
+    rng = np.random.default_rng(3)
+    large = np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -999.0, -998.0], [1000.0, 0.0, -1000.0]])
+    return [
+        _ScoresCase("the lecture's cat/car/frog scores (one row per image)", ex.scores),
+        _ScoresCase("random scores (N=5, C=4)", np.round(rng.normal(0, 3, size=(5, 4)), 2)),
+        _ScoresCase("large scores (around +-1000)", large, large=True),
+    ]
+
+
+def _softmax_over(s: np.ndarray, shift: np.ndarray | float, axis: int | None) -> np.ndarray:
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        e = np.exp(s - shift)
+        return e / e.sum(axis=axis, keepdims=axis is not None)
+
+
+def _diagnose_softmax(got: np.ndarray, case: _ScoresCase) -> Problem | None:
+    s = case.scores
+    want = losses.softmax(s)
+    if close(got, want):
+        return None
+    row_max = s.max(axis=1, keepdims=True)
+    with np.errstate(over="ignore"):
+        unnormalized = np.exp(s)
+    unnormalized_message = (
+        "your result is e^s, the *unnormalized* probabilities: divide by their sum"
+    )
+    bugs = [
+        (unnormalized, unnormalized_message, "each row: e / e.sum(axis=1, keepdims=True)"),
+        (
+            np.exp(s - row_max),
+            unnormalized_message,
+            "each row: e / e.sum(axis=1, keepdims=True)",
+        ),
+        (
+            _softmax_over(s, row_max, axis=0),
+            "each column sums to 1 instead of each row: you normalized over axis 0 "
+            "(over the examples) instead of over the classes (axis=1)",
+            "use e.sum(axis=1, keepdims=True): one sum per example (row)",
+        ),
+        (
+            _softmax_over(s, row_max, axis=None),
+            "the whole matrix sums to 1: you divided by one sum over all examples; "
+            "each example (row) needs its own sum (axis=1)",
+            "e.sum(axis=1, keepdims=True)",
+        ),
+        (
+            losses.log_softmax(s),
+            "these are log-probabilities (log-softmax); return the probabilities themselves",
+            "",
+        ),
+        (
+            _softmax_over(s, s.max(axis=0, keepdims=True), axis=1),
+            "you subtracted each *column's* maximum; subtract each row's maximum "
+            "(s.max(axis=1, keepdims=True)): only a constant per example cancels",
+            "",
+        ),
+    ]
+    return first_match(got, want, bugs) or Problem(
+        f"expected probabilities {fmt(want)}, got {fmt(got)}", specific=False
+    )
+
+
+def _unstable_softmax(got: Any, case: _ScoresCase) -> Problem:
+    """What to say when the result on the large scores contains inf or nan."""
+    s = case.scores
+    global_max = _softmax_over(s, s.max(), axis=1)
+    arr = np.asarray(got, dtype=float)
+    if arr.shape == s.shape and np.array_equal(np.isnan(arr), np.isnan(global_max)):
+        return Problem(
+            "on the row [-1000, -999, -998] your result is nan: you subtracted one maximum "
+            "for the whole matrix (1002), so every e^(s - 1002) of that row underflows to 0 "
+            "and 0 / 0 = nan",
+            "subtract each row's own maximum: s.max(axis=1, keepdims=True)",
+        )
+    return Problem(
+        "not numerically stable: your result contains inf or nan. For scores around 1000, "
+        "np.exp overflows (e^710 is already larger than the largest float64, so it becomes "
+        "inf), and inf / inf = nan",
+        _STABILITY_HINT,
+    )
+
+
+def softmax(fn: Callable[..., Any]) -> CheckResult:
+    """Check a learner's ``fn(scores)`` returning softmax probabilities, shape (N, C).
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(scores (N, C)) -> ndarray (N, C)`` with
+        ``P[i, j] = exp(s_ij) / sum_k exp(s_ik)``; it must work for large scores too.
+
+    Returns
+    -------
+    CheckResult
+        ✅ when ``fn`` matches :func:`lecture_utils.losses.softmax` on the lecture's scores,
+        random scores and scores around ±1000; otherwise ❌ with what looks wrong.
+    """
+    name = "softmax"
+    cases = _softmax_cases()
+    unnamed: tuple[str, Problem] | None = None
+    for case in cases:
+        before = snapshot(scores=case.scores)
+        out = _quietly(fn, case.scores)
+        if not out.ok:
+            return failed(name, f"on {case.label}: your function {out.error}")
+        changed = changed_inputs(before, scores=case.scores)
+        if changed:
+            return failed(name, f"on {case.label}: {in_place_message(changed)}")
+        n, c = case.scores.shape
+        if np.shape(out.value) == (n,):
+            return failed(
+                name,
+                f"on {case.label}: returned shape ({n},), one number per example; return "
+                f"every class's probability, shape ({n}, {c})",
+                "did you pick out the correct class's probability? That is the loss's job",
+            )
+        if case.large and out.value is not None and not _all_finite(out.value):
+            problem = _unstable_softmax(out.value, case)
+            return failed(name, f"on {case.label}: {problem.message}", problem.hint)
+        got, error = as_array(out.value, "the result", (n, c))
+        if error:
+            return failed(name, f"on {case.label}: {error}")
+        problem = _diagnose_softmax(got, case)
+        if problem and problem.specific:
+            return failed(name, f"on {case.label}: {problem.message}", problem.hint)
+        if problem and unnamed is None:
+            unnamed = (case.label, problem)
+    if unnamed:
+        return failed(name, f"on {unnamed[0]}: {unnamed[1].message}", unnamed[1].hint)
+    return passed(
+        name,
+        f"correct on all {len(cases)} inputs, including the lecture's example, "
+        "and stable on scores around ±1000",
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# softmax_loss(W, X, y, reg) -> (loss, dW)
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _LossCase:
+    label: str
+    W: np.ndarray
+    X: np.ndarray
+    y: np.ndarray
+    reg: float
+    large: bool = False
+
+
+def _loss_cases() -> list[_LossCase]:
+    ex = lecture_example()
+    cases = [
+        _LossCase(
+            "the lecture's example (X = identity, so X @ W is the lecture's score table), reg=0",
+            ex.scores.copy(),
+            np.eye(3),
+            ex.y,
+            0.0,
+        )
+    ]
+    rng = np.random.default_rng(4)
+    for n, d, c, reg in [(6, 5, 4, 0.0), (8, 7, 3, 0.1), (5, 4, 6, 0.5)]:
+        W = rng.normal(0, 0.5, size=(d, c))
+        X = rng.normal(0, 1, size=(n, d))
+        y = rng.integers(0, c, size=n)
+        cases.append(_LossCase(f"random data (N={n}, D={d}, C={c}), reg={reg:g}", W, X, y, reg))
+    cases.append(
+        _LossCase(
+            "the lecture's scores + 1000 (the same losses, but e^1000 overflows), reg=0",
+            ex.scores + 1000.0,
+            np.eye(3),
+            ex.y,
+            0.0,
+            large=True,
+        )
+    )
+    return cases
+
+
+def _diagnose_loss(got: float, case: _LossCase) -> Problem | None:
+    n = case.X.shape[0]
+    rows = np.arange(n)
+    scores = case.X @ case.W
+    log_p = losses.log_softmax(scores)
+    data = float(-log_p[rows, case.y].mean())
+    reg_term = case.reg * float(np.sum(case.W**2))
+    want = data + reg_term
+    if close(got, want):
+        return None
+    bugs: list[tuple[float, str, str]] = []
+    if reg_term > 0:
+        bugs += [
+            (
+                data,
+                "the loss is missing the regularization term reg * sum(W**2)",
+                "add reg * np.sum(W * W) after averaging the data loss",
+            ),
+            (
+                data + 0.5 * reg_term,
+                "the regularization term is 0.5 * reg * sum(W**2); "
+                "this course uses reg * sum(W**2) (with gradient 2 * reg * W)",
+                "",
+            ),
+            (
+                n * want,
+                f"the loss is N = {n} times too big: did you forget the mean over examples?",
+                "divide the summed -log P by N, then add reg * np.sum(W * W)",
+            ),
+            (
+                data + reg_term / n,
+                "the regularization term was divided by N too: "
+                "divide only the data loss by N, then add reg * np.sum(W * W)",
+                "",
+            ),
+        ]
+    p_axis0 = _softmax_over(scores, scores.max(axis=1, keepdims=True), axis=0)
+    with np.errstate(divide="ignore"):
+        axis0 = float(-np.log(p_axis0[rows, case.y]).mean())
+    bugs += [
+        (
+            n * data + reg_term,
+            f"the data loss is N = {n} times too big: did you forget the mean over examples "
+            "(divide the sum of the L_i by N)?",
+            "L = (1/N) * sum_i L_i + reg * sum(W**2)",
+        ),
+        (
+            data / n + reg_term,
+            f"the data loss is N = {n} times too small: did you divide by N twice?",
+            "",
+        ),
+        (
+            -data + reg_term,
+            "the data loss has the wrong sign: L_i = -log P(y_i), and log P <= 0, so L_i >= 0",
+            "",
+        ),
+        (
+            data / np.log(10) + reg_term,
+            "you used log base 10; the softmax loss uses the natural log (np.log)",
+            "",
+        ),
+        (
+            float(-log_p.sum(axis=1).mean()) + reg_term,
+            "you summed -log P over every class; only the correct class's probability "
+            "counts: L_i = -log P(y_i)",
+            "pick it out with probs[np.arange(N), y]",
+        ),
+        (
+            axis0 + reg_term,
+            "the probabilities were normalized over axis 0 (over the examples); each "
+            "example's probabilities must sum to 1 over the classes (axis=1)",
+            "use .sum(axis=1, keepdims=True)",
+        ),
+    ]
+    return first_match(got, want, bugs) or Problem(
+        f"the loss is {fmt(got)} but should be {fmt(want)}", specific=False
+    )
+
+
+def _diagnose_gradient(got: np.ndarray, case: _LossCase) -> Problem | None:
+    n = case.X.shape[0]
+    rows = np.arange(n)
+    scores = case.X @ case.W
+    p = losses.softmax(scores)
+    dscores = p.copy()
+    dscores[rows, case.y] -= 1
+    grad_data = case.X.T @ dscores / n
+    grad_reg = 2 * case.reg * case.W
+    want = grad_data + grad_reg
+    if close(got, want):
+        return None
+    bugs: list[tuple[np.ndarray, str, str]] = []
+    if case.reg > 0:
+        bugs += [
+            (
+                grad_data,
+                "dW is missing the regularization gradient 2 * reg * W",
+                "the loss has + reg * sum(W**2), so dW needs + 2 * reg * W",
+            ),
+            (
+                grad_data + case.reg * case.W,
+                "the regularization gradient should be 2 * reg * W "
+                "(the derivative of reg * sum(W**2)); yours is reg * W",
+                "",
+            ),
+            (n * want, f"dW is N = {n} times too big: did you forget to divide dW by N?", ""),
+            (
+                grad_data + grad_reg / n,
+                "the regularization gradient was divided by N too: add 2 * reg * W after "
+                "dividing the data gradient by N",
+                "",
+            ),
+        ]
+    bugs += [
+        (
+            n * grad_data + grad_reg,
+            f"the data part of dW is N = {n} times too big: did you forget to divide dW by N?",
+            "",
+        ),
+        (
+            -want,
+            "dW has the wrong sign: the gradient points uphill, "
+            "in the direction that increases the loss",
+            "",
+        ),
+        (
+            case.X.T @ p / n + grad_reg,
+            "dW is missing the -1 of the correct class: dL_i/ds_j = P_j - 1 when j = y_i, "
+            "and P_j otherwise",
+            "dscores = probs.copy(); dscores[np.arange(N), y] -= 1; dW = X.T @ dscores / N",
+        ),
+    ]
+    if want.shape[0] == want.shape[1]:
+        bugs.append((want.T, "dW is transposed: dW[k, j] belongs to W[k, j], shape (D, C)", ""))
+    if not np.any(got) and np.any(want):
+        return Problem("dW is all zeros: did you fill it in?")
+    match = first_match(got, want, bugs)
+    if match:
+        return match
+    k, j = np.unravel_index(np.argmax(np.abs(got - want)), want.shape)
+    return Problem(
+        f"dW differs from the true gradient; the largest difference is at dW[{k}, {j}]: "
+        f"{fmt(got[k, j])} instead of {fmt(want[k, j])}",
+        _GRAD_HINT,
+        specific=False,
+    )
+
+
+def softmax_loss(fn: Callable[..., Any]) -> CheckResult:
+    """Check a learner's ``fn(W, X, y, reg) -> (loss, dW)`` for the softmax loss.
+
+    Loops or vectorized, either is fine; it must be numerically stable (it is also run on
+    the lecture's scores shifted by 1000, which give the same losses).
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(W (D, C), X (N, D), y (N,), reg) -> (loss: float, dW: ndarray (D, C))`` with
+        loss = mean of -log P(y_i | x_i) + reg * sum(W**2).
+
+    Returns
+    -------
+    CheckResult
+    """
+    name = "softmax_loss"
+    cases = _loss_cases()
+    unnamed: tuple[str, Problem] | None = None
+    for case in cases:
+        before = snapshot(W=case.W, X=case.X, y=case.y)
+        out = _quietly(fn, case.W, case.X, case.y, case.reg)
+        if not out.ok:
+            return failed(name, f"on {case.label}: your function {out.error}")
+        changed = changed_inputs(before, W=case.W, X=case.X, y=case.y)
+        if changed:
+            return failed(name, f"on {case.label}: {in_place_message(changed)}")
+        n = case.X.shape[0]
+        loss_value, dW, error = as_pair(out.value, "loss", "dW")
+        if error:
+            return failed(name, f"on {case.label}: {error}")
+        if case.large and not (_all_finite(loss_value) and _all_finite(dW)):
+            return failed(
+                name,
+                f"on {case.label}: not numerically stable: your loss or dW is inf or nan. "
+                "np.exp(1003.2) overflows to inf, and inf / inf = nan (or log(0) = -inf)",
+                _STABILITY_HINT + "; or compute log P directly: (s - max) - log(sum(exp(s - max)))",
+            )
+        if np.shape(loss_value) == (n,):
+            return failed(
+                name,
+                f"on {case.label}: the loss has shape ({n},): one value per example; "
+                "return their mean (plus the regularization term) as one number",
+            )
+        loss_number, error = as_number(loss_value, "the loss")
+        if error:
+            return failed(name, f"on {case.label}: {error}")
+        grad, error = as_array(dW, "dW", case.W.shape)
+        if error:
+            return failed(name, f"on {case.label}: {error}")
+        problem = _diagnose_loss(loss_number, case) or _diagnose_gradient(grad, case)
+        if problem and problem.specific:
+            return failed(name, f"on {case.label}: {problem.message}", problem.hint)
+        if problem and unnamed is None:
+            unnamed = (case.label, problem)
+    if unnamed:
+        return failed(name, f"on {unnamed[0]}: {unnamed[1].message}", unnamed[1].hint)
+    return passed(
+        name,
+        f"loss and gradient correct on all {len(cases)} inputs, including the lecture's "
+        "example, and stable on scores around 1000",
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# Questions answered with a number
+# ----------------------------------------------------------------------------------------
+
+
+def softmax_initial_loss(answer: Any) -> CheckResult:
+    """Check the answer to: "C = 10 classes, W so small that every score is about 0.
+
+    What is the softmax loss?" (The sanity check to run before training: log C.)
+
+    Parameters
+    ----------
+    answer : float
+        A number; 2.3 and ``np.log(10)`` both count.
+
+    Returns
+    -------
+    CheckResult
+    """
+    name = "softmax_initial_loss"
+    value, error = as_number(answer, "your answer")
+    if error:
+        return failed(name, error)
+    want = float(np.log(10.0))
+    if abs(value - want) < 0.01:
+        return passed(
+            name,
+            f"log 10 = {want:.3f}: all scores equal, so every class gets P = 1/10 and "
+            "L_i = -log(1/10) = log C. A fresh model far from log C has a bug",
+        )
+    known = [
+        (0.1, "0.1 is each class's probability P = 1/C; the loss is -log P"),
+        (1.0, "1 is log base 10 of 10; the softmax loss uses the natural log: -ln(1/10)"),
+        (9.0, "9 = C - 1 is the multiclass SVM's answer; softmax gives -log(1/C)"),
+        (-want, "the sign: log(1/10) is negative, the loss is -log P, which is >= 0"),
+        (0.0, "0 would need P(correct) = 1; with all scores equal, every class has 1/10"),
+        (10.0, "10 is C; the loss is -log(1/C)"),
+    ]
+    for wrong, message in known:
+        if abs(value - wrong) < 0.01:
+            return failed(name, message)
+    return failed(
+        name,
+        f"{fmt(value)} is not it: with all scores 0, what probability does each of the 10 "
+        "classes get, and what is -log of it?",
+    )
+
+
+def softmax_loss_bounds(lowest: Any, highest: Any) -> CheckResult:
+    """Check the answer to: "What are the smallest and largest possible softmax losses L_i?"
+
+    Parameters
+    ----------
+    lowest, highest : float
+        Use ``float("inf")`` (or ``np.inf``) for "no upper limit". The smallest value is a
+        limit that is approached (say so in words; the number is what is checked).
+
+    Returns
+    -------
+    CheckResult
+    """
+    name = "softmax_loss_bounds"
+    try:
+        low, high = float(lowest), float(highest)
+    except (TypeError, ValueError):
+        return failed(name, "give two numbers, e.g. softmax_loss_bounds(0, float('inf'))")
+    if low != 0.0:
+        hint = (
+            "P(y_i) <= 1, so -log P(y_i) >= 0"
+            if low < 0
+            else "as s_yi grows far above the other scores, P(y_i) -> 1 and -log P -> 0"
+        )
+        return failed(name, f"the smallest possible loss is not {fmt(low)}", hint)
+    if np.isfinite(high):
+        return failed(
+            name,
+            f"the loss has no upper limit, {fmt(high)} can be exceeded",
+            "as P(y_i) -> 0 (the correct score far below another), -log P(y_i) -> infinity: "
+            "use float('inf')",
+        )
+    return passed(
+        name,
+        "from 0 to infinity; 0 only in the limit (P(y_i) = 1 would need the correct score "
+        "infinitely far ahead), so softmax always wants a bigger margin, unlike the SVM",
+    )
