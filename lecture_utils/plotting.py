@@ -129,8 +129,10 @@ class MarginBars:
         Red part of each violating bar, from the margin line to :math:`s_j`.
     margin_line : Line2D
         Horizontal line at :math:`s_{y_i} - \Delta`.
-    score_texts, term_texts : list of Text
-        Each bar's score, and each class's hinge term (or "correct").
+    score_texts : list of Text
+        Each bar's score (empty list with ``show_scores=False``).
+    term_texts : list of Text
+        Each class's hinge term (or "correct").
     title, loss_text : Text
         The fixed title (left) and :math:`L_i` (right) above the axes.
     terms : ndarray of shape (C,)
@@ -144,14 +146,18 @@ class MarginBars:
         ylim: tuple[float, float] | None = None,
         title: str = "",
         show_yaxis: bool = True,
+        show_scores: bool = True,
+        y: int | None = None,
     ) -> None:
         self.ax = ax
+        # with the correct class known now, its label is fixed (and can be baked)
+        self.fixed_y = None if y is None else int(y)
         self.class_names = tuple(str(c) for c in class_names)
         n = len(self.class_names)
         x = np.arange(n)
         self.bars = ax.bar(x, np.zeros(n), width=0.6, color=_SATISFIED_COLOR, zorder=2)
         self.hinge_bars = ax.bar(
-            x, np.zeros(n), width=0.6, color=VIOLATION_COLOR, alpha=0.9, hatch="//", zorder=3
+            x, np.zeros(n), width=0.6, color=VIOLATION_COLOR, alpha=0.95, zorder=3
         )
         self.margin_line = ax.axhline(0.0, color="k", ls="--", lw=1.2, zorder=4)
         self.zero_line = ax.axhline(0.0, color="0.5", lw=0.6, zorder=1)
@@ -183,7 +189,14 @@ class MarginBars:
         self.term_texts = [
             ax.text(k, 0.97, "", transform=along_x, ha="center", va="top", fontsize=9) for k in x
         ]
-        self.score_texts = [ax.text(k, 0.0, "", ha="center", fontsize=9, zorder=5) for k in x]
+        self.score_texts = (
+            [ax.text(k, 0.0, "", ha="center", fontsize=9, zorder=5, clip_on=True) for k in x]
+            if show_scores
+            else []
+        )
+        if self.fixed_y is not None:
+            self.term_texts[self.fixed_y].set_text("correct")
+            self.term_texts[self.fixed_y].set_color("0.3")
         # the title is a fixed name on the left and the changing L_i on the right
         self.title = ax.text(
             0.0, 1.02, title, transform=ax.transAxes, ha="left", va="bottom", fontsize=10
@@ -196,6 +209,8 @@ class MarginBars:
     def static_artists(self) -> list[Any]:
         """The artists that :meth:`update` never changes (axes frame, names, zero line)."""
         fixed = [self.ax, self.zero_line, self.title, *self.name_texts]
+        if self.fixed_y is not None:
+            fixed.append(self.term_texts[self.fixed_y])
         return fixed + ([self.ylabel] if self.ylabel is not None else [])
 
     def update(self, scores: Any, y: int, delta: float = 1.0) -> np.ndarray:
@@ -207,6 +222,8 @@ class MarginBars:
             The hinge terms :math:`\max(0, s_j - s_{y} + \Delta)`, 0 for ``j = y``.
         """
         s = np.asarray(scores, dtype=float)
+        if self.fixed_y is not None and y != self.fixed_y:
+            raise ValueError(f"these bars were built for correct class {self.fixed_y}, got y={y}")
         line = s[y] - delta
         terms = np.maximum(0.0, s - line)
         terms[y] = 0.0
@@ -221,9 +238,12 @@ class MarginBars:
             bar.set_alpha(1.0 if k == y else 0.45)
             hinge.set_y(line)
             hinge.set_height(terms[k])
-            self.score_texts[k].set_text(format_number(s[k]))
-            self.score_texts[k].set_y(s[k] + pad if s[k] >= 0 else s[k] - pad)
-            self.score_texts[k].set_va("bottom" if s[k] >= 0 else "top")
+            if self.score_texts:
+                self.score_texts[k].set_text(format_number(s[k]))
+                self.score_texts[k].set_y(s[k] + pad if s[k] >= 0 else s[k] - pad)
+                self.score_texts[k].set_va("bottom" if s[k] >= 0 else "top")
+            if k == self.fixed_y:
+                continue
             if k == y:
                 self.term_texts[k].set_text("correct")
                 self.term_texts[k].set_color("0.3")
@@ -246,6 +266,7 @@ def plot_margin_bars(
     ylim: tuple[float, float] | None = None,
     title: str = "",
     show_yaxis: bool = True,
+    show_scores: bool = True,
 ) -> MarginBars:
     r"""Draw one example's class scores with its margin line and hinge terms.
 
@@ -267,6 +288,8 @@ def plot_margin_bars(
         Title on the left above the axes (:math:`L_i` is shown on the right).
     show_yaxis : bool, default True
         Draw the score axis (hide it on panels next to one that has it: faster).
+    show_scores : bool, default True
+        Print each score at the end of its bar.
 
     Returns
     -------
@@ -295,7 +318,9 @@ def plot_margin_bars(
         hi = max(0.0, float(s.max()))
         pad = 0.25 * (hi - lo or 1.0)
         ylim = (lo - pad, hi + pad)
-    bars = MarginBars(_get_ax(ax), names, ylim=ylim, title=title, show_yaxis=show_yaxis)
+    bars = MarginBars(
+        _get_ax(ax), names, ylim=ylim, title=title, show_yaxis=show_yaxis, show_scores=show_scores
+    )
     bars.update(s, label, d)
     return bars
 
@@ -375,7 +400,8 @@ class DecisionRegions:
     Attributes
     ----------
     image : AxesImage
-        Winning class per grid cell, coloured with :func:`region_colormap`.
+        Winning class per grid cell as RGBA pixels in the colours of :func:`region_colormap`
+        (coloured by a lookup table here: cheaper to draw than a colormapped index array).
     boundary : Line2D
         The exact decision boundary (:func:`decision_boundary_segments`).
     points : PathCollection or None
@@ -404,13 +430,13 @@ class DecisionRegions:
         gy = np.linspace(ymin + dy / 2, ymax - dy / 2, resolution)
         xx, yy = np.meshgrid(gx, gy)
         self.grid = np.column_stack([xx.ravel(), yy.ravel()])
+        self._lut = (
+            (region_colormap(n_classes)(np.arange(n_classes)) * 255).round().astype(np.uint8)
+        )
         self.image = ax.imshow(
-            np.zeros((resolution, resolution), dtype=np.int8),
+            self._lut[np.zeros((resolution, resolution), dtype=np.int8)],
             origin="lower",
             extent=self.extent,
-            cmap=region_colormap(n_classes),
-            vmin=-0.5,
-            vmax=n_classes - 0.5,
             interpolation="nearest",
             aspect="auto",
             zorder=0,
@@ -434,7 +460,7 @@ class DecisionRegions:
         """Show the regions and boundary of weights W (2, C) and bias b (C,)."""
         W = np.asarray(W, dtype=float)
         b = np.asarray(b, dtype=float)
-        self.image.set_data(self.predict(W, b))
+        self.image.set_data(self._lut[self.predict(W, b)])
         self.boundary.set_data(*decision_boundary_segments(W, b, self.extent))
 
 

@@ -157,7 +157,13 @@ class HingeTableApp(App):
             ax = self.figure.add_axes((left + i * (width + gap), 0.2, width, 0.68))
             self.panels.append(
                 MarginBars(
-                    ax, self.class_names, ylim=ylim, title=self.image_names[i], show_yaxis=i == 0
+                    ax,
+                    self.class_names,
+                    ylim=ylim,
+                    title=self.image_names[i],
+                    show_yaxis=i == 0,
+                    show_scores=False,  # the y axis and the sliders show them; text is slow
+                    y=int(self.y[i]),
                 )
             )
             ax.set_yticks(np.arange(np.ceil(ylim[0] / 2) * 2, ylim[1], 2))

@@ -186,9 +186,8 @@ class MarginsApp(App):
             self.class_names,
             ylim=(-12.0, 14.0),
             title=f"correct class: {self.class_names[self.y]}",
+            y=self.y,
         )
-        for t in self.bars.score_texts:
-            t.set_clip_on(True)
         fixed = [plane, *axis_lines, x_line, x_label, plane_title]
         self._bake(*fixed, *self.bars.static_artists())
 

@@ -1,0 +1,144 @@
+"""Time one control change + a full redraw, for every app in ``lecture_utils.widgets.__all__``.
+
+For each control of each app, the control is moved ``--repeats`` times (sliders sweep their
+range, menus cycle through their options, buttons are clicked) and each move is followed by
+a full Agg render of the app's figure (``FigureCanvasAgg.draw(figure.canvas)``: every artist
+drawn, what a frame costs in the kernel). Reported per control, in milliseconds:
+
+- ``update``: the control change alone (observer, in-place artist updates, readout);
+- ``frame``: change + full Agg draw (the number held to the 40 ms target);
+- ``p90``: 90th percentile of ``frame``;
+- ``+ipympl``: change + the ipympl canvas's own ``draw()``, which also encodes the changed
+  pixels as PNG for the browser (what a live notebook pays per frame in the kernel).
+
+Run:  .venv/bin/python benchmarks/bench_widgets.py [--repeats 30] [AppName ...]
+Exit status 1 if some control's median frame exceeds ``--budget`` ms (default 40).
+Timings are wall-clock; the load average is printed because other processes slow them down.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+import lecture_utils.widgets as W
+from lecture_utils.widgets._base import App, _selection_values, canonical_value
+
+
+def sweep(control: widgets.Widget, n: int) -> Iterator[Callable[[], Any]]:
+    """``n`` actions that each move ``control`` to a value different from the previous one."""
+    if isinstance(control, widgets.Button):
+        for _ in range(n):
+            yield control.click
+        return
+    if isinstance(control, widgets.FloatLogSlider):
+        exps = np.linspace(control.min, control.max, 7)
+        values = [canonical_value(control, control.base**e) for e in exps]
+    elif isinstance(control, (widgets.FloatSlider, widgets.IntSlider)):
+        values = [canonical_value(control, v) for v in np.linspace(control.min, control.max, 7)]
+    elif isinstance(control, (widgets.Checkbox, widgets.ToggleButton)):
+        values = [True, False]
+    elif hasattr(control, "options"):
+        values = _selection_values(control)
+    else:
+        raise TypeError(f"cannot sweep a {type(control).__name__}")
+    values = list(dict.fromkeys(values))  # distinct, in order
+    current = canonical_value(control, control.value)
+    k = 0
+    for _ in range(n):
+        k = (k + 1) % len(values)
+        if values[k] == current:
+            k = (k + 1) % len(values)
+        current = values[k]
+        yield lambda v=current: setattr(control, "value", v)
+
+
+def bench_control(app: App, name: str, repeats: int) -> dict[str, float]:
+    control = app.controls[name]
+    canvas = app.figure.canvas
+    update, frame, live = [], [], []
+    for i, action in enumerate(sweep(control, 2 * repeats)):
+        if i % 2 == 0:  # change + full Agg draw
+            t0 = time.perf_counter()
+            action()
+            t1 = time.perf_counter()
+            FigureCanvasAgg.draw(canvas)
+            t2 = time.perf_counter()
+            update.append(t1 - t0)
+            frame.append(t2 - t0)
+        else:  # change + the canvas's own draw (ipympl: also encodes PNG for the browser)
+            t0 = time.perf_counter()
+            action()
+            canvas.draw()
+            live.append(time.perf_counter() - t0)
+        if app.last_error is not None:
+            raise RuntimeError(f"{type(app).__name__}.{name}: {app.last_error!r}")
+        if sum(frame) > 20:  # a very slow control (e.g. a long 'run' button): enough samples
+            break
+    ms = 1000.0
+    return {
+        "update": statistics.median(update) * ms,
+        "frame": statistics.median(frame) * ms,
+        "p90": float(np.percentile(frame, 90)) * ms,
+        "live": statistics.median(live) * ms if live else float("nan"),
+        "n": len(frame),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("apps", nargs="*", help="app names (default: all of widgets.__all__)")
+    parser.add_argument("--repeats", type=int, default=30, help="changes per control (30)")
+    parser.add_argument("--budget", type=float, default=40.0, help="target median frame, ms")
+    args = parser.parse_args(argv)
+    names = args.apps or list(W.__all__)
+    unknown = [n for n in names if n not in W.__all__]
+    if unknown:
+        parser.error(f"unknown app(s) {unknown}; choose from {W.__all__}")
+
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{os.cpu_count()} cores, load average {load:.2f}; {args.repeats} changes per control")
+    header = f"{'app':22} {'control':16} {'update':>8} {'frame':>8} {'p90':>8} {'+ipympl':>8}"
+    print(header + "   (median ms unless noted)")
+    print("-" * len(header))
+    over: list[str] = []
+    summary = []
+    for name in names:
+        t0 = time.perf_counter()
+        app = getattr(W, name)()
+        build = (time.perf_counter() - t0) * 1000
+        FigureCanvasAgg.draw(app.figure.canvas)  # first draw renders the static layer
+        frames = []
+        for control_name in app.controls:
+            r = bench_control(app, control_name, args.repeats)
+            frames.append(r["frame"])
+            flag = "  > budget" if r["frame"] > args.budget else ""
+            if flag:
+                over.append(f"{name}.{control_name}")
+            print(
+                f"{name:22} {control_name:16} {r['update']:8.1f} {r['frame']:8.1f} "
+                f"{r['p90']:8.1f} {r['live']:8.1f}{flag}"
+            )
+        summary.append((name, build, statistics.median(frames), max(frames)))
+    print()
+    print(f"{'app':22} {'build ms':>9} {'median frame':>13} {'worst control':>14}")
+    for name, build, med, worst in summary:
+        print(f"{name:22} {build:9.0f} {med:13.1f} {worst:14.1f}")
+    if over:
+        print(f"\nover the {args.budget:g} ms budget: {', '.join(over)}")
+        return 1
+    print(f"\nevery control's median frame is within {args.budget:g} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
