@@ -108,7 +108,7 @@ def test_softmax_names_each_common_mistake(bug, wording):
 
 def test_softmax_stability_failure_has_a_hint_and_prints_no_warning(recwarn):
     result = check.softmax(lambda s: _softmax(s, shift="none"))
-    assert "large scores (around +-1000)" in result.message
+    assert "large scores (around ±1000)" in result.message
     assert "s - s.max(axis=1, keepdims=True)" in result.hint
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
 

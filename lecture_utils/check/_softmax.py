@@ -81,7 +81,7 @@ def _softmax_cases() -> list[_ScoresCase]:
     return [
         _ScoresCase("the lecture's cat/car/frog scores (one row per image)", ex.scores),
         _ScoresCase("random scores (N=5, C=4)", np.round(rng.normal(0, 3, size=(5, 4)), 2)),
-        _ScoresCase("large scores (around +-1000)", large, large=True),
+        _ScoresCase("large scores (around ±1000)", large, large=True),
     ]
 
 
