@@ -13,6 +13,7 @@ One private submodule per topic (``_losses``, ``_regularization``, ...) holds th
 from ._feedback import CheckResult
 from ._gradients import gradient_descent, numerical_gradient, rel_error, sample_minibatch, sgd_step
 from ._losses import hinge_losses, svm_initial_loss, svm_loss, svm_loss_bounds, svm_loss_vectorized
+from ._optim import accuracy, adam_update, momentum_update, rmsprop_update, sgd_epoch
 from ._regularization import elastic_net, l1, l2, regularization_preference
 from ._softmax import softmax, softmax_initial_loss, softmax_loss, softmax_loss_bounds
 
@@ -40,4 +41,10 @@ __all__ = [
     "gradient_descent",
     "sample_minibatch",
     "sgd_step",
+    # notebooks 08-09: training a classifier, update rules beyond SGD
+    "accuracy",
+    "sgd_epoch",
+    "momentum_update",
+    "rmsprop_update",
+    "adam_update",
 ]

@@ -55,9 +55,11 @@ from .descent import GradientDescentApp, SGDApp
 from .finite_differences import FiniteDifferenceApp
 from .hinge_table import HingeTableApp
 from .margins import MarginsApp
+from .optimizers import OptimizerPathsApp
 from .playground import ClassifierPlayground
 from .regularization import RegularizationApp
 from .softmax_vs_svm import SoftmaxVsSvmApp
+from .training import TrainingApp
 
 #: The apps, one per live view. Tests and the benchmark run over exactly this list.
 __all__ = [
@@ -66,7 +68,9 @@ __all__ = [
     "GradientDescentApp",
     "HingeTableApp",
     "MarginsApp",
+    "OptimizerPathsApp",
     "RegularizationApp",
     "SGDApp",
     "SoftmaxVsSvmApp",
+    "TrainingApp",
 ]

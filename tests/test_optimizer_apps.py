@@ -1,0 +1,323 @@
+"""App-specific tests of notebook 08's TrainingApp and notebook 09's OptimizerPathsApp, and of
+the plot helpers they use (class templates, grid-search heat map).
+
+The generic contract (every control changes the picture, no figure opens, echoes, fresh apps
+agree, ...) is tested for every app in ``tests/test_widgets.py``.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from lecture_utils import gradients, optim, plotting
+from lecture_utils.classifier import LinearClassifier
+from lecture_utils.data import load_digits, make_blobs, train_val_test_split
+from lecture_utils.widgets import OptimizerPathsApp, TrainingApp
+from lecture_utils.widgets.optimizers import OPTIMIZER_LABELS, SURFACES, Valley
+
+
+def render(app) -> np.ndarray:
+    FigureCanvasAgg.draw(app.figure.canvas)
+    return np.asarray(app.figure.canvas.buffer_rgba()).copy()
+
+
+# ---------------------------------------------------------------------------------------------
+# The valley
+# ---------------------------------------------------------------------------------------------
+
+
+def test_valley_hand_values_and_gradient():
+    v = Valley()  # L = 0.5 * (0.2 w1^2 + 4 w2^2)
+    loss, grad = v.loss_and_grad(np.array([1.0, 1.0]))
+    assert loss == pytest.approx(2.1)
+    np.testing.assert_allclose(grad, [0.2, 4.0])
+    assert v.condition_number == pytest.approx(20.0)
+    assert v.loss(np.zeros(2)) == 0.0
+    np.testing.assert_allclose(v.loss(np.array([[2.0, 0.0], [0.0, 1.0]])), [0.4, 2.0])
+
+
+@pytest.mark.parametrize("angle", [0.0, 30.0, -75.0])
+def test_valley_gradient_matches_finite_differences_and_turns_with_the_angle(angle):
+    v = Valley((0.5, 3.0), angle)
+    w = np.array([0.7, -1.3])
+    numeric = gradients.numerical_gradient(lambda x: float(v.loss(x)), w)
+    assert gradients.rel_error(numeric, v.loss_and_grad(w)[1]) < 1e-8
+    np.testing.assert_allclose(np.linalg.eigvalsh(v.A), [0.5, 3.0])
+    flat = np.array([np.cos(np.deg2rad(angle)), np.sin(np.deg2rad(angle))])
+    np.testing.assert_allclose(v.A @ flat, 0.5 * flat, atol=1e-12)  # the flat direction
+
+
+def test_valley_rejects_bad_curvatures():
+    with pytest.raises(ValueError, match="curvatures must be > 0"):
+        Valley((0.0, 1.0))
+    with pytest.raises(ValueError, match="curvatures must be two numbers"):
+        Valley((1.0, 2.0, 3.0))
+
+
+# ---------------------------------------------------------------------------------------------
+# OptimizerPathsApp
+# ---------------------------------------------------------------------------------------------
+
+
+def _library_rule(name, lr, beta):
+    return {
+        "sgd": optim.SGD(lr),
+        "momentum": optim.Momentum(lr, beta=beta),
+        "nesterov": optim.Nesterov(lr, beta=beta),
+        "rmsprop": optim.RMSProp(lr),
+        "adam": optim.Adam(lr, beta1=beta),
+    }[name]
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {},  # defaults: lr 0.1, beta 0.9, 100 steps, valley
+        {"learning_rate": 0.5, "beta": 0.5, "n_steps": 60, "surface": "tilted valley"},
+        {"learning_rate": 1.0, "beta": 0.99, "n_steps": 200},  # some rules overflow
+    ],
+)
+def test_paths_are_the_library_update_rules(state):
+    app = OptimizerPathsApp(backend="agg")
+    app.set_state(**state)
+    v = app.state()
+    valley = app.valleys[v["surface"]]
+    for name in OPTIMIZER_LABELS:
+        params, losses = app.path(name)
+        want = optim.optimize(
+            valley.loss_and_grad,
+            app.start,
+            _library_rule(name, v["learning_rate"], v["beta"]),
+            v["n_steps"],
+        )
+        np.testing.assert_array_equal(params, want.params)
+        np.testing.assert_allclose(losses, want.losses, rtol=1e-12)
+        assert app.paths[name][0].shape == params.shape
+
+
+def test_overflowing_rules_end_early_and_the_readout_says_so():
+    app = OptimizerPathsApp(backend="agg", learning_rate=1.0, beta=0.99, n_steps=200)
+    params, _ = app.path("nesterov")
+    assert len(params) < 201  # overflowed: ends at the last finite point
+    assert np.isfinite(params).all()
+    assert "diverged (overflow after" in app.readout.value
+    app.set_state(learning_rate=0.6, n_steps=50)  # SGD: |1 - 0.6 * 4| = 1.4 > 1, grows
+    assert "(diverging)" in app.readout.value
+    sgd_params, sgd_losses = app.path("sgd")
+    assert len(sgd_params) == 51 and sgd_losses[-1] > sgd_losses[0]
+
+
+def test_first_sgd_step_by_hand():
+    app = OptimizerPathsApp(backend="agg")  # start (-4.5, 1.5), lr 0.1, grad (0.2 w1, 4 w2)
+    params, losses = app.path("sgd")
+    np.testing.assert_allclose(params[1], [-4.5 + 0.1 * 0.9, 1.5 - 0.1 * 6.0])
+    assert losses[0] == pytest.approx(0.5 * (0.2 * 4.5**2 + 4 * 1.5**2))
+
+
+def test_momentum_with_beta_zero_is_sgd():
+    app = OptimizerPathsApp(backend="agg", beta=0.0)
+    np.testing.assert_allclose(app.path("momentum")[0], app.path("sgd")[0])
+    np.testing.assert_allclose(app.path("nesterov")[0], app.path("sgd")[0])
+
+
+def test_longer_runs_extend_the_cached_path_exactly():
+    app = OptimizerPathsApp(backend="agg", n_steps=30)
+    short = {name: app.path(name)[0] for name in OPTIMIZER_LABELS}
+    app.set_state(n_steps=150)
+    fresh = OptimizerPathsApp(backend="agg", n_steps=150)
+    for name in OPTIMIZER_LABELS:
+        long, _ = app.path(name)
+        np.testing.assert_array_equal(long[:31], short[name])
+        np.testing.assert_array_equal(long, fresh.path(name)[0])
+
+
+def test_the_picture_shows_the_paths_and_the_checkboxes_hide_them():
+    app = OptimizerPathsApp(backend="agg")
+    line = app.path_lines["adam"]
+    np.testing.assert_array_equal(np.asarray(line.get_xdata()), app.path("adam")[0][:, 0])
+    assert line.get_visible() and app.loss_lines["adam"].get_visible()
+    app.set_state(show_adam=False)
+    assert not line.get_visible() and not app.loss_lines["adam"].get_visible()
+    assert "opacity" in app.readout.value
+    assert app.path_lines["sgd"].get_visible()
+
+
+def test_the_surface_menu_switches_the_picture_of_the_surface():
+    app = OptimizerPathsApp(backend="agg")
+    assert list(SURFACES) == list(app.controls["surface"].options)
+    before = [p.vertices.copy() for p in app.bands.get_paths()]
+    app.set_state(surface="tilted valley")
+    after = app.bands.get_paths()
+    assert any(
+        b.shape != a.vertices.shape or not np.allclose(b, a.vertices)
+        for b, a in zip(before, after, strict=True)
+    )
+
+
+def test_rmsprop_beats_sgd_on_the_default_valley_and_the_readout_counts_steps():
+    # the lecture's point: on an ill-conditioned valley plain SGD crawls
+    app = OptimizerPathsApp(backend="agg")
+    final = {name: app.path(name)[1][-1] for name in OPTIMIZER_LABELS}
+    assert final["sgd"] > 1e-2
+    assert final["rmsprop"] < 1e-6
+    assert final["nesterov"] < final["sgd"]
+    assert "<td>RMSProp</td>" in app.readout.value
+    steps = np.flatnonzero(app.path("rmsprop")[1] < 1e-3)[0]
+    assert f"<td>{steps}</td>" in app.readout.value
+
+
+def test_optimizer_app_rejects_bad_arguments():
+    with pytest.raises(ValueError, match=r"start must be a point \(w1, w2\)"):
+        OptimizerPathsApp(start=(1.0, 2.0, 3.0))
+    with pytest.raises(ValueError, match="extent must be"):
+        OptimizerPathsApp(extent=(1.0, -1.0, 0.0, 1.0))
+    with pytest.raises(ValueError, match="learning_rate must be in"):
+        OptimizerPathsApp(learning_rate=10.0)
+    with pytest.raises(ValueError, match="surface must be one of"):
+        OptimizerPathsApp(surface="banana")
+    with pytest.raises(ValueError, match="name must be one of"):
+        OptimizerPathsApp(backend="agg").path("lbfgs")
+
+
+# ---------------------------------------------------------------------------------------------
+# TrainingApp
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def digits_split():
+    return train_val_test_split(*load_digits(), seed=0)
+
+
+def test_training_app_shows_the_classifier_its_settings_give(digits_split):
+    app = TrainingApp(backend="agg", loss="softmax", learning_rate=0.3, reg=1e-4, epochs=4)
+    lr = app.state()["learning_rate"]
+    assert lr == pytest.approx(10**-0.5)  # the slider's grid: 10 ** (k / 8)
+    s = digits_split
+    want = LinearClassifier(
+        loss="softmax", reg=1e-4, learning_rate=lr, n_epochs=4, batch_size=64, seed=0
+    ).fit(s.X_train, s.y_train, s.X_val, s.y_val)
+    np.testing.assert_array_equal(app.classifier.W_, want.W_)
+    np.testing.assert_array_equal(app.classifier.loss_history_, want.loss_history_)
+    # the picture: every step's loss, one point per epoch, the accuracies
+    steps = app.steps_per_epoch * 4
+    assert app.steps_per_epoch == 17  # ceil(1079 / 64)
+    assert len(app.step_line.get_xdata()) == steps
+    assert len(app.epoch_line.get_xdata()) == 4
+    np.testing.assert_array_equal(app.val_line.get_ydata(), want.val_accuracy_history_)
+    val = want.val_accuracy_history_[-1]
+    assert f"validation {val:.1%}" in app.summary.get_text()
+    assert f"<b>{val:.3f}</b>" in app.readout.value
+    assert (app.progress.value, app.progress.max) == (steps, steps)
+    assert app.progress_text.value == f"{steps} / {steps} SGD steps"
+
+
+def test_train_button_adds_epochs_and_draws_frames_while_fit_runs(monkeypatch):
+    app = TrainingApp()  # ipympl canvas: frames are drawn live
+    frames = []
+    progress = []
+    original = type(app.figure.canvas).draw
+
+    def counting_draw(canvas):
+        frames.append(len(app.step_line.get_xdata()))
+        progress.append(app.progress.value)
+        original(canvas)
+
+    monkeypatch.setattr(type(app.figure.canvas), "draw", counting_draw)
+    updates = app.n_updates
+    app.controls["train"].click()
+    assert app.last_error is None
+    assert app.state()["epochs"] == 10
+    assert app.n_updates == updates + 1
+    # the curve grew frame by frame while fit ran, and so did the progress bar
+    assert 5 <= len(frames) <= app.live_frames
+    assert frames == sorted(frames) and frames[0] < frames[-1] < 10 * app.steps_per_epoch
+    assert progress == frames
+    assert app.classifier.callback is None
+    # the final picture is the one these settings always give
+    fresh = TrainingApp()
+    fresh.set_state(epochs=10)
+    np.testing.assert_array_equal(render(fresh), render(app))
+
+
+def test_train_from_code_and_its_limits():
+    app = TrainingApp(backend="agg")
+    clf = app.train(3)
+    assert clf is app.classifier and app.state()["epochs"] == 3
+    assert clf.n_iter_ == 3 * app.steps_per_epoch
+    app.set_state(epochs=18)
+    app.train()  # 18 + 5 is capped at max_epochs
+    assert app.state()["epochs"] == app.max_epochs == 20
+    with pytest.raises(ValueError, match=r"epochs must be in \[1, 20\]"):
+        app.train(21)
+    with pytest.raises(TypeError, match="epochs must be an integer"):
+        app.train(2.5)
+
+
+def test_training_app_on_other_data_has_no_templates_panel():
+    X, y = make_blobs(n_per_class=30, n_classes=3, seed=0)
+    app = TrainingApp(X[::2], y[::2], X[1::2], y[1::2], backend="agg", epochs=2)
+    assert app.templates is None
+    assert app.steps_per_epoch == 1  # 45 examples in one batch of 64
+    assert len(app.figure.axes) == 2
+    with pytest.raises(ValueError, match="give X_train, y_train, X_val and y_val together"):
+        TrainingApp(X, y)
+    with pytest.raises(ValueError, match="X_val has 3 features but X_train has 2"):
+        TrainingApp(X, y, np.ones((4, 3)), y[:4])
+
+
+def test_training_app_with_digits_shows_the_weights_as_templates():
+    app = TrainingApp(backend="agg")
+    data = app.templates.image.get_array()
+    np.testing.assert_allclose(data[:8, :8], app.classifier.W_[:, 0].reshape(8, 8))
+    np.testing.assert_allclose(data[10:18, 9:17], app.classifier.W_[:, 6].reshape(8, 8))
+
+
+# ---------------------------------------------------------------------------------------------
+# Plot helpers of notebook 08
+# ---------------------------------------------------------------------------------------------
+
+
+def test_plot_class_templates_tiles_each_column():
+    W = np.arange(64 * 3, dtype=float).reshape(64, 3)
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    templates = plotting.plot_class_templates(W, (8, 8), ["a", "b", "c"], ax=fig.add_subplot())
+    mosaic = np.ma.getdata(templates.image.get_array())
+    assert mosaic.shape == (8 + 1, 3 * 9 - 1)  # one row of tiles, a gap row for the labels
+    for j in range(3):
+        np.testing.assert_array_equal(mosaic[:8, 9 * j : 9 * j + 8], W[:, j].reshape(8, 8))
+    assert np.isnan(mosaic[:, 8]).all() and np.isnan(mosaic[8]).all()  # gaps
+    assert [t.get_text() for t in templates.labels] == ["a", "b", "c"]
+    low, high = templates.image.get_clim()
+    assert low == -high == -np.percentile(np.abs(W), 99)
+    with pytest.raises(ValueError, match="height \\* width must equal D"):
+        plotting.plot_class_templates(W, (7, 8), ax=fig.add_subplot())
+    with pytest.raises(ValueError, match="class_names has 2 names but W has 3 columns"):
+        plotting.plot_class_templates(W, class_names=["a", "b"], ax=fig.add_subplot())
+    with pytest.raises(ValueError, match=r"W must have shape \(64, 3\)"):
+        templates.update(np.ones((64, 4)))
+
+
+def test_plot_grid_search_marks_the_best_cell_and_failed_runs():
+    values = np.array([[0.9, 0.95, np.nan], [0.97, 0.96, 0.8]])
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    image = plotting.plot_grid_search(values, [0.1, 0.3], [1e-4, 1e-3, 1e-2], ax=ax)
+    np.testing.assert_array_equal(np.ma.getdata(image.get_array()), values)
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == ["0.900", "0.950", "diverged", "0.970", "0.960", "0.800"]
+    (outline,) = ax.patches
+    assert outline.get_xy() == (-0.5, 0.5)  # row 1 (lr 0.3), column 0 (reg 1e-4)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.0001", "0.001", "0.01"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0.1", "0.3"]
+    with pytest.raises(ValueError, match=r"values must have shape .* = \(2, 2\)"):
+        plotting.plot_grid_search(values, [0.1, 0.3], [1e-4, 1e-3], ax=ax)
+    with pytest.raises(ValueError, match="all NaN"):
+        plotting.plot_grid_search(np.full((1, 1), np.nan), [0.1], [0.1], ax=ax)
+    assert plt.get_fignums() == []
