@@ -334,6 +334,9 @@ class TwoWeightProblem:
         return int(self.X.shape[0])
 
     def _check_w(self, w: Any) -> np.ndarray:
+        if type(w) is np.ndarray and w.dtype == np.float64 and w.shape == (2,):
+            if np.isfinite(w).all():  # the common case, called in every descent step: fast
+                return w
         wa = as_float_array(w, "w").astype(np.float64, copy=False)
         if wa.shape != (2,):
             raise ValueError(f"w must have shape (2,), got shape {wa.shape}")

@@ -152,7 +152,25 @@ def test_small_batches_give_a_noisy_path_at_a_fraction_of_the_cost(sgd_app):
     np.testing.assert_array_equal(sgd_app.sgd_curve.get_xdata(), np.arange(101))
     np.testing.assert_array_equal(sgd_app.gd_curve.get_xdata(), np.arange(101) * 100)
     assert sgd_app.ax_loss.get_xlim()[1] == pytest.approx(1.01 * 100)
-    assert sgd_app.xlabel.get_text() == "examples processed (gradient cost)"
+    assert sgd_app.xlabel.get_text() == "examples processed"
+
+
+@pytest.mark.parametrize(
+    ("batch_size", "step_size", "seed"), [(1, 1.0, 0), (7, 0.3, 5), (100, 2.0, 1), (4, 3000.0, 2)]
+)
+def test_the_apps_fast_sgd_is_the_librarys_sgd(batch_size, step_size, seed):
+    from lecture_utils.widgets.descent import _sgd_run
+
+    p = two_weight_problem()
+    w0 = np.array([2.5, -1.5])
+    with np.errstate(over="ignore", invalid="ignore"):
+        want = optim.sgd(p.loss_and_grad_batch, w0, p.X, p.y, step_size, 80, batch_size, seed=seed)
+    got = _sgd_run(p, w0, step_size, 80, batch_size, seed)
+    np.testing.assert_allclose(got.params, want.params, rtol=1e-12)
+    np.testing.assert_allclose(got.losses, want.losses, rtol=1e-12)
+    np.testing.assert_array_equal(got.examples_seen, want.examples_seen)
+    assert got.diverged == want.diverged
+    assert got.diverged == (step_size > 100)  # |1 - 2 * 0.02 * 3000| ** 80 overflows
 
 
 def test_the_seed_slider_draws_other_batches(sgd_app):

@@ -20,11 +20,11 @@ from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import FormatStrFormatter, NullLocator
+from matplotlib.ticker import FormatStrFormatter, MaxNLocator, NullLocator
 
 from .._validation import as_float_array
 from ..landscape import TwoWeightProblem, two_weight_problem
-from ..optim import History, gradient_descent, sgd
+from ..optim import History, gradient_descent
 from ..plotting import (
     PATH_COLOR,
     SGD_COLOR,
@@ -161,6 +161,7 @@ class _SurfaceApp(App):
             zorder=1.5,  # under the curves, as in the baked layer
         )
         self.ax_loss.set_ylabel("loss $L(w)$ (log scale)")
+        self.ax_loss.xaxis.set_major_locator(MaxNLocator(5, integer=True))
 
     def _start(self) -> np.ndarray:
         return np.array([self.values["w1_start"], self.values["w2_start"]])
@@ -183,6 +184,45 @@ class _SurfaceApp(App):
                 continuous_update=True,
             )
         return out
+
+
+def _sgd_run(
+    problem: TwoWeightProblem, w0: np.ndarray, eta: float, n_steps: int, batch_size: int, seed: int
+) -> History:
+    """:func:`lecture_utils.optim.sgd` on ``problem``, without its per-step checks.
+
+    The same batches (``np.sort(rng.choice(N, B, replace=False))`` per point), the same
+    updates and the same stop on a non-finite value, so the same History (the tests compare
+    the two); several times faster, which keeps a slider move within the frame budget.
+    """
+    rng = np.random.default_rng(seed)
+    X, t, reg = problem.X, 2.0 * problem.y - 1.0, problem.reg
+    n = X.shape[0]
+    params = np.empty((n_steps + 1, 2))
+    losses = np.empty(n_steps + 1)
+    w, count, diverged = w0.astype(np.float64), 0, False
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(n_steps + 1):
+            idx = np.sort(rng.choice(n, size=batch_size, replace=False))
+            loss, dw = TwoWeightProblem._loss_grad(w, X[idx], t[idx], reg)
+            if not (np.isfinite(loss) and np.isfinite(w).all()):
+                diverged = True
+                break
+            params[k], losses[k], count = w, loss, k + 1
+            if k == n_steps:
+                break
+            if not np.isfinite(dw).all():
+                diverged = True
+                break
+            w = w - eta * dw
+    evaluations = np.arange(1, count + 1)
+    return History(
+        params=params[:count],
+        losses=losses[:count],
+        evaluations=evaluations,
+        diverged=diverged,
+        examples_seen=evaluations * batch_size,
+    )
 
 
 def _check_start(start: Any) -> tuple[float, float]:
@@ -283,7 +323,9 @@ class GradientDescentApp(_SurfaceApp):
         self._setup_axes()
         self.path = DescentPath(self.ax_surface, PATH_COLOR, "gradient descent")
         (self.curve,) = self.ax_loss.plot([], [], color=PATH_COLOR, lw=1.5, marker="o", ms=3)
-        self.ax_loss.set_xlabel("step $k$")
+        xlabel = self.ax_loss.text(
+            0.5, -0.1, "step $k$", transform=self.ax_loss.transAxes, ha="center", va="top"
+        )
         self.title = self.ax_loss.text(
             0.5, 1.02, "", transform=self.ax_loss.transAxes, ha="center", va="bottom"
         )
@@ -292,11 +334,13 @@ class GradientDescentApp(_SurfaceApp):
         )
         self._bake(
             self.ax_surface,
-            self.ax_loss,
+            self.ax_loss.patch,  # the x axis is drawn live: its limits follow the controls
+            self.ax_loss.yaxis,
             self.surface_artist.image,
             self.surface_artist.contours,
             self.min_line,
             *self.ax_loss.texts[:1],
+            xlabel,
         )
 
     def update(self) -> None:
@@ -313,13 +357,10 @@ class GradientDescentApp(_SurfaceApp):
         if n != self._shown_steps:
             self.ax_loss.set_xlim(-0.02 * n - 0.3, n * 1.02 + 0.3)
             self._shown_steps = n
-        end = (
-            f"loss {hist.final_loss:.4g} after {hist.n_steps} steps"
-            if hist.final_loss < 1e6
-            else f"loss {hist.final_loss:.1e} after {hist.n_steps} steps"
-        )
-        self.title.set_text(f"{self.regime}: {end}")
-        self.surface_title.set_text(f"η = {eta:.3g}, {n} steps")
+        # short texts: every glyph is drawn again in every frame
+        end = f"{hist.final_loss:.4g}" if hist.final_loss < 1e6 else f"{hist.final_loss:.0e}"
+        self.title.set_text(f"{self.regime}: L = {end}")
+        self.surface_title.set_text(f"η = {eta:.3g}")
         h_min, h_max = self.surface.curvatures
         self.readout.value = (
             f"<b>{self.regime}</b>: L(w<sub>0</sub>) = {hist.losses[0]:.4f} → "
@@ -355,7 +396,7 @@ class SGDApp(_SurfaceApp):
     step_size : float, default 1.0
         In [0.01, 10].
     n_steps : int, default 60
-        In [1, 200].
+        In [1, 150].
     seed : int, default 0
         Chooses the batches; in [0, 50].
     x_axis : {"steps", "examples"}, default "steps"
@@ -396,6 +437,8 @@ class SGDApp(_SurfaceApp):
         self.sgd_history: History | None = None
         self.gd_history: History | None = None
         self.sgd_full_losses = np.zeros(0)
+        self._gd_key: tuple | None = None
+        self._sgd_key: tuple | None = None
         self._shown_xlim: tuple[float, float] | None = None
         values = {
             "batch_size": batch_size,
@@ -427,7 +470,7 @@ class SGDApp(_SurfaceApp):
                 continuous_update=True,
             ),
             "n_steps": widgets.IntSlider(
-                value=60, min=1, max=200, step=1, description="steps", continuous_update=True
+                value=60, min=1, max=150, step=1, description="steps", continuous_update=True
             ),
             "seed": widgets.IntSlider(
                 value=0, min=0, max=50, step=1, description="batch seed", continuous_update=True
@@ -454,34 +497,47 @@ class SGDApp(_SurfaceApp):
         (self.gd_curve,) = self.ax_loss.plot(
             [], [], color=PATH_COLOR, lw=1.8, marker="o", ms=2.5, label="GD: L(w)"
         )
-        self.ax_loss.legend(loc="upper right", fontsize=8, frameon=False)
+        # the legend sits above the panel, so that it can be baked under nothing
+        legend = self.ax_loss.legend(
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncol=3,
+            fontsize=7.5,
+            frameon=False,
+            handlelength=1.5,
+            columnspacing=1.0,
+        )
         self.xlabel = self.ax_loss.text(
             0.5, -0.1, "", transform=self.ax_loss.transAxes, ha="center", va="top"
         )
         self.title = self.ax_loss.text(
-            0.5, 1.02, "", transform=self.ax_loss.transAxes, ha="center", va="bottom"
-        )
-        self.surface_title = self.ax_surface.text(
-            0.5, 1.02, "", transform=self.ax_surface.transAxes, ha="center", va="bottom"
+            0.98, 0.97, "", transform=self.ax_loss.transAxes, ha="right", va="top", zorder=6
         )
         self._bake(
             self.ax_surface,
-            self.ax_loss,
+            self.ax_loss.patch,  # the x axis is drawn live: its limits follow the controls
+            self.ax_loss.yaxis,
             self.surface_artist.image,
             self.surface_artist.contours,
             self.min_line,
             *self.ax_loss.texts[:1],
+            legend,
         )
 
     def update(self) -> None:
         v = self.values
         p = self.surface.problem
         b, eta, n = v["batch_size"], v["step_size"], v["n_steps"]
-        self.gd_history = gd = gradient_descent(p.loss_and_grad, self._start_point, eta, n)
-        self.sgd_history = st = sgd(
-            p.loss_and_grad_batch, self._start_point, p.X, p.y, eta, n, b, seed=v["seed"]
-        )
-        self.sgd_full_losses = p.losses_at(st.params)
+        # the runs depend on some controls only: keep the last ones (x_axis just relabels)
+        gd_key, sgd_key = (eta, n), (b, eta, n, v["seed"])
+        if self._gd_key != gd_key:
+            self.gd_history = gradient_descent(p.loss_and_grad, self._start_point, eta, n)
+            self._gd_key = gd_key
+        if self._sgd_key != sgd_key:
+            self.sgd_history = _sgd_run(p, self._start_point, eta, n, b, v["seed"])
+            self.sgd_full_losses = p.losses_at(self.sgd_history.params)
+            self._sgd_key = sgd_key
+        gd, st = self.gd_history, self.sgd_history
         self.gd_path.update(gd.params)
         self.sgd_path.update(st.params)
 
@@ -494,7 +550,7 @@ class SGDApp(_SurfaceApp):
             x_sgd = np.arange(len(st)) * b
             x_gd = np.arange(len(gd)) * p.n_examples
             xmax = float(max(n * b, p.n_examples))
-            label = "examples processed (gradient cost)"
+            label = "examples processed"
         self.batch_curve.set_data(x_sgd, np.minimum(st.losses, big))
         self.sgd_curve.set_data(x_sgd, np.minimum(self.sgd_full_losses, big))
         self.gd_curve.set_data(x_gd, np.minimum(gd.losses, big))
@@ -503,10 +559,7 @@ class SGDApp(_SurfaceApp):
             self.ax_loss.set_xlim(*xlim)
             self._shown_xlim = xlim
         self.xlabel.set_text(label)
-        self.title.set_text(
-            f"after {n} steps: SGD {self.sgd_full_losses[-1]:.3g}, GD {gd.final_loss:.3g}"
-        )
-        self.surface_title.set_text(f"B = {b} of N = {p.n_examples}, η = {eta:.3g}")
+        self.title.set_text(f"SGD {self.sgd_full_losses[-1]:.3f}, GD {gd.final_loss:.3f}")
         self.readout.value = (
             f"One SGD step computes the gradient on <b>{b}</b> examples, one gradient-descent "
             f"step on all <b>{p.n_examples}</b>. After {n} steps: SGD has processed "
