@@ -217,7 +217,8 @@ def test_training_app_shows_the_classifier_its_settings_give(digits_split):
 
 
 def test_train_button_adds_epochs_and_draws_frames_while_fit_runs(monkeypatch):
-    app = TrainingApp()  # ipympl canvas: frames are drawn live
+    app = TrainingApp()  # ipympl canvas: frames are drawn live when a browser shows it
+    app.figure.canvas.syncing_data_url = False  # what ipympl sets when the front-end is ready
     frames = []
     progress = []
     original = type(app.figure.canvas).draw
@@ -238,6 +239,12 @@ def test_train_button_adds_epochs_and_draws_frames_while_fit_runs(monkeypatch):
     assert frames == sorted(frames) and frames[0] < frames[-1] < 10 * app.steps_per_epoch
     assert progress == frames
     assert app.classifier.callback is None
+    # without a front-end no frame is drawn (nobody would see it)
+    frames.clear()
+    headless = TrainingApp()
+    monkeypatch.setattr(type(headless.figure.canvas), "draw", counting_draw)
+    headless.controls["train"].click()
+    assert frames == [] and headless.state()["epochs"] == 10
     # the final picture is the one these settings always give
     fresh = TrainingApp()
     fresh.set_state(epochs=10)

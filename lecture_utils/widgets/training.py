@@ -19,7 +19,6 @@ from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.ticker import MaxNLocator
 
 from .._validation import as_float_array, check_positive_int
@@ -390,9 +389,14 @@ class TrainingApp(App):
         self.train()
 
     def _draw_frame(self) -> None:
-        """Render now (an ipympl canvas also sends the frame to the browser at once)."""
+        """Render now: an ipympl canvas sends the frame to the browser at once.
+
+        Only when a browser shows the canvas: ipympl sets ``syncing_data_url`` to False when
+        the front-end reports it is ready. Without one (plain Agg, tests, nbconvert) nobody
+        would see the frame, so none is drawn.
+        """
         canvas = self.figure.canvas
-        if type(canvas) is not FigureCanvasAgg:  # nothing to show on a plain Agg canvas
+        if getattr(canvas, "syncing_data_url", True) is False:
             canvas.draw()
 
 
