@@ -57,9 +57,27 @@ _MAX_STALE = 8
 # ---------------------------------------------------------------------------------------------
 
 
+def _import_ipympl_backend() -> Any:
+    """Import ``ipympl.backend_nbagg`` without changing the notebook's pyplot backend.
+
+    Importing ipympl after matplotlib calls ``matplotlib.use("module://ipympl...")``: every
+    later ``plt.subplots`` of a ``%matplotlib inline`` notebook would become a live widget
+    instead of a PNG. Put the backend the notebook chose back.
+    """
+    import matplotlib
+
+    before = matplotlib.rcParams._get_backend_or_none()
+    import ipympl.backend_nbagg as nbagg
+
+    if before is not None and matplotlib.rcParams._get_backend_or_none() != before:
+        matplotlib.use(before)
+    return nbagg
+
+
 def _attach_ipympl(fig: Figure) -> None:
     """Give ``fig`` an ipympl canvas and manager, independent of the pyplot backend."""
-    from ipympl.backend_nbagg import Canvas, FigureManager
+    nbagg = _import_ipympl_backend()
+    Canvas, FigureManager = nbagg.Canvas, nbagg.FigureManager
 
     canvas = Canvas(fig)
     with warnings.catch_warnings():
