@@ -1,4 +1,4 @@
-"""The test run's own environment, set up in tests/conftest.py.
+"""The test run's own environment, set up in the root conftest.py.
 
 Checks that Jupyter/IPython/matplotlib state stays out of $HOME, that unit tests
 draw with Agg while nbval kernels keep the notebook backend, and that nbval

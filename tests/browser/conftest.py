@@ -12,7 +12,7 @@
   ``docs/browser-latency.json`` and ``docs/browser-latency.md`` (the README links these).
 
 Jupyter, IPython and matplotlib state already lives in the run's private directory
-(``tests/conftest.py``); the servers get their own settings and workspace directories on top.
+(the root ``conftest.py``); the servers get their own settings and workspace directories on top.
 """
 
 from __future__ import annotations

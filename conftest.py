@@ -12,8 +12,10 @@
 - nbval runs each cell as Jupyter does, with history on, so a trailing ``;``
   hides a cell's result exactly as in JupyterLab and nbconvert. (nbval >= 0.10
   executes with ``store_history=False``, and IPython then ignores the ``;``:
-  nbval issue #194, IPython issue #14162.) This needs ``tests`` among pytest's
-  arguments, as in ``make test``.
+  nbval issue #194, IPython issue #14162.)
+
+This file sits at the repository root so that every pytest run in the checkout
+gets it, including ``pytest --nbval notebooks/01_loss_functions.ipynb`` alone.
 
 Fixtures for a topic belong with that topic's tests; keep this file about the
 run's environment.
