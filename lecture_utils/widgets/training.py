@@ -27,7 +27,12 @@ from ..losses import LOSSES
 from ..plotting import ClassTemplates
 from ._base import App
 
-__all__ = ["TrainingApp"]
+__all__ = ["TrainingApp", "LEARNING_RATES", "REGULARIZATION_STRENGTHS"]
+
+#: The learning-rate slider's values (1-3-10 steps, as a grid search tries them).
+LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+#: The regularization slider's values, 0 included.
+REGULARIZATION_STRENGTHS = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
 
 _LOSS_NAMES = ("svm", "softmax")
 _TRAIN_COLOR = "#4e79a7"
@@ -69,8 +74,10 @@ class TrainingApp(App):
     Controls
     --------
     ``loss`` (Dropdown) : "svm" (multiclass SVM) or "softmax".
-    ``learning_rate`` (FloatLogSlider, 0.001 .. 3) : the SGD step size η.
-    ``reg`` (FloatLogSlider, 1e-5 .. 1) : the L2 regularization strength λ.
+    ``learning_rate`` (SelectionSlider, :data:`LEARNING_RATES`: 0.001 .. 3) : the SGD step
+    size η.
+    ``reg`` (SelectionSlider, :data:`REGULARIZATION_STRENGTHS`: 0, 1e-4 .. 1) : the L2
+    regularization strength λ.
     ``epochs`` (IntSlider, 1 .. ``max_epochs``) : passes over the training set.
     ``train`` (Button) : ``epochs_per_click`` more epochs, trained live (:meth:`train`).
 
@@ -160,25 +167,17 @@ class TrainingApp(App):
                 style=style,
                 layout=widgets.Layout(width="220px"),
             ),
-            "learning_rate": widgets.FloatLogSlider(
+            "learning_rate": widgets.SelectionSlider(
+                options=list(LEARNING_RATES),
                 value=0.1,
-                base=10,
-                min=-3,
-                max=0.5,
-                step=0.125,
                 description="learning rate η",
-                readout_format=".3g",
                 style=style,
                 layout=widgets.Layout(width="330px"),
             ),
-            "reg": widgets.FloatLogSlider(
+            "reg": widgets.SelectionSlider(
+                options=list(REGULARIZATION_STRENGTHS),
                 value=1e-3,
-                base=10,
-                min=-5,
-                max=0,
-                step=0.25,
                 description="λ (reg)",
-                readout_format=".1e",
                 style=style,
                 layout=widgets.Layout(width="330px"),
             ),
@@ -271,7 +270,7 @@ class TrainingApp(App):
         label = "SVM" if v["loss"] == "svm" else "softmax"
         state = " — diverged: lower η" if clf.diverged_ else ""
         self.summary.set_text(
-            f"{label}, η = {v['learning_rate']:.3g}, λ = {v['reg']:.0e}: "
+            f"{label}, η = {v['learning_rate']:g}, λ = {v['reg']:g}: "
             f"train {train_acc:.1%}, validation {val_acc:.1%}{state}"
         )
         total = v["epochs"] * self.steps_per_epoch
