@@ -308,6 +308,93 @@ def test_agg_backend_and_fallback_when_ipympl_cannot_attach(name, monkeypatch):
 # ---------------------------------------------------------------------------------------------
 
 
+class TinyApp(App):
+    """The smallest complete app: how to subclass App (and a test of the base on its own)."""
+
+    figsize = (3.0, 2.0)
+
+    def __init__(self, *, start: float = 0.5, backend: str = "ipympl"):
+        self.clicks = 0
+        super().__init__({"height": start}, backend=backend)
+
+    def _make_controls(self):
+        return {
+            "height": widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05),
+            "color": widgets.Dropdown(options=[("blue", "C0"), ("orange", "C1")], value="C0"),
+            "outline": widgets.Checkbox(value=False),
+            "lam": widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=1, step=0.25),
+            "more": self._button("more", self.more),
+        }
+
+    def more(self):
+        self.clicks += 1
+
+    def _make_artists(self):
+        ax = self.figure.add_axes((0.2, 0.2, 0.7, 0.7))
+        ax.set_ylim(0, 2)
+        ax.set_xlim(-1, 5)
+        (self.bar,) = ax.bar([0], [0.5])
+        self.count = ax.text(2, 1.5, "")
+        self.lam_line = ax.axhline(0.1, color="k")
+        label = ax.text(3, 0.1, "fixed", zorder=0)
+        # the patch and an axis passed on their own (not the whole axes)
+        self._bake(ax.patch, ax.yaxis, label)
+
+    def update(self):
+        v = self.values
+        self.bar.set_height(v["height"] + 0.1 * self.clicks)
+        self.bar.set_color(v["color"])
+        self.bar.set_edgecolor("k" if v["outline"] else v["color"])
+        self.bar.set_linewidth(3)
+        self.count.set_text(f"{self.clicks} clicks")
+        self.lam_line.set_ydata([1 + v["lam"]] * 2)
+
+
+def test_a_minimal_subclass_gets_the_whole_contract(monkeypatch):
+    fignums, figures = plt.get_fignums(), n_figures()
+    app = TinyApp(start=0.3)
+    assert n_figures() == figures + 1 and plt.get_fignums() == fignums
+    assert app.state() == {"height": 0.3, "color": "C0", "outline": False, "lam": 0.1}
+    before = render(app)
+    for name, control in app.controls.items():
+        updates = app.n_updates
+        if isinstance(control, widgets.Button):
+            control.click()
+        else:
+            move_like_browser(control, other_value(control))
+        after = render(app)
+        assert app.n_updates == updates + 1, name
+        assert not np.array_equal(before, after), name
+        before = after
+    assert app.clicks == 1
+    monkeypatch.setattr(App, "bake_static", False)
+    plain = TinyApp()
+    plain.set_state(**app.state())
+    plain.clicks = app.clicks
+    plain.refresh()
+    assert np.array_equal(render(plain), render(app))
+    with pytest.raises(ValueError, match=r"height must be in \[0, 1\], got 2"):
+        TinyApp(start=2.0)
+    with pytest.raises(ValueError, match="color must be one of"):
+        app.set_state(color="C2")
+    with pytest.raises(TypeError, match="outline must be True or False"):
+        app.set_state(outline=1)
+
+
+def test_an_error_in_a_button_action_is_shown_and_the_app_stays_usable():
+    app = TinyApp()
+
+    def broken():
+        raise ValueError("step size must be > 0, got -1")
+
+    app._actions[id(app.controls["more"])] = broken
+    app.controls["more"].click()
+    assert isinstance(app.last_error, ValueError)
+    assert "step size must be > 0" in app.output.outputs[0]["text"]
+    app.set_state(height=0.9)
+    assert app.last_error is None and app.state()["height"] == 0.9
+
+
 def test_canonical_value_snaps_to_the_step_grid():
     s = widgets.FloatSlider(min=-1.0, max=1.0, step=0.05)
     assert canonical_value(s, 0.04999999999999999) == 0.05
@@ -397,3 +484,157 @@ def test_hinge_table_custom_data_and_bad_arguments():
         W.HingeTableApp(delta=-1.0)
     with pytest.raises(ValueError, match="scores contains NaN"):
         W.HingeTableApp([[np.nan, 2.0]], [0])
+
+
+# ---------------------------------------------------------------------------------------------
+# MarginsApp: one example, W sliders, delta and scale
+# ---------------------------------------------------------------------------------------------
+
+
+def test_margins_default_is_the_lecture_cat_image():
+    app = default_app("MarginsApp")
+    np.testing.assert_allclose(app.scores, [3.2, 5.1, -1.7])
+    assert app.loss == pytest.approx(2.9)
+    np.testing.assert_allclose(app.terms, [0.0, 2.9, 0.0])
+    assert "L<sub>i</sub> = <b>2.90</b>" in app.readout.value
+    assert "max(0, 5.10 − 3.20 + 1) = 2.90" in app.readout.value
+    # the arrows are the weight columns, the bars the scores
+    np.testing.assert_allclose(app.arrows.U, app.W[0])
+    np.testing.assert_allclose(app.arrows.V, app.W[1])
+    np.testing.assert_allclose([b.get_height() for b in app.bars.bars], [3.2, 5.1, -1.7])
+
+
+def test_margins_scaling_w_and_delta_together_scales_the_loss():
+    app = W.MarginsApp()
+    ratio = app.loss / app.values["delta"]
+    for c in (0.5, 2.0):
+        app.set_state(scale=c, delta=c)
+        assert app.loss == pytest.approx(2.9 * c)
+        assert app.loss / app.values["delta"] == pytest.approx(ratio)
+    app.set_state(scale=1.0, delta=1.0, w_0_1=1.0)  # car's first weight 2 -> 1: s_car = 3.1
+    assert app.scores[1] == pytest.approx(3.1)
+    assert app.loss == pytest.approx(0.9)
+
+
+def test_margins_bad_arguments():
+    with pytest.raises(ValueError, match=r"x must have shape \(2,\)"):
+        W.MarginsApp(x=[1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"W's entries must be in \[-3, 3\]"):
+        W.MarginsApp(W=[[5.0, 0.0], [0.0, 0.0]])
+    with pytest.raises(ValueError, match="delta must be in"):
+        W.MarginsApp(delta=7.0)
+    with pytest.raises(ValueError, match="labels in"):
+        W.MarginsApp(y=3)
+    with pytest.raises(ValueError, match="class_names has 2 names"):
+        W.MarginsApp(class_names=["a", "b"])
+    app = W.MarginsApp(x=[1.0, -1.0], y=1, W=[[1.0, 0.0], [0.0, 1.0]], class_names=["a", "b"])
+    np.testing.assert_allclose(app.scores, [1.0, -1.0])
+    assert app.loss == pytest.approx(3.0)  # max(0, 1 - (-1) + 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# RegularizationApp: lambda and the regularizer on a precomputed path
+# ---------------------------------------------------------------------------------------------
+
+
+def test_regularization_path_solutions_are_optimal_along_the_grid():
+    from lecture_utils.regularization import REGULARIZERS
+
+    app = default_app("RegularizationApp")
+    for name, path in app.paths.items():
+        penalty = REGULARIZERS[name]
+        for k, lam in enumerate(path.lams):
+            result = linear_loss_of(app, path.W[k], path.b[k])
+            assert path.data_loss[k] == pytest.approx(result)
+            assert path.reg_loss[k] == pytest.approx(lam * penalty(path.W[k])[0])
+            # converged: no neighbouring λ's solution does better on this λ's objective
+            # (subgradient descent on a kinked loss: up to 0.01, the loss being ~0.1 to 2)
+            own = path.data_loss[k] + path.reg_loss[k]
+            for j in (k - 1, k + 1):
+                if 0 <= j < len(path.lams):
+                    other = linear_loss_of(app, path.W[j], path.b[j]) + lam * penalty(path.W[j])[0]
+                    assert own <= other + 0.01, (name, lam)
+        # more regularization: smaller weights, larger data loss
+        assert np.abs(path.W[-1]).sum() < 0.2 * np.abs(path.W[0]).sum()
+        assert path.data_loss[-1] > path.data_loss[0]
+
+
+def linear_loss_of(app, W_, b_):
+    from lecture_utils.losses import linear_loss
+
+    return linear_loss(W_, app.X, app.y, 0.0, app.loss_name, 1.0, b_).data_loss
+
+
+def test_regularization_l1_is_sparse_where_l2_spreads():
+    app = W.RegularizationApp()
+    app.set_state(lam=1.0, regularizer="l1")
+    l1_zero = np.count_nonzero(np.abs(app.W) < 0.01)
+    app.set_state(regularizer="l2")
+    l2_zero = np.count_nonzero(np.abs(app.W) < 0.01)
+    assert l1_zero >= 3 and l2_zero == 0
+    assert "weights with |w| &lt; 0.01: 0 of 6" in app.readout.value
+
+
+def test_regularization_slider_snaps_to_the_grid_and_shows_that_solution():
+    app = W.RegularizationApp()
+    control = app.controls["lam"]
+    control.set_state({"value": 0.0316227766016838})  # 10**-1.5 with noise, from the browser
+    path, k = app.current()
+    assert path.lams[k] == pytest.approx(10**-1.5)
+    np.testing.assert_array_equal(app.W, path.W[k])
+    expected = app.regions.predict(path.W[k], path.b[k])
+    lut = app.regions._lut
+    np.testing.assert_array_equal(app.regions.image.get_array(), lut[expected])
+    np.testing.assert_allclose(app.lam_line.get_xdata(), [path.lams[k]] * 2)
+    assert f"data loss <b>{path.data_loss[k]:.3f}</b>" in app.readout.value
+
+
+def test_regularization_fresh_apps_share_the_cached_path():
+    assert W.RegularizationApp().paths is W.RegularizationApp().paths
+    other = W.RegularizationApp(seed=1)
+    assert other.paths is not default_app("RegularizationApp").paths
+
+
+def test_regularization_bad_arguments():
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 0.0]])
+    with pytest.raises(ValueError, match="y was given without X"):
+        W.RegularizationApp(y=[0, 1])
+    with pytest.raises(ValueError, match="X was given without y"):
+        W.RegularizationApp(X)
+    with pytest.raises(ValueError, match=r"X must have shape \(N, 2\)"):
+        W.RegularizationApp(np.zeros((3, 3)), [0, 1, 0])
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        W.RegularizationApp(X, [0, 0, 0])
+    with pytest.raises(ValueError, match="loss must be one of"):
+        W.RegularizationApp(loss="hinge")
+    with pytest.raises(ValueError, match=r"lam must be in \[0.001, 10\]"):
+        W.RegularizationApp(lam=100.0)
+    with pytest.raises(ValueError, match="regularizer must be one of"):
+        W.RegularizationApp(regularizer="l3")
+    with pytest.raises(ValueError, match="beta must be >= 0"):
+        W.RegularizationApp(beta=-1.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# In a real kernel: what nbconvert stores for GitHub / nbviewer
+# ---------------------------------------------------------------------------------------------
+
+
+def test_executed_notebook_stores_the_live_widget_and_a_png_of_every_app(tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    cells = [nbformat.v4.new_code_cell("import lecture_utils.widgets as W")]
+    cells += [nbformat.v4.new_code_cell(f"W.{name}()") for name in APP_NAMES]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": tmp_path}}
+    ).execute()
+    for name, cell in zip(APP_NAMES, nb.cells[1:], strict=True):
+        (output,) = cell.outputs
+        assert output["output_type"] == "execute_result", name
+        data = output["data"]
+        assert "application/vnd.jupyter.widget-view+json" in data, name
+        assert data["image/png"].startswith("iVBOR"), name  # base64 of the PNG signature
+        assert data["text/plain"].startswith(f"{name}: a live view"), name
+    assert "application/vnd.jupyter.widget-state+json" in nb.metadata.get("widgets", {})

@@ -155,7 +155,9 @@ class StaticLayer(Artist):
                     self._owner[id(m)] = item
             else:
                 self.members.append(item)
-                self._owner[id(item)] = item.axes
+                # an axes' background patch does not know its axes (its .axes is None)
+                owner = item.axes or next((ax for ax in figure.axes if ax.patch is item), None)
+                self._owner[id(item)] = owner
         owners = set(map(id, self._owner.values()))
         self.axes_order = [ax for ax in figure.axes if id(ax) in owners]
         self._shown = [m.get_visible() for m in self.members]

@@ -18,7 +18,9 @@ build time, for every λ of the slider's grid (17 values, 1e-3 to 10, a quarter 
 apart) and every regularizer: a *regularization path*, from the largest λ (W ≈ 0) down,
 each λ starting from the previous solution (warm start), 150 full-batch steps with step size
 η_t = η_0 / sqrt(1 + t) and the average of the last half of the iterates as the solution
-(subgradient descent on a kinked loss needs both). Moving the slider then only looks a
+(subgradient descent on a kinked loss needs both), or the best iterate if that is lower. On
+the default data each solution is within 0.01 of the objective any neighbouring λ's solution
+reaches (tested); losses range from about 0.1 to 2. Moving the slider then only looks a
 solution up (the slider snaps to the grid). Paths are cached per data set, so a second app
 on the same data builds instantly.
 """
@@ -97,7 +99,8 @@ def regularization_path(
     Each λ runs ``steps`` full-batch subgradient steps on
     :math:`\frac{1}{N}\sum_i L_i + \lambda R(W)` with step size
     :math:`\eta_t = \eta_0 / \sqrt{1 + t}`, :math:`\eta_0 = \min(\text{step\_size}, 0.1/\lambda)`,
-    and returns the average of the last half of its iterates.
+    and returns the average of the last half of its iterates, or the best iterate (warm start
+    included) if that has a lower objective.
 
     Parameters
     ----------
@@ -132,9 +135,15 @@ def regularization_path(
     for lam in lam_grid[::-1]:
         eta0 = min(eta_max, 0.1 / lam) if lam > 0 else eta_max
         W_sum, b_sum, n_avg = np.zeros_like(W), np.zeros_like(b), 0
-        for t in range(n_steps):
+        best = (np.inf, W, b)  # (objective, W, b): the best point seen, warm start included
+        for t in range(n_steps + 1):
             result = linear_loss(W, X, labels, 0.0, loss, 1.0, b)
-            _, dR = penalty(W)
+            value, dR = penalty(W)
+            objective = result.data_loss + lam * value
+            if objective < best[0]:
+                best = (objective, W, b)
+            if t == n_steps:
+                break
             eta = eta0 / np.sqrt(1.0 + t)
             W = W - eta * (result.dW + lam * dR)
             b = b - eta * result.db
@@ -142,8 +151,15 @@ def regularization_path(
                 W_sum += W
                 b_sum += b
                 n_avg += 1
-        W, b = W_sum / n_avg, b_sum / n_avg
-        result = linear_loss(W, X, labels, 0.0, loss, 1.0, b)
+        # the solution: the average of the last half of the iterates, unless some iterate
+        # (or the warm start) was better; subgradient steps do not decrease monotonically
+        W_avg, b_avg = W_sum / n_avg, b_sum / n_avg
+        result = linear_loss(W_avg, X, labels, 0.0, loss, 1.0, b_avg)
+        if result.data_loss + lam * penalty(W_avg)[0] <= best[0]:
+            W, b = W_avg, b_avg
+        else:
+            _, W, b = best
+            result = linear_loss(W, X, labels, 0.0, loss, 1.0, b)
         out["W"].append(W)
         out["b"].append(b)
         out["data_loss"].append(result.data_loss)
