@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import io
 import math
+import weakref
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -34,6 +35,25 @@ def default_app(name: str) -> App:
     if name not in _DEFAULT:
         _DEFAULT[name] = getattr(W, name)()
     return _DEFAULT[name]
+
+
+@pytest.fixture(autouse=True)
+def _close_apps_after_each_test(monkeypatch):
+    """Close the apps a test built (ipywidgets would keep them, and their figures, alive)."""
+    built: list[weakref.ref[App]] = []  # weak: an app the test closed itself can go
+    original = App.__init__
+
+    def recording_init(self, *args, **kwargs):
+        built.append(weakref.ref(self))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(App, "__init__", recording_init)
+    yield
+    cached = {id(app) for app in _DEFAULT.values()}
+    for ref in built:
+        app = ref()
+        if app is not None and hasattr(app, "widget") and id(app) not in cached:
+            app.close()
 
 
 def render(app: App) -> np.ndarray:
@@ -393,6 +413,15 @@ def test_an_error_in_a_button_action_is_shown_and_the_app_stays_usable():
     assert "step size must be > 0" in app.output.outputs[0]["text"]
     app.set_state(height=0.9)
     assert app.last_error is None and app.state()["height"] == 0.9
+
+
+def test_close_frees_the_app_and_its_figure():
+    figures = n_figures()
+    app = TinyApp()
+    assert n_figures() == figures + 1
+    app.close()
+    del app
+    assert n_figures() == figures
 
 
 def test_canonical_value_snaps_to_the_step_grid():

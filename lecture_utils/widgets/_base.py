@@ -550,6 +550,32 @@ class App:
             },
         )
 
+    # -- lifetime ----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close every widget of the app (controls, canvas, readout, layout boxes).
+
+        ipywidgets keeps every open widget alive (and with it the app and its figure) until
+        it is closed; call this when an app is no longer needed, e.g. in tests or before
+        building many apps in one kernel. A closed app cannot be shown again.
+        """
+        seen: set[int] = set()
+        stack: list[Any] = [self.widget, self.readout, self.output, *self.controls.values()]
+        canvas = self.figure.canvas
+        if isinstance(canvas, widgets.Widget):
+            stack += [canvas, getattr(canvas, "toolbar", None)]
+            manager = getattr(canvas, "manager", None)
+            stack.append(getattr(manager, "toolbar", None))
+        while stack:
+            w = stack.pop()
+            if not isinstance(w, widgets.Widget) or id(w) in seen:
+                continue
+            seen.add(id(w))
+            stack.extend(getattr(w, "children", ()))
+            for key in ("layout", "style"):
+                stack.append(getattr(w, key, None))
+            w.close()
+
     # -- display -----------------------------------------------------------------------------
 
     def to_png(self) -> bytes:
