@@ -38,7 +38,17 @@ Adding an app (developer guide)
      Do not draw and do not create artists: the base calls ``figure.canvas.draw_idle()``.
      ``update`` must depend only on the control values and the constructor's data, so that
      a fresh app given the same ``state()`` draws the same picture.
+   - speed: a full frame must stay under 40 ms, and text is the slowest thing matplotlib
+     draws (each glyph is rasterized again on every draw; a tick axis costs ~5 ms). At the
+     end of ``_make_artists`` call ``self._bake(ax, fixed_text, ...)`` with the axes whose
+     ticks/background never change and the artists that never change and lie *below*
+     every changing artist (give fixed texts inside the data area ``zorder=1``); they are
+     rendered once and pasted as pixels (``StaticLayer``). Keep live texts few and short
+     (numbers go in ``self.readout``); colour 2-D grids with a lookup table into an RGBA
+     ``imshow`` (as ``plotting.DecisionRegions``) rather than a colormap. A test checks the
+     baked picture equals the unbaked one.
    - optional: ``_controls_box(self)`` or ``_make_widget(self)`` to lay the controls out.
+   - the smallest complete example is ``TinyApp`` in ``tests/test_widgets.py``.
 2. Add ``from .<topic> import <Name>`` below and the name to ``__all__`` (keep it sorted).
    ``tests/test_widgets.py`` then builds it, moves each control and checks that the picture
    changes, that no figure opens, float-noise echoes are ignored and fresh apps agree; and
@@ -47,7 +57,8 @@ Adding an app (developer guide)
 The base class (``_base.App``) handles the rest: it snaps each control's value to its step
 (ipywidgets 8 sliders echo values with float noise), skips updates when nothing changed,
 ignores stale browser echoes, batches ``set_state`` into one update, and shows errors raised
-while updating in ``app.output`` (and keeps them in ``app.last_error``).
+while updating in ``app.output`` (and keeps them in ``app.last_error``). ``app.close()``
+closes its widgets so the app and its figure can be freed.
 """
 
 from ._base import App as App  # the base class, for subclassing (not an app itself)
