@@ -284,3 +284,42 @@ def test_finite_difference_app_rejects_bad_arguments():
         FiniteDifferenceApp(n_coords=0)
     with pytest.raises(ValueError, match="h must be in"):
         FiniteDifferenceApp(h=10.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# The plot helpers the apps are built from
+# ---------------------------------------------------------------------------------------------
+
+
+def test_surface_levels_by_hand():
+    from lecture_utils.plotting import surface_levels
+
+    Z = np.array([[1.0, 2.0], [3.0, 11.0]])
+    np.testing.assert_allclose(surface_levels(Z, 3, "log"), 1 + 10 * np.array([1e-3, 10**-1.5, 1]))
+    np.testing.assert_allclose(surface_levels(Z, 4, "linear"), [3.0, 5.0, 7.0, 9.0])
+    with pytest.raises(ValueError, match="spacing must be 'log' or 'linear'"):
+        surface_levels(Z, 3, "cubic")
+
+
+def test_plot_loss_surface_and_path_draw_on_given_axes():
+    from matplotlib.figure import Figure
+
+    from lecture_utils.plotting import plot_descent_path, plot_loss_surface
+
+    ax = Figure().add_subplot()
+    Z = np.add.outer(np.linspace(0, 1, 5), np.linspace(0, 2, 7))  # rows follow y
+    surface = plot_loss_surface(Z, (0.0, 6.0, 0.0, 4.0), ax=ax, minimum=[1.0, 2.0])
+    assert surface.image.get_array().shape == (5, 7)
+    assert ax.get_xlim() == (0.0, 6.0) and ax.get_ylim() == (0.0, 4.0)
+    assert tuple(surface.minimum.get_xdata()) == (1.0,)
+    path = plot_descent_path([[1.0, 1.0], [2.0, 1.5], [1e9, -1e9]], ax=ax)
+    xs, ys = path.line.get_data()
+    assert xs.tolist() == [1.0, 2.0, 6.0 + 20 * 6.0] and ys[-1] == -20 * 4.0
+    assert tuple(path.end.get_xdata()) == (126.0,)
+    assert ax.get_xlim() == (0.0, 6.0)  # the path does not rescale the axes
+    with pytest.raises(ValueError, match="Z must be a grid of at least 2 x 2"):
+        plot_loss_surface(np.ones((1, 4)), (0, 1, 0, 1), ax=ax)
+    with pytest.raises(ValueError, match="extent must be"):
+        plot_loss_surface(Z, (1, 0, 0, 1), ax=ax)
+    with pytest.raises(ValueError, match=r"points must have shape \(K, 2\)"):
+        plot_descent_path(np.ones((3, 3)), ax=ax)
