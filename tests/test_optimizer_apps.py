@@ -210,7 +210,7 @@ def test_training_app_shows_the_classifier_its_settings_give(digits_split):
     assert len(app.epoch_line.get_xdata()) == 4
     np.testing.assert_array_equal(app.val_line.get_ydata(), want.val_accuracy_history_)
     val = want.val_accuracy_history_[-1]
-    assert f"validation {val:.1%}" in app.summary.get_text()
+    assert app.summary.get_text().endswith(f"validation {val:.1%}")
     assert f"<b>{val:.3f}</b>" in app.readout.value
     assert (app.progress.value, app.progress.max) == (steps, steps)
     assert app.progress_text.value == f"{steps} / {steps} SGD steps"

@@ -252,6 +252,10 @@ class TrainingApp(App):
             ax_t = fig.add_axes((0.7, 0.1, 0.29, 0.78))
             self.templates = ClassTemplates(ax_t, self.n_classes, self.image_shape)
             texts.append(fig.text(0.845, 0.91, "weights $W_{:,j}$ as templates", ha="center"))
+            # the tile labels never change: baked, under the mosaic's transparent gaps (the
+            # axes background, drawn over the baked layer otherwise, is switched off)
+            ax_t.patch.set_visible(False)
+            texts += self.templates.labels
 
         self.summary = fig.text(0.5, 0.015, "", ha="center", va="bottom", fontsize=10)
         self._bake(ax_loss, ax_acc, *texts)
@@ -269,10 +273,8 @@ class TrainingApp(App):
         train_acc, val_acc = self._accuracies(clf)
         label = "SVM" if v["loss"] == "svm" else "softmax"
         state = " — diverged: lower η" if clf.diverged_ else ""
-        self.summary.set_text(
-            f"{label}, η = {v['learning_rate']:g}, λ = {v['reg']:g}: "
-            f"train {train_acc:.1%}, validation {val_acc:.1%}{state}"
-        )
+        # short: text is the slowest thing to draw (the settings are on the controls)
+        self.summary.set_text(f"{label}: train {train_acc:.1%}, validation {val_acc:.1%}{state}")
         total = v["epochs"] * self.steps_per_epoch
         self._set_progress(clf.n_iter_, total)
         self.readout.value = (
