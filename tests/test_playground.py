@@ -97,7 +97,9 @@ def test_displayed_numbers_agree_with_linear_loss(loss, dataset):
         assert app.gradient_labels[f"b_{j}"].value == f"<code>{want.db[j]:+.3f}</code>"
     # per-example bars: one per example, height L_i
     heights = np.array([seg[1, 1] for seg in app.loss_bars.get_segments()])
-    np.testing.assert_allclose(heights, want.losses)
+    np.testing.assert_allclose(heights * app.loss_scale, want.losses)
+    assert want.losses.max() <= app.loss_scale
+    assert app.loss_scale_texts[1].get_text() == f"{app.loss_scale:g}"
     assert app.summary() == {
         "data_loss": round(want.data_loss, 3),
         "reg_loss": round(want.reg_loss, 3),
@@ -188,7 +190,7 @@ def test_run_takes_run_steps_steps_along_the_drawn_path():
     app = make_app(run_steps=20, loss="softmax")
     path = app.path.copy()
     assert path.shape == (21,)
-    np.testing.assert_array_equal(app.path_line.get_data()[1], path)
+    np.testing.assert_allclose(app.path_line.get_data()[1] * app.path_scale, path)
     W_end, b_end, _ = app.descent_path()
     app.controls["run"].click()
     W, b = app.parameters()
@@ -254,9 +256,12 @@ def test_data_switch_shows_the_new_points():
         assert app.result.losses.shape == (n,)
         assert np.abs(X).max() <= 1.0 + 1e-12  # every built-in set fits the same box
     # only the 9 points are numbered
-    assert [t.get_text() for t in app.point_labels] == [str(i) for i in range(9)]
+    assert len(app.point_labels.get_paths()) == 9
+    np.testing.assert_array_equal(app.point_labels.get_offsets(), app.dataset()[0])
+    assert len(app.bar_labels.get_paths()) == 9
     app.set_state(data="blobs")
-    assert all(t.get_text() == "" for t in app.point_labels)
+    assert len(app.point_labels.get_paths()) == 0
+    assert len(app.bar_labels.get_paths()) == 5  # 0, ..., 59 under the 60 bars
 
 
 def test_data_sets_are_seeded():

@@ -17,6 +17,7 @@ regularized), with :math:`L_i` one of the four formulations of
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Mapping
 from typing import Any
@@ -24,8 +25,16 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.path import Path
 from matplotlib.text import Text
+from matplotlib.textpath import TextPath
+from matplotlib.transforms import (
+    Affine2D,
+    ScaledTranslation,
+    Transform,
+    blended_transform_factory,
+)
 
 from .._validation import as_float_array, check_labels, check_positive_int, check_seed
 from ..data import make_blobs, make_spiral, playground_points
@@ -85,10 +94,61 @@ def _title(ax: Axes, text: str, ha: str = "left") -> Text:
     return ax.text(x, 1.03, text, transform=ax.transAxes, ha=ha, va="bottom", fontsize=10)
 
 
-def _set_ylim(ax: Axes, top: float) -> None:
-    """Y range [0, top] with three tick labels (few glyphs: text is slow to draw)."""
-    ax.set_ylim(0, top)
-    ax.set_yticks([0, top / 2, top], ["0", f"{top / 2:g}", f"{top:g}"])
+def _number_labels(ax: Axes, offset_transform: Transform, **kwargs: Any) -> PathCollection:
+    """An empty collection of number labels (glyph outlines), filled by _set_number_labels."""
+    labels = PathCollection(
+        [],
+        offsets=np.zeros((0, 2)),
+        offset_transform=offset_transform,
+        facecolors="k",
+        edgecolors="none",
+        **kwargs,
+    )
+    labels.set_transform(Affine2D().scale(ax.figure.dpi / 72.0))  # path units: points
+    ax.add_collection(labels, autolim=False)
+    return labels
+
+
+@functools.lru_cache(maxsize=2048)
+def _number_path(number: int, shift: tuple[float, float], centred: bool) -> Path:
+    """The outline of ``number`` in 8-point glyphs, moved by ``shift`` points (cached)."""
+    dx = -TextPath((0.0, 0.0), str(number), size=8).get_extents().width / 2 if centred else 0.0
+    return TextPath((shift[0] + dx, shift[1]), str(number), size=8)
+
+
+def _set_number_labels(
+    labels: PathCollection,
+    numbers: np.ndarray,
+    where: np.ndarray,
+    shift: tuple[float, float],
+    centred: bool = False,
+) -> None:
+    """Show ``numbers`` at the points ``where`` (N, 2), moved by ``shift`` points."""
+    labels.set_paths([_number_path(int(k), shift, centred) for k in numbers])
+    labels.set_offsets(np.asarray(where, dtype=float).reshape(-1, 2))
+
+
+def _fixed_unit_axes(ax: Axes, xlim: tuple[float, float]) -> None:
+    """Axes for values divided by a scale: y in [0, 1], ticks at 0, 0.5, 1, only "0" labelled."""
+    ax.set_xlim(*xlim)
+    ax.set_ylim(0.0, 1.06)
+    ax.set_yticks([0.0, 0.5, 1.0], ["0", "", ""])
+    ax.tick_params(labelsize=8)
+
+
+def _scale_texts(ax: Axes) -> tuple[Text, Text]:
+    """Live tick labels for y = 0.5 and y = 1 of a :func:`_fixed_unit_axes`."""
+    pad = ax.yaxis.get_major_ticks()[0].get_pad() + ax.yaxis.get_major_ticks()[0].get_tick_padding()
+    offset = ScaledTranslation(-pad / 72, 0, ax.figure.dpi_scale_trans)
+    where = ax.get_yaxis_transform() + offset
+    return tuple(  # type: ignore[return-value]
+        ax.text(0, y, "", transform=where, ha="right", va="center", fontsize=8) for y in (0.5, 1.0)
+    )
+
+
+def _show_scale(texts: tuple[Text, Text], top: float) -> None:
+    texts[0].set_text(f"{top / 2:g}")
+    texts[1].set_text(f"{top:g}")
 
 
 def _bias_gradient(result: LossResult) -> np.ndarray:
@@ -394,32 +454,37 @@ class ClassifierPlayground(App):
         self.points = ax.scatter(
             np.zeros(1), np.zeros(1), s=44, linewidths=1.0, edgecolors="k", zorder=3
         )
-        self.point_labels = [
-            ax.text(0, 0, "", fontsize=8, zorder=4, ha="left", va="bottom") for _ in range(9)
-        ]
-        # right, top: per-example losses
+        # example numbers next to the points (9 points only): glyph outlines in one
+        # collection, far cheaper to draw than 9 texts
+        self.point_labels = _number_labels(ax, ax.transData, zorder=4)
+        # Right: two panels whose y range follows the numbers. Their axes stay fixed (so they
+        # are rendered once, with everything else that never changes): the data are drawn
+        # divided by a "nice" top value (self.loss_scale, self.path_scale) and only the two
+        # tick labels that show it are live texts. Tick labels are the slowest thing to draw.
         left, width = 0.49, 0.49
-        self.ax_losses = fig.add_axes((left, 0.56, width, 0.29))
+        # top: per-example losses, one bar per example, spread over x in [0, 1]
+        ax = self.ax_losses = fig.add_axes((left, 0.56, width, 0.29))
         self.loss_bars = LineCollection([], zorder=2)
-        self.ax_losses.add_collection(self.loss_bars)
-        titles.append(_title(self.ax_losses, "each example's loss $L_i$"))
-        self.ax_losses.tick_params(labelsize=8)
-        # right, bottom: the path of the total loss under gradient descent
-        self.ax_path = fig.add_axes((left, 0.1, width, 0.29))
-        (self.path_line,) = self.ax_path.plot([], [], color="k", lw=1.6, zorder=2)
-        (self.path_start,) = self.ax_path.plot([], [], "o", color=VIOLATION_COLOR, zorder=3)
-        self.ax_path.set_xlim(-0.02 * self.run_steps, 1.02 * self.run_steps)
-        titles.append(
-            _title(self.ax_path, f"total loss $L$ over the next {self.run_steps} steps ('run')")
+        ax.add_collection(self.loss_bars)
+        _fixed_unit_axes(ax, xlim=(0.0, 1.0))
+        ax.set_xticks([])
+        titles.append(_title(ax, "each example's loss $L_i$"))
+        self.loss_scale_texts = _scale_texts(ax)
+        self.bar_labels = _number_labels(
+            ax, blended_transform_factory(ax.transData, ax.transAxes), clip_on=False
         )
-        self.ax_path.set_xlabel("step", labelpad=1, fontsize=9)
-        self.ax_path.tick_params(labelsize=8)
+        # bottom: the path of the total loss under gradient descent
+        ax = self.ax_path = fig.add_axes((left, 0.1, width, 0.29))
+        (self.path_line,) = ax.plot([], [], color="k", lw=1.6, zorder=2)
+        (self.path_start,) = ax.plot([], [], "o", color=VIOLATION_COLOR, zorder=3)
+        _fixed_unit_axes(ax, xlim=(-0.02 * self.run_steps, 1.02 * self.run_steps))
+        titles.append(_title(ax, f"total loss $L$ over the next {self.run_steps} steps ('run')"))
+        ax.set_xlabel("step", labelpad=1, fontsize=9)
+        self.path_scale_texts = _scale_texts(ax)
         self.total_text = fig.text(left, 0.955, "", fontsize=10, va="top")
         self._shown_data: str | None = None
-        self._losses_ylim = self._path_ylim = 0.0
-        # what never changes is rendered once (the y axes on the right rescale: drawn live)
-        fixed = (self.ax_losses.patch, self.ax_path.patch, self.ax_path.xaxis)
-        self._bake(self.ax_regions, *fixed, *titles)
+        self.loss_scale = self.path_scale = 1.0
+        self._bake(self.ax_regions, self.ax_losses, self.ax_path, *titles)
 
     def update(self) -> None:
         v = self.values
@@ -443,24 +508,20 @@ class ClassifierPlayground(App):
         rings = np.where(result.losses > 0, VIOLATION_COLOR, "k")
         self.points.set_edgecolors(rings)
         self.points.set_linewidths(np.where(result.losses > 0, 1.5, 0.8))
-        # per-example losses
+        # per-example losses, in units of a nice top value
         n = len(y)
+        self.loss_scale = _nice_ceiling(result.losses.max())
         segs = np.zeros((n, 2, 2))
-        segs[:, :, 0] = np.arange(n)[:, None]
-        segs[:, 1, 1] = result.losses
+        segs[:, :, 0] = ((np.arange(n) + 0.5) / n)[:, None]
+        segs[:, 1, 1] = result.losses / self.loss_scale
         self.loss_bars.set_segments(segs)
-        top = _nice_ceiling(result.losses.max())
-        if top != self._losses_ylim:
-            _set_ylim(self.ax_losses, top)
-            self._losses_ylim = top
+        _show_scale(self.loss_scale_texts, self.loss_scale)
         # the path "run" would take
         self.path = self.descent_path()[2]
-        self.path_line.set_data(np.arange(self.run_steps + 1), self.path)
-        self.path_start.set_data([0], [self.path[0]])
-        top = _nice_ceiling(self.path.max())
-        if top != self._path_ylim:
-            _set_ylim(self.ax_path, top)
-            self._path_ylim = top
+        self.path_scale = _nice_ceiling(self.path.max())
+        self.path_line.set_data(np.arange(self.run_steps + 1), self.path / self.path_scale)
+        self.path_start.set_data([0], [self.path[0] / self.path_scale])
+        _show_scale(self.path_scale_texts, self.path_scale)
         self.total_text.set_text(
             f"data {result.data_loss:.3f} + reg {result.reg_loss:.3f} = L {result.loss:.3f}"
         )
@@ -474,18 +535,15 @@ class ClassifierPlayground(App):
         colors = class_colors(N_CLASSES)[y]
         self.points.set_offsets(X)
         self.points.set_facecolors(colors)
-        labelled = len(y) <= len(self.point_labels)
-        for i, text in enumerate(self.point_labels):
-            if labelled and i < len(y):
-                text.set_position((X[i, 0] + 0.035, X[i, 1] + 0.035))
-                text.set_text(str(i))
-            else:
-                text.set_text("")
         n = len(y)
+        labelled = np.arange(n) if n <= 9 else np.array([], dtype=int)
+        _set_number_labels(self.point_labels, labelled, X[labelled], (3.0, 3.0))
         self.loss_bars.set_colors(colors)
         self.loss_bars.set_linewidth(float(np.clip(260.0 / n, 1.0, 14.0)))
-        self.ax_losses.set_xlim(-0.8, n - 0.2)
-        self.ax_losses.set_xticks(np.arange(n) if n <= 12 else np.arange(0, n, 10 * (n // 60 + 1)))
+        # example numbers under the bars: all of them, or 5 evenly spaced
+        shown = np.arange(n) if n <= 12 else np.linspace(0, n - 1, 5).astype(int)
+        where = np.column_stack([(shown + 0.5) / n, np.zeros(len(shown))])
+        _set_number_labels(self.bar_labels, shown, where, (0.0, -10.0), centred=True)
         self._shown_data = self.values["data"]
 
     @staticmethod
