@@ -14,6 +14,7 @@ from ._feedback import CheckResult
 from ._gradients import gradient_descent, numerical_gradient, rel_error, sample_minibatch, sgd_step
 from ._losses import hinge_losses, svm_initial_loss, svm_loss, svm_loss_bounds, svm_loss_vectorized
 from ._optim import accuracy, adam_update, momentum_update, rmsprop_update, sgd_epoch
+from ._playground import linear_scores, softmax_loss_with_bias, zero_loss_parameters
 from ._regularization import elastic_net, l1, l2, regularization_preference
 from ._softmax import softmax, softmax_initial_loss, softmax_loss, softmax_loss_bounds
 
@@ -35,6 +36,10 @@ __all__ = [
     "softmax_loss",
     "softmax_initial_loss",
     "softmax_loss_bounds",
+    # notebook 05: the classifier playground
+    "linear_scores",
+    "softmax_loss_with_bias",
+    "zero_loss_parameters",
     # notebooks 06-07: gradients and descent
     "numerical_gradient",
     "rel_error",
