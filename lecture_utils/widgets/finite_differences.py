@@ -317,8 +317,15 @@ class FiniteDifferenceApp(App):
             dtype: ax.plot([], [], "o", ms=7, color=_COLORS[dtype], mec="k", zorder=5)[0]
             for dtype in _COLORS
         }
-        self.region_left = ax.text(
-            0.02, 0.03, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=8
+        region_left = ax.text(
+            0.02,
+            0.03,
+            "← round-off error ∝ $\\varepsilon / h$",
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            fontsize=8,
+            zorder=1.5,  # under the curves, as in the baked layer
         )
         self.region_right = ax.text(
             0.98, 0.03, "", transform=ax.transAxes, ha="right", va="bottom", fontsize=8
@@ -335,10 +342,17 @@ class FiniteDifferenceApp(App):
             frameon=False,
             fontsize=9,
         )
+        # the best steps never change: a fixed table; only the numbers at h are live
+        best = ["best h (relative error there):"]
+        for method in METHODS:
+            for dtype in ("float64", "float32"):
+                h_best, e_best = self.best_h(dtype, method)
+                best.append(f"  {method}, {dtype}: {h_best:.0e} ({e_best:.0e})")
+        table = self.figure.text(0.67, 0.36, "\n".join(best), ha="left", va="top", fontsize=8.5)
         self.panel = self.figure.text(
             0.67, 0.68, "", ha="left", va="top", fontsize=9, linespacing=1.5
         )
-        self._bake(ax, fine, bad, t_fine, t_bad, legend)
+        self._bake(ax, fine, bad, t_fine, t_bad, legend, region_left, table)
 
     def update(self) -> None:
         method = self.values["method"]
@@ -355,15 +369,12 @@ class FiniteDifferenceApp(App):
             dot.set_data([h], [self.errors[(method, dtype)][k]])
         order = "h^2" if method == "centered" else "h"
         self.region_right.set_text(f"truncation error ∝ ${order}$ →")
-        self.region_left.set_text("← round-off error ∝ $\\varepsilon / h$")
         formula = "(L(W+h) − L(W−h)) / 2h" if method == "centered" else "(L(W+h) − L(W)) / h"
-        lines = [f"{method}: {formula}", f"h = {h:.1e}"]
+        lines = [formula, f"h = {h:.1e}"]
         for dtype in ("float64", "float32"):
             err = self.errors[(method, dtype)][k]
             verdict = "fine" if err <= 1e-7 else ("wrong" if err >= 1e-2 else "suspicious")
-            best, best_err = self.best_h(dtype)
-            lines.append(f"{dtype}: error {err:.0e} ({verdict})")
-            lines.append(f"   best h ≈ {best:.0e} (error {best_err:.0e})")
+            lines.append(f"{dtype}: {err:.0e} ({verdict})")
         self.panel.set_text("\n".join(lines))
         rows = "".join(
             f"<tr><td>{dtype}</td><td>{self.errors[(method, dtype)][k]:.1e}</td>"
