@@ -56,7 +56,7 @@ class HingeTableApp(App):
     Examples
     --------
     >>> app = HingeTableApp()
-    >>> [round(v, 2) for v in app.losses]
+    >>> app.losses.round(2).tolist()
     [2.9, 0.0, 12.9]
     >>> round(app.loss, 2)
     5.27
