@@ -61,7 +61,7 @@ class HingeTableApp(App):
     >>> round(app.loss, 2)
     5.27
     >>> app.set_state(s_0_1=3.0)  # the cat image's car score
-    >>> round(app.losses[0], 2)
+    >>> round(float(app.losses[0]), 2)
     0.8
     """
 
