@@ -157,13 +157,11 @@ def _check_callable(fn: Any, name: str) -> None:
 
 def _as_loss(value: Any, fn_name: str) -> float:
     """The loss a user function returned, as a float (NaN/Inf allowed: callers decide)."""
+    if isinstance(value, float):  # the common case, checked first: this runs every step
+        return value
     arr = np.asarray(value) if not isinstance(value, (str, bytes)) else None
-    if (
-        arr is None
-        or arr.shape != ()
-        or arr.dtype == np.bool_
-        or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating))
-    ):
+    # dtype kinds: i/u integers, f floats (bool, complex, object and strings are refused)
+    if arr is None or arr.shape != () or arr.dtype.kind not in "iuf":
         raise TypeError(f"{fn_name} must return the loss as a real number, got {value!r}")
     return float(arr)
 
@@ -173,7 +171,7 @@ def _as_loss_and_grad(out: Any, fn_name: str, shape: tuple[int, ...]) -> tuple[f
         raise TypeError(f"{fn_name} must return a tuple (loss, dW), got {type(out).__name__}")
     loss = _as_loss(out[0], fn_name)
     grad = np.asarray(out[1])
-    if not (np.issubdtype(grad.dtype, np.integer) or np.issubdtype(grad.dtype, np.floating)):
+    if grad.dtype.kind not in "iuf":
         raise TypeError(f"{fn_name} must return a real-valued gradient dW, got dtype {grad.dtype}")
     if grad.shape != shape:
         raise ValueError(
@@ -383,6 +381,10 @@ class Optimizer:
                 f"w has shape {w.shape} but this {type(self).__name__} was stepping a parameter "
                 f"of shape {self._shape}; call reset() first"
             )
+        return self._step_checked(w, dw)
+
+    def _step_checked(self, w: np.ndarray, dw: np.ndarray) -> np.ndarray:
+        """:meth:`step` on input already checked (finite floats, one shape): the hot loop's."""
         self.t += 1
         return self._update(w, dw.astype(w.dtype, copy=False))
 
@@ -616,7 +618,7 @@ def _descend(
         if k < n_steps:
             if not np.isfinite(dw).all():
                 return k + 1, True
-            w = optimizer.step(w, dw)
+            w = optimizer._step_checked(w, dw)  # w and dw were checked just above
     return n_steps + 1, False
 
 

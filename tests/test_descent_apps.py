@@ -156,21 +156,22 @@ def test_small_batches_give_a_noisy_path_at_a_fraction_of_the_cost(sgd_app):
 
 
 @pytest.mark.parametrize(
-    ("batch_size", "step_size", "seed"), [(1, 1.0, 0), (7, 0.3, 5), (100, 2.0, 1), (4, 3000.0, 2)]
+    ("batch_size", "step_size", "seed"),
+    [(1, 1.0, 0), (8, 10**-0.5, 5), (100, 10**0.3, 1), (4, 10.0, 2)],
 )
-def test_the_apps_fast_sgd_is_the_librarys_sgd(batch_size, step_size, seed):
-    from lecture_utils.widgets.descent import _sgd_run
-
-    p = two_weight_problem()
-    w0 = np.array([2.5, -1.5])
-    with np.errstate(over="ignore", invalid="ignore"):
-        want = optim.sgd(p.loss_and_grad_batch, w0, p.X, p.y, step_size, 80, batch_size, seed=seed)
-    got = _sgd_run(p, w0, step_size, 80, batch_size, seed)
-    np.testing.assert_allclose(got.params, want.params, rtol=1e-12)
-    np.testing.assert_allclose(got.losses, want.losses, rtol=1e-12)
+def test_the_apps_sgd_path_is_the_librarys_sgd(sgd_app, batch_size, step_size, seed):
+    sgd_app.set_state(batch_size=batch_size, step_size=step_size, n_steps=80, seed=seed)
+    eta = sgd_app.values["step_size"]  # the slider's value, snapped to its log step
+    assert eta == pytest.approx(step_size, rel=1e-9)
+    p = sgd_app.surface.problem
+    want = optim.sgd(
+        p.loss_and_grad_batch, sgd_app._start_point, p.X, p.y, eta, 80, batch_size, seed=seed
+    )
+    got = sgd_app.sgd_history
+    np.testing.assert_array_equal(got.params, want.params)
+    np.testing.assert_array_equal(got.losses, want.losses)
     np.testing.assert_array_equal(got.examples_seen, want.examples_seen)
     assert got.diverged == want.diverged
-    assert got.diverged == (step_size > 100)  # |1 - 2 * 0.02 * 3000| ** 80 overflows
 
 
 def test_the_seed_slider_draws_other_batches(sgd_app):

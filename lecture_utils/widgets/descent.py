@@ -24,7 +24,7 @@ from matplotlib.ticker import FormatStrFormatter, MaxNLocator, NullLocator
 
 from .._validation import as_float_array
 from ..landscape import TwoWeightProblem, two_weight_problem
-from ..optim import History, gradient_descent
+from ..optim import History, gradient_descent, sgd
 from ..plotting import (
     PATH_COLOR,
     SGD_COLOR,
@@ -184,45 +184,6 @@ class _SurfaceApp(App):
                 continuous_update=True,
             )
         return out
-
-
-def _sgd_run(
-    problem: TwoWeightProblem, w0: np.ndarray, eta: float, n_steps: int, batch_size: int, seed: int
-) -> History:
-    """:func:`lecture_utils.optim.sgd` on ``problem``, without its per-step checks.
-
-    The same batches (``np.sort(rng.choice(N, B, replace=False))`` per point), the same
-    updates and the same stop on a non-finite value, so the same History (the tests compare
-    the two); several times faster, which keeps a slider move within the frame budget.
-    """
-    rng = np.random.default_rng(seed)
-    X, t, reg = problem.X, 2.0 * problem.y - 1.0, problem.reg
-    n = X.shape[0]
-    params = np.empty((n_steps + 1, 2))
-    losses = np.empty(n_steps + 1)
-    w, count, diverged = w0.astype(np.float64), 0, False
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(n_steps + 1):
-            idx = np.sort(rng.choice(n, size=batch_size, replace=False))
-            loss, dw = TwoWeightProblem._loss_grad(w, X[idx], t[idx], reg)
-            if not (np.isfinite(loss) and np.isfinite(w).all()):
-                diverged = True
-                break
-            params[k], losses[k], count = w, loss, k + 1
-            if k == n_steps:
-                break
-            if not np.isfinite(dw).all():
-                diverged = True
-                break
-            w = w - eta * dw
-    evaluations = np.arange(1, count + 1)
-    return History(
-        params=params[:count],
-        losses=losses[:count],
-        evaluations=evaluations,
-        diverged=diverged,
-        examples_seen=evaluations * batch_size,
-    )
 
 
 def _check_start(start: Any) -> tuple[float, float]:
@@ -534,7 +495,9 @@ class SGDApp(_SurfaceApp):
             self.gd_history = gradient_descent(p.loss_and_grad, self._start_point, eta, n)
             self._gd_key = gd_key
         if self._sgd_key != sgd_key:
-            self.sgd_history = _sgd_run(p, self._start_point, eta, n, b, v["seed"])
+            self.sgd_history = sgd(
+                p.loss_and_grad_batch, self._start_point, p.X, p.y, eta, n, b, seed=v["seed"]
+            )
             self.sgd_full_losses = p.losses_at(self.sgd_history.params)
             self._sgd_key = sgd_key
         gd, st = self.gd_history, self.sgd_history
