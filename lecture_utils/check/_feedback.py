@@ -28,9 +28,9 @@ import html
 import linecache
 import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -40,6 +40,8 @@ __all__ = [
     "passed",
     "failed",
     "call_learner",
+    "call_watching",
+    "check_each",
     "snapshot",
     "changed_inputs",
     "in_place_message",
@@ -50,6 +52,10 @@ __all__ = [
     "as_array",
     "close",
     "fmt",
+    "as_loss_and_gradient",
+    "per_example_loss",
+    "regularization_loss_bugs",
+    "diagnose_dW",
 ]
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -177,6 +183,86 @@ def changed_inputs(before: dict[str, np.ndarray], **after: Any) -> list[str]:
     ]
 
 
+def call_watching(
+    fn: Callable[..., Any],
+    args: Sequence[Any],
+    watch: dict[str, Any],
+    *,
+    kwargs: dict[str, Any] | None = None,
+    quiet: bool = False,
+    in_place: str = "",
+    in_place_hint: str = "",
+) -> tuple[Any, Problem | None]:
+    """Call ``fn(*args, **kwargs)`` and watch the inputs in ``watch`` for in-place changes.
+
+    Parameters
+    ----------
+    fn : callable
+        The learner's function.
+    args : sequence
+        Its positional arguments.
+    watch : dict
+        The inputs (by the name the messages use) that must not change.
+    kwargs : dict, optional
+        Its keyword arguments.
+    quiet : bool
+        Silence numpy's floating-point warnings during the call (the check explains them).
+    in_place, in_place_hint : str
+        What to say when an input changed, instead of :func:`in_place_message`, and a hint.
+
+    Returns
+    -------
+    (value, None)
+        When the call returned and left its inputs alone.
+    (None, Problem)
+        ``"your function raised ..."`` or the inputs it changed in place.
+    """
+    before = snapshot(**watch)
+    if quiet:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            out = call_learner(fn, *args, **(kwargs or {}))
+    else:
+        out = call_learner(fn, *args, **(kwargs or {}))
+    if not out.ok:
+        return None, Problem(f"your function {out.error}")
+    changed = changed_inputs(before, **watch)
+    if changed:
+        return None, Problem(in_place or in_place_message(changed), in_place_hint)
+    return out.value, None
+
+
+class _Labelled(Protocol):
+    @property
+    def label(self) -> str: ...
+
+
+_CaseT = TypeVar("_CaseT", bound=_Labelled)
+
+
+def check_each(
+    name: str,
+    cases: Sequence[_CaseT],
+    examine: Callable[[_CaseT], Problem | None],
+    success: str,
+) -> CheckResult:
+    """Run ``examine`` on every case and turn what it finds into one :class:`CheckResult`.
+
+    A specific :class:`Problem` fails the check at once (``"on <case label>: <message>"``);
+    an unspecific one ("expected X, got Y") is reported only when no later case names the
+    mistake. When no case finds a problem the check passes with ``success``.
+    """
+    unnamed: tuple[str, Problem] | None = None  # first wrong value whose cause is unclear
+    for case in cases:
+        problem = examine(case)
+        if problem and problem.specific:
+            return failed(name, f"on {case.label}: {problem.message}", problem.hint)
+        if problem and unnamed is None:
+            unnamed = (case.label, problem)
+    if unnamed:
+        return failed(name, f"on {unnamed[0]}: {unnamed[1].message}", unnamed[1].hint)
+    return passed(name, success)
+
+
 @dataclass(frozen=True)
 class Problem:
     """What a check found wrong with one value.
@@ -280,3 +366,172 @@ def fmt(x: Any) -> str:
     if arr.ndim == 0:
         return f"{float(arr):.4g}"
     return np.array2string(arr, precision=4, suppress_small=True, separator=", ")
+
+
+# ----------------------------------------------------------------------------------------
+# Shared by the checks of a loss ``f(W, X, y, reg) -> (loss, dW)`` (and of a penalty)
+# ----------------------------------------------------------------------------------------
+
+#: Where to look when dW is wrong in no way a check can name.
+GRAD_HINT = (
+    "compare your dW with a numerical gradient: "
+    "lecture_utils.gradients.grad_check(lambda W: f(W, X, y, reg)[0], W, f(W, X, y, reg)[1])"
+)
+
+# (the value a mistake gives, message, hint)
+_Bug = tuple[Any, str, str]
+
+
+def as_loss_and_gradient(
+    value: Any,
+    grad: Any,
+    shape: tuple[int, ...],
+    *,
+    unsummed: tuple[tuple[int, ...], str],
+    value_name: str = "the loss",
+    grad_name: str = "dW",
+) -> tuple[float | None, np.ndarray | None, str]:
+    """The two halves of a returned ``(loss, dW)`` as a number and an array of ``shape``.
+
+    ``unsummed`` is ``(shape, message)``: a value of that shape is one term per example (or
+    per weight) that was not summed, and ``message`` says so. Returns ``(number, array, "")``
+    or ``(None, None, what is wrong)``.
+    """
+    unsummed_shape, unsummed_message = unsummed
+    if np.shape(value) == unsummed_shape:
+        return None, None, unsummed_message
+    number, error = as_number(value, value_name)
+    if error:
+        return None, None, error
+    arr, error = as_array(grad, grad_name, shape)
+    if error:
+        return None, None, error
+    return number, arr, ""
+
+
+def per_example_loss(n: int) -> tuple[tuple[int], str]:
+    """A loss of shape (N,) and what to say about it (``unsummed`` of as_loss_and_gradient)."""
+    return (n,), (
+        f"the loss has shape ({n},): one value per example; "
+        "return their mean (plus the regularization term) as one number"
+    )
+
+
+def regularization_loss_bugs(
+    data: float, reg_term: float, n: int, *, forgot_mean: str, summed: str
+) -> list[_Bug]:
+    """The usual mistakes with ``loss = data + reg * sum(W**2)`` (none when the term is 0).
+
+    ``forgot_mean`` asks about the missing mean (``"did you forget to divide by N?"``);
+    ``summed`` names what to divide by N (``"the summed data loss"``).
+    """
+    if not reg_term > 0:
+        return []
+    want = data + reg_term
+    return [
+        (
+            data,
+            "the loss is missing the regularization term reg * sum(W**2)",
+            "add reg * np.sum(W * W) after averaging the data loss",
+        ),
+        (
+            data + 0.5 * reg_term,
+            "the regularization term is 0.5 * reg * sum(W**2); "
+            "this course uses reg * sum(W**2) (with gradient 2 * reg * W)",
+            "",
+        ),
+        (
+            n * want,
+            f"the loss is N = {n} times too big: {forgot_mean}",
+            f"divide {summed} by N, then add reg * np.sum(W * W)",
+        ),
+        (
+            data + reg_term / n,
+            "the regularization term was divided by N too: "
+            "divide only the data loss by N, then add reg * np.sum(W * W)",
+            "",
+        ),
+    ]
+
+
+def diagnose_dW(
+    got: np.ndarray,
+    grad_data: np.ndarray,
+    W: np.ndarray,
+    reg: float,
+    n: int,
+    topic_bugs: Callable[[np.ndarray], list[_Bug]],
+) -> Problem | None:
+    """None if ``got`` is ``grad_data + 2 * reg * W``, else what is wrong with it.
+
+    Parameters
+    ----------
+    got : ndarray of shape (D, C)
+        The learner's dW.
+    grad_data : ndarray of shape (D, C)
+        The right gradient of the mean data loss.
+    W : ndarray of shape (D, C)
+    reg : float
+    n : int
+        The number of examples N.
+    topic_bugs : callable
+        ``topic_bugs(grad_reg)`` gives the loss's own mistakes (e.g. a missing part of the
+        data gradient), each with the regularization gradient ``grad_reg`` added.
+
+    The mistakes every such loss shares are tried too: the regularization gradient missing,
+    halved or divided by N, dW N times too big, the wrong sign, transposed, all zeros.
+    """
+    grad_reg = 2 * reg * W
+    want = grad_data + grad_reg
+    if close(got, want):
+        return None
+    bugs: list[_Bug] = []
+    if reg > 0:
+        bugs += [
+            (
+                grad_data,
+                "dW is missing the regularization gradient 2 * reg * W",
+                "the loss has + reg * sum(W**2), so dW needs + 2 * reg * W",
+            ),
+            (
+                grad_data + reg * W,
+                "the regularization gradient should be 2 * reg * W "
+                "(the derivative of reg * sum(W**2)); yours is reg * W",
+                "",
+            ),
+            (n * want, f"dW is N = {n} times too big: did you forget to divide dW by N?", ""),
+            (
+                grad_data + grad_reg / n,
+                "the regularization gradient was divided by N too: add 2 * reg * W after "
+                "dividing the data gradient by N",
+                "",
+            ),
+        ]
+    bugs += [
+        (
+            n * grad_data + grad_reg,
+            f"the data part of dW is N = {n} times too big: did you forget to divide dW by N?",
+            "",
+        ),
+        (
+            -want,
+            "dW has the wrong sign: the gradient points uphill, "
+            "in the direction that increases the loss",
+            "",
+        ),
+        *topic_bugs(grad_reg),
+    ]
+    if want.shape[0] == want.shape[1]:
+        bugs.append((want.T, "dW is transposed: dW[k, j] belongs to W[k, j], shape (D, C)", ""))
+    if not np.any(got) and np.any(want):
+        return Problem("dW is all zeros: did you fill it in?")
+    match = first_match(got, want, bugs)
+    if match:
+        return match
+    k, j = np.unravel_index(np.argmax(np.abs(got - want)), want.shape)
+    return Problem(
+        f"dW differs from the true gradient; the largest difference is at dW[{k}, {j}]: "
+        f"{fmt(got[k, j])} instead of {fmt(want[k, j])}",
+        GRAD_HINT,
+        specific=False,
+    )

@@ -21,17 +21,19 @@ from ._feedback import (
     CheckResult,
     Problem,
     as_array,
+    as_loss_and_gradient,
     as_number,
     as_pair,
-    call_learner,
-    changed_inputs,
+    call_watching,
+    check_each,
     close,
+    diagnose_dW,
     failed,
     first_match,
     fmt,
-    in_place_message,
     passed,
-    snapshot,
+    per_example_loss,
+    regularization_loss_bugs,
 )
 
 __all__ = [
@@ -41,11 +43,6 @@ __all__ = [
     "svm_initial_loss",
     "svm_loss_bounds",
 ]
-
-_GRAD_HINT = (
-    "compare your dW with a numerical gradient: "
-    "lecture_utils.gradients.grad_check(lambda W: f(W, X, y, reg)[0], W, f(W, X, y, reg)[1])"
-)
 
 
 def _margins(scores: np.ndarray, y: np.ndarray, delta: float) -> np.ndarray:
@@ -138,45 +135,38 @@ def hinge_losses(fn: Callable[..., Any]) -> CheckResult:
         ✅ when ``fn`` matches :func:`lecture_utils.losses.hinge_losses` on the lecture's
         example and two random ones; otherwise ❌ with what looks wrong.
     """
-    name = "hinge_losses"
     cases = _scores_cases()
-    unnamed: tuple[str, Problem] | None = None  # first wrong value whose cause is unclear
-    for case in cases:
-        before = snapshot(scores=case.scores, y=case.y)
+
+    def examine(case: _ScoresCase) -> Problem | None:
         kwargs = {} if case.delta is None else {"delta": case.delta}
-        out = call_learner(fn, case.scores, case.y, **kwargs)
-        if not out.ok:
-            return failed(name, f"on {case.label}: your function {out.error}")
-        changed = changed_inputs(before, scores=case.scores, y=case.y)
-        if changed:
-            return failed(name, f"on {case.label}: {in_place_message(changed)}")
+        value, problem = call_watching(
+            fn, (case.scores, case.y), dict(scores=case.scores, y=case.y), kwargs=kwargs
+        )
+        if problem:
+            return problem
         n, c = case.scores.shape
-        shape = np.shape(out.value) if out.value is not None else None
+        shape = np.shape(value) if value is not None else None
         if shape == ():
-            return failed(
-                name,
-                f"on {case.label}: returned one number ({fmt(out.value)}), but it should "
+            return Problem(
+                f"returned one number ({fmt(value)}), but it should "
                 f"return one loss per example, shape ({n},)",
                 "did you average or sum over the examples? That is the next step (L); "
                 "here return the L_i themselves",
             )
         if shape == (n, c):
-            return failed(
-                name,
-                f"on {case.label}: returned shape {(n, c)}, one value per class; "
+            return Problem(
+                f"returned shape {(n, c)}, one value per class; "
                 f"sum over the classes j != y_i to get one L_i per example, shape ({n},)",
             )
-        got, error = as_array(out.value, "the result", (n,))
-        if error:
-            return failed(name, f"on {case.label}: {error}")
-        problem = _diagnose_hinge(got, case)
-        if problem and problem.specific:
-            return failed(name, f"on {case.label}: {problem.message}", problem.hint)
-        if problem and unnamed is None:
-            unnamed = (case.label, problem)
-    if unnamed:
-        return failed(name, f"on {unnamed[0]}: {unnamed[1].message}", unnamed[1].hint)
-    return passed(name, f"correct on all {len(cases)} inputs, including the lecture's example")
+        got, error = as_array(value, "the result", (n,))
+        return Problem(error) if error else _diagnose_hinge(got, case)
+
+    return check_each(
+        "hinge_losses",
+        cases,
+        examine,
+        f"correct on all {len(cases)} inputs, including the lecture's example",
+    )
 
 
 # ----------------------------------------------------------------------------------------
@@ -221,32 +211,13 @@ def _diagnose_loss(got: float, case: _LossCase) -> Problem | None:
     want = data + reg_term
     if close(got, want):
         return None
-    bugs: list[tuple[float, str, str]] = []
-    if reg_term > 0:
-        bugs += [
-            (
-                data,
-                "the loss is missing the regularization term reg * sum(W**2)",
-                "add reg * np.sum(W * W) after averaging the data loss",
-            ),
-            (
-                data + 0.5 * reg_term,
-                "the regularization term is 0.5 * reg * sum(W**2); "
-                "this course uses reg * sum(W**2) (with gradient 2 * reg * W)",
-                "",
-            ),
-            (
-                n * want,
-                f"the loss is N = {n} times too big: did you forget to divide by N?",
-                "divide the summed data loss by N, then add reg * np.sum(W * W)",
-            ),
-            (
-                data + reg_term / n,
-                "the regularization term was divided by N too: "
-                "divide only the data loss by N, then add reg * np.sum(W * W)",
-                "",
-            ),
-        ]
+    bugs = regularization_loss_bugs(
+        data,
+        reg_term,
+        n,
+        forgot_mean="did you forget to divide by N?",
+        summed="the summed data loss",
+    )
     bugs += [
         (
             n * data + reg_term,
@@ -277,116 +248,53 @@ def _diagnose_loss(got: float, case: _LossCase) -> Problem | None:
 
 def _diagnose_gradient(got: np.ndarray, case: _LossCase) -> Problem | None:
     n = case.X.shape[0]
-    scores = case.X @ case.W
-    _, dscores = losses.scores_loss(scores, case.y)  # already divided by N
-    grad_data = case.X.T @ dscores
-    grad_reg = 2 * case.reg * case.W
-    want = grad_data + grad_reg
-    if close(got, want):
-        return None
-    rows = np.arange(n)
-    wrong_only = dscores.copy()
-    wrong_only[rows, case.y] = 0
-    correct_only = dscores - wrong_only
-    bugs: list[tuple[np.ndarray, str, str]] = []
-    if case.reg > 0:
-        bugs += [
+    _, dscores = losses.scores_loss(case.X @ case.W, case.y)  # already divided by N
+
+    def svm_bugs(grad_reg: np.ndarray) -> list[tuple[np.ndarray, str, str]]:
+        wrong_only = dscores.copy()
+        wrong_only[np.arange(n), case.y] = 0
+        correct_only = dscores - wrong_only
+        return [
             (
-                grad_data,
-                "dW is missing the regularization gradient 2 * reg * W",
-                "the loss has + reg * sum(W**2), so dW needs + 2 * reg * W",
+                case.X.T @ wrong_only + grad_reg,
+                "dW is missing the correct-class part: "
+                "each violated margin also subtracts x_i from dW[:, y_i]",
+                "s_yi appears in every violated margin with a minus sign",
             ),
             (
-                grad_data + case.reg * case.W,
-                "the regularization gradient should be 2 * reg * W "
-                "(the derivative of reg * sum(W**2)); yours is reg * W",
-                "",
-            ),
-            (n * want, f"dW is N = {n} times too big: did you forget to divide dW by N?", ""),
-            (
-                grad_data + grad_reg / n,
-                "the regularization gradient was divided by N too: add 2 * reg * W after "
-                "dividing the data gradient by N",
+                case.X.T @ correct_only + grad_reg,
+                "dW is missing the wrong-class part: each violated margin j adds x_i to dW[:, j]",
                 "",
             ),
         ]
-    bugs += [
-        (
-            n * grad_data + grad_reg,
-            f"the data part of dW is N = {n} times too big: did you forget to divide dW by N?",
-            "",
-        ),
-        (
-            -want,
-            "dW has the wrong sign: the gradient points uphill, "
-            "in the direction that increases the loss",
-            "",
-        ),
-        (
-            case.X.T @ wrong_only + grad_reg,
-            "dW is missing the correct-class part: "
-            "each violated margin also subtracts x_i from dW[:, y_i]",
-            "s_yi appears in every violated margin with a minus sign",
-        ),
-        (
-            case.X.T @ correct_only + grad_reg,
-            "dW is missing the wrong-class part: each violated margin j adds x_i to dW[:, j]",
-            "",
-        ),
-    ]
-    if want.shape[0] == want.shape[1]:
-        bugs.append((want.T, "dW is transposed: dW[k, j] belongs to W[k, j], shape (D, C)", ""))
-    if not np.any(got) and np.any(want):
-        return Problem("dW is all zeros: did you fill it in?")
-    match = first_match(got, want, bugs)
-    if match:
-        return match
-    k, j = np.unravel_index(np.argmax(np.abs(got - want)), want.shape)
-    return Problem(
-        f"dW differs from the true gradient; the largest difference is at dW[{k}, {j}]: "
-        f"{fmt(got[k, j])} instead of {fmt(want[k, j])}",
-        _GRAD_HINT,
-        specific=False,
-    )
+
+    return diagnose_dW(got, case.X.T @ dscores, case.W, case.reg, n, svm_bugs)
 
 
 def _check_loss_function(name: str, fn: Callable[..., Any]) -> CheckResult:
     """The checks shared by :func:`svm_loss` and :func:`svm_loss_vectorized`."""
     cases = _loss_cases()
-    unnamed: tuple[str, Problem] | None = None  # first wrong value whose cause is unclear
-    for case in cases:
-        before = snapshot(W=case.W, X=case.X, y=case.y)
-        out = call_learner(fn, case.W, case.X, case.y, case.reg)
-        if not out.ok:
-            return failed(name, f"on {case.label}: your function {out.error}")
-        changed = changed_inputs(before, W=case.W, X=case.X, y=case.y)
-        if changed:
-            return failed(name, f"on {case.label}: {in_place_message(changed)}")
-        n = case.X.shape[0]
-        loss_value, dW, error = as_pair(out.value, "loss", "dW")
+
+    def examine(case: _LossCase) -> Problem | None:
+        value, problem = call_watching(
+            fn, (case.W, case.X, case.y, case.reg), dict(W=case.W, X=case.X, y=case.y)
+        )
+        if problem:
+            return problem
+        loss_value, dW, error = as_pair(value, "loss", "dW")
         if error:
-            return failed(name, f"on {case.label}: {error}")
-        if np.shape(loss_value) == (n,):
-            return failed(
-                name,
-                f"on {case.label}: the loss has shape ({n},): one value per example; "
-                "return their mean (plus the regularization term) as one number",
-            )
-        loss_number, error = as_number(loss_value, "the loss")
+            return Problem(error)
+        loss_number, grad, error = as_loss_and_gradient(
+            loss_value, dW, case.W.shape, unsummed=per_example_loss(case.X.shape[0])
+        )
         if error:
-            return failed(name, f"on {case.label}: {error}")
-        grad, error = as_array(dW, "dW", case.W.shape)
-        if error:
-            return failed(name, f"on {case.label}: {error}")
-        problem = _diagnose_loss(loss_number, case) or _diagnose_gradient(grad, case)
-        if problem and problem.specific:
-            return failed(name, f"on {case.label}: {problem.message}", problem.hint)
-        if problem and unnamed is None:
-            unnamed = (case.label, problem)
-    if unnamed:
-        return failed(name, f"on {unnamed[0]}: {unnamed[1].message}", unnamed[1].hint)
-    return passed(
+            return Problem(error)
+        return _diagnose_loss(loss_number, case) or _diagnose_gradient(grad, case)
+
+    return check_each(
         name,
+        cases,
+        examine,
         f"loss and gradient correct on all {len(cases)} inputs, including the lecture's example",
     )
 
