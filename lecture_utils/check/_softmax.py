@@ -20,20 +20,21 @@ from .. import losses
 from ..data import lecture_example
 from ._feedback import (
     CheckResult,
-    LearnerCall,
     Problem,
     as_array,
+    as_loss_and_gradient,
     as_number,
     as_pair,
-    call_learner,
-    changed_inputs,
+    call_watching,
+    check_each,
     close,
+    diagnose_dW,
     failed,
     first_match,
     fmt,
-    in_place_message,
     passed,
-    snapshot,
+    per_example_loss,
+    regularization_loss_bugs,
 )
 
 __all__ = ["softmax", "softmax_loss", "softmax_initial_loss", "softmax_loss_bounds"]
@@ -43,16 +44,6 @@ _STABILITY_HINT = (
     "The probabilities do not change (the factor e^-max cancels in the ratio), and the "
     "largest exponent becomes e^0 = 1"
 )
-_GRAD_HINT = (
-    "compare your dW with a numerical gradient: "
-    "lecture_utils.gradients.grad_check(lambda W: f(W, X, y, reg)[0], W, f(W, X, y, reg)[1])"
-)
-
-
-def _quietly(fn: Callable[..., Any], *args: Any) -> LearnerCall:
-    """Call the learner's function without numpy's overflow warnings (the check explains)."""
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        return call_learner(fn, *args)
 
 
 def _all_finite(value: Any) -> bool:
@@ -173,40 +164,28 @@ def softmax(fn: Callable[..., Any]) -> CheckResult:
         ✅ when ``fn`` matches :func:`lecture_utils.losses.softmax` on the lecture's scores,
         random scores and scores around ±1000; otherwise ❌ with what looks wrong.
     """
-    name = "softmax"
     cases = _softmax_cases()
-    unnamed: tuple[str, Problem] | None = None
-    for case in cases:
-        before = snapshot(scores=case.scores)
-        out = _quietly(fn, case.scores)
-        if not out.ok:
-            return failed(name, f"on {case.label}: your function {out.error}")
-        changed = changed_inputs(before, scores=case.scores)
-        if changed:
-            return failed(name, f"on {case.label}: {in_place_message(changed)}")
+
+    def examine(case: _ScoresCase) -> Problem | None:
+        value, problem = call_watching(fn, (case.scores,), dict(scores=case.scores), quiet=True)
+        if problem:
+            return problem
         n, c = case.scores.shape
-        if np.shape(out.value) == (n,):
-            return failed(
-                name,
-                f"on {case.label}: returned shape ({n},), one number per example; return "
+        if np.shape(value) == (n,):
+            return Problem(
+                f"returned shape ({n},), one number per example; return "
                 f"every class's probability, shape ({n}, {c})",
                 "did you pick out the correct class's probability? That is the loss's job",
             )
-        if case.large and out.value is not None and not _all_finite(out.value):
-            problem = _unstable_softmax(out.value, case)
-            return failed(name, f"on {case.label}: {problem.message}", problem.hint)
-        got, error = as_array(out.value, "the result", (n, c))
-        if error:
-            return failed(name, f"on {case.label}: {error}")
-        problem = _diagnose_softmax(got, case)
-        if problem and problem.specific:
-            return failed(name, f"on {case.label}: {problem.message}", problem.hint)
-        if problem and unnamed is None:
-            unnamed = (case.label, problem)
-    if unnamed:
-        return failed(name, f"on {unnamed[0]}: {unnamed[1].message}", unnamed[1].hint)
-    return passed(
-        name,
+        if case.large and value is not None and not _all_finite(value):
+            return _unstable_softmax(value, case)
+        got, error = as_array(value, "the result", (n, c))
+        return Problem(error) if error else _diagnose_softmax(got, case)
+
+    return check_each(
+        "softmax",
+        cases,
+        examine,
         f"correct on all {len(cases)} inputs, including the lecture's example, "
         "and stable on scores around ±1000",
     )
@@ -267,32 +246,13 @@ def _diagnose_loss(got: float, case: _LossCase) -> Problem | None:
     want = data + reg_term
     if close(got, want):
         return None
-    bugs: list[tuple[float, str, str]] = []
-    if reg_term > 0:
-        bugs += [
-            (
-                data,
-                "the loss is missing the regularization term reg * sum(W**2)",
-                "add reg * np.sum(W * W) after averaging the data loss",
-            ),
-            (
-                data + 0.5 * reg_term,
-                "the regularization term is 0.5 * reg * sum(W**2); "
-                "this course uses reg * sum(W**2) (with gradient 2 * reg * W)",
-                "",
-            ),
-            (
-                n * want,
-                f"the loss is N = {n} times too big: did you forget the mean over examples?",
-                "divide the summed -log P by N, then add reg * np.sum(W * W)",
-            ),
-            (
-                data + reg_term / n,
-                "the regularization term was divided by N too: "
-                "divide only the data loss by N, then add reg * np.sum(W * W)",
-                "",
-            ),
-        ]
+    bugs = regularization_loss_bugs(
+        data,
+        reg_term,
+        n,
+        forgot_mean="did you forget the mean over examples?",
+        summed="the summed -log P",
+    )
     p_axis0 = _softmax_over(scores, scores.max(axis=1, keepdims=True), axis=0)
     with np.errstate(divide="ignore"):
         axis0 = float(-np.log(p_axis0[rows, case.y]).mean())
@@ -338,71 +298,21 @@ def _diagnose_loss(got: float, case: _LossCase) -> Problem | None:
 
 def _diagnose_gradient(got: np.ndarray, case: _LossCase) -> Problem | None:
     n = case.X.shape[0]
-    rows = np.arange(n)
-    scores = case.X @ case.W
-    p = losses.softmax(scores)
+    p = losses.softmax(case.X @ case.W)
     dscores = p.copy()
-    dscores[rows, case.y] -= 1
-    grad_data = case.X.T @ dscores / n
-    grad_reg = 2 * case.reg * case.W
-    want = grad_data + grad_reg
-    if close(got, want):
-        return None
-    bugs: list[tuple[np.ndarray, str, str]] = []
-    if case.reg > 0:
-        bugs += [
+    dscores[np.arange(n), case.y] -= 1
+
+    def softmax_bugs(grad_reg: np.ndarray) -> list[tuple[np.ndarray, str, str]]:
+        return [
             (
-                grad_data,
-                "dW is missing the regularization gradient 2 * reg * W",
-                "the loss has + reg * sum(W**2), so dW needs + 2 * reg * W",
-            ),
-            (
-                grad_data + case.reg * case.W,
-                "the regularization gradient should be 2 * reg * W "
-                "(the derivative of reg * sum(W**2)); yours is reg * W",
-                "",
-            ),
-            (n * want, f"dW is N = {n} times too big: did you forget to divide dW by N?", ""),
-            (
-                grad_data + grad_reg / n,
-                "the regularization gradient was divided by N too: add 2 * reg * W after "
-                "dividing the data gradient by N",
-                "",
-            ),
+                case.X.T @ p / n + grad_reg,
+                "dW is missing the -1 of the correct class: dL_i/ds_j = P_j - 1 when j = y_i, "
+                "and P_j otherwise",
+                "dscores = probs.copy(); dscores[np.arange(N), y] -= 1; dW = X.T @ dscores / N",
+            )
         ]
-    bugs += [
-        (
-            n * grad_data + grad_reg,
-            f"the data part of dW is N = {n} times too big: did you forget to divide dW by N?",
-            "",
-        ),
-        (
-            -want,
-            "dW has the wrong sign: the gradient points uphill, "
-            "in the direction that increases the loss",
-            "",
-        ),
-        (
-            case.X.T @ p / n + grad_reg,
-            "dW is missing the -1 of the correct class: dL_i/ds_j = P_j - 1 when j = y_i, "
-            "and P_j otherwise",
-            "dscores = probs.copy(); dscores[np.arange(N), y] -= 1; dW = X.T @ dscores / N",
-        ),
-    ]
-    if want.shape[0] == want.shape[1]:
-        bugs.append((want.T, "dW is transposed: dW[k, j] belongs to W[k, j], shape (D, C)", ""))
-    if not np.any(got) and np.any(want):
-        return Problem("dW is all zeros: did you fill it in?")
-    match = first_match(got, want, bugs)
-    if match:
-        return match
-    k, j = np.unravel_index(np.argmax(np.abs(got - want)), want.shape)
-    return Problem(
-        f"dW differs from the true gradient; the largest difference is at dW[{k}, {j}]: "
-        f"{fmt(got[k, j])} instead of {fmt(want[k, j])}",
-        _GRAD_HINT,
-        specific=False,
-    )
+
+    return diagnose_dW(got, case.X.T @ dscores / n, case.W, case.reg, n, softmax_bugs)
 
 
 def softmax_loss(fn: Callable[..., Any]) -> CheckResult:
@@ -421,49 +331,34 @@ def softmax_loss(fn: Callable[..., Any]) -> CheckResult:
     -------
     CheckResult
     """
-    name = "softmax_loss"
     cases = _loss_cases()
-    unnamed: tuple[str, Problem] | None = None
-    for case in cases:
-        before = snapshot(W=case.W, X=case.X, y=case.y)
-        out = _quietly(fn, case.W, case.X, case.y, case.reg)
-        if not out.ok:
-            return failed(name, f"on {case.label}: your function {out.error}")
-        changed = changed_inputs(before, W=case.W, X=case.X, y=case.y)
-        if changed:
-            return failed(name, f"on {case.label}: {in_place_message(changed)}")
-        n = case.X.shape[0]
-        loss_value, dW, error = as_pair(out.value, "loss", "dW")
+
+    def examine(case: _LossCase) -> Problem | None:
+        value, problem = call_watching(
+            fn, (case.W, case.X, case.y, case.reg), dict(W=case.W, X=case.X, y=case.y), quiet=True
+        )
+        if problem:
+            return problem
+        loss_value, dW, error = as_pair(value, "loss", "dW")
         if error:
-            return failed(name, f"on {case.label}: {error}")
+            return Problem(error)
         if case.large and not (_all_finite(loss_value) and _all_finite(dW)):
-            return failed(
-                name,
-                f"on {case.label}: not numerically stable: your loss or dW is inf or nan. "
+            return Problem(
+                "not numerically stable: your loss or dW is inf or nan. "
                 "np.exp(1003.2) overflows to inf, and inf / inf = nan (or log(0) = -inf)",
                 _STABILITY_HINT + "; or compute log P directly: (s - max) - log(sum(exp(s - max)))",
             )
-        if np.shape(loss_value) == (n,):
-            return failed(
-                name,
-                f"on {case.label}: the loss has shape ({n},): one value per example; "
-                "return their mean (plus the regularization term) as one number",
-            )
-        loss_number, error = as_number(loss_value, "the loss")
+        loss_number, grad, error = as_loss_and_gradient(
+            loss_value, dW, case.W.shape, unsummed=per_example_loss(case.X.shape[0])
+        )
         if error:
-            return failed(name, f"on {case.label}: {error}")
-        grad, error = as_array(dW, "dW", case.W.shape)
-        if error:
-            return failed(name, f"on {case.label}: {error}")
-        problem = _diagnose_loss(loss_number, case) or _diagnose_gradient(grad, case)
-        if problem and problem.specific:
-            return failed(name, f"on {case.label}: {problem.message}", problem.hint)
-        if problem and unnamed is None:
-            unnamed = (case.label, problem)
-    if unnamed:
-        return failed(name, f"on {unnamed[0]}: {unnamed[1].message}", unnamed[1].hint)
-    return passed(
-        name,
+            return Problem(error)
+        return _diagnose_loss(loss_number, case) or _diagnose_gradient(grad, case)
+
+    return check_each(
+        "softmax_loss",
+        cases,
+        examine,
         f"loss and gradient correct on all {len(cases)} inputs, including the lecture's "
         "example, and stable on scores around 1000",
     )
