@@ -24,18 +24,15 @@ from ..data import regularization_example
 from ._feedback import (
     CheckResult,
     Problem,
-    as_array,
-    as_number,
+    as_loss_and_gradient,
     as_pair,
-    call_learner,
-    changed_inputs,
+    call_watching,
+    check_each,
     close,
     failed,
     first_match,
     fmt,
-    in_place_message,
     passed,
-    snapshot,
 )
 
 __all__ = ["l1", "l2", "elastic_net", "regularization_preference"]
@@ -77,39 +74,34 @@ def _run_penalty_check(
     The first named mistake wins; a plain "expected X, got Y" is reported only when no input
     shows which mistake it is.
     """
-    unnamed: tuple[str, Problem] | None = None
-    for case in cases:
-        before = snapshot(W=case.W)
+
+    def examine(case: _WeightCase) -> Problem | None:
         args = (case.W,) if case.beta is None else (case.W, case.beta)
-        out = call_learner(fn, *args)
-        if not out.ok:
-            return failed(name, f"on {case.label}: your function {out.error}")
-        changed = changed_inputs(before, W=case.W)
-        if changed:
-            return failed(name, f"on {case.label}: {in_place_message(changed)}")
-        value, grad, error = as_pair(out.value, "value", "grad")
+        returned, problem = call_watching(fn, args, dict(W=case.W))
+        if problem:
+            return problem
+        value, grad, error = as_pair(returned, "value", "grad")
         if error:
-            return failed(name, f"on {case.label}: {error}")
-        if np.ndim(value) > 0 and np.shape(value) == case.W.shape:
-            return failed(
-                name,
-                f"on {case.label}: the value has shape {np.shape(value)}, one number per "
-                "weight; the penalty is one number: did you forget to sum?",
-            )
-        number, error = as_number(value, "the value")
+            return Problem(error)
+        unsummed = (
+            f"the value has shape {case.W.shape}, one number per "
+            "weight; the penalty is one number: did you forget to sum?"
+        )
+        number, grad_arr, error = as_loss_and_gradient(
+            value,
+            grad,
+            case.W.shape,
+            unsummed=(case.W.shape, unsummed),
+            value_name="the value",
+            grad_name="grad",
+        )
         if error:
-            return failed(name, f"on {case.label}: {error}")
-        grad_arr, error = as_array(grad, "grad", case.W.shape)
-        if error:
-            return failed(name, f"on {case.label}: {error}")
-        problem = diagnose_value(number, case) or diagnose_grad(grad_arr, case)
-        if problem and problem.specific:
-            return failed(name, f"on {case.label}: {problem.message}", problem.hint)
-        if problem and unnamed is None:
-            unnamed = (case.label, problem)
-    if unnamed:
-        return failed(name, f"on {unnamed[0]}: {unnamed[1].message}", unnamed[1].hint)
-    return passed(name, f"value and gradient correct on all {len(cases)} inputs")
+            return Problem(error)
+        return diagnose_value(number, case) or diagnose_grad(grad_arr, case)
+
+    return check_each(
+        name, cases, examine, f"value and gradient correct on all {len(cases)} inputs"
+    )
 
 
 def _generic_grad(got: np.ndarray, want: np.ndarray) -> Problem:
