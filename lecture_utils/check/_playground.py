@@ -22,15 +22,13 @@ from ._feedback import (
     Problem,
     as_array,
     as_number,
-    call_learner,
-    changed_inputs,
+    call_watching,
+    check_each,
     close,
     failed,
     first_match,
     fmt,
-    in_place_message,
     passed,
-    snapshot,
 )
 
 __all__ = ["linear_scores", "softmax_loss_with_bias", "zero_loss_parameters"]
@@ -109,31 +107,27 @@ def linear_scores(fn: Callable[..., Any]) -> CheckResult:
     -------
     CheckResult
     """
-    name = "linear_scores"
     cases = _cases()
-    unnamed: tuple[str, Problem] | None = None
-    for case in cases:
-        before = snapshot(X=case.X, W=case.W, b=case.b)
-        out = call_learner(fn, case.X, case.W, case.b)
-        if not out.ok:
-            error = out.error
-            hint = _TRANSPOSE_HINT if "shapes" in error or "mismatch" in error else ""
-            return failed(name, f"on {case.label}: your function {error}", hint)
-        changed = changed_inputs(before, X=case.X, W=case.W, b=case.b)
-        if changed:
-            return failed(name, f"on {case.label}: {in_place_message(changed)}")
+
+    def examine(case: _Case) -> Problem | None:
+        value, problem = call_watching(
+            fn, (case.X, case.W, case.b), dict(X=case.X, W=case.W, b=case.b)
+        )
+        if problem:
+            # numpy's "shapes ... not aligned" / "size mismatch": W used the lecture's way round
+            message = problem.message
+            hint = _TRANSPOSE_HINT if "shapes" in message or "mismatch" in message else ""
+            return Problem(message, hint)
         n, c = case.X.shape[0], case.W.shape[1]
-        got, error = as_array(out.value, "the result", (n, c))
-        if error:
-            return failed(name, f"on {case.label}: {error}", _TRANSPOSE_HINT)
-        problem = _diagnose_scores(got, case)
-        if problem and problem.specific:
-            return failed(name, f"on {case.label}: {problem.message}", problem.hint)
-        if problem and unnamed is None:
-            unnamed = (case.label, problem)
-    if unnamed:
-        return failed(name, f"on {unnamed[0]}: {unnamed[1].message}", unnamed[1].hint)
-    return passed(name, f"correct on all {len(cases)} inputs, including the playground's")
+        got, error = as_array(value, "the result", (n, c))
+        return Problem(error, _TRANSPOSE_HINT) if error else _diagnose_scores(got, case)
+
+    return check_each(
+        "linear_scores",
+        cases,
+        examine,
+        f"correct on all {len(cases)} inputs, including the playground's",
+    )
 
 
 # ----------------------------------------------------------------------------------------
@@ -219,32 +213,30 @@ def softmax_loss_with_bias(fn: Callable[..., Any]) -> CheckResult:
     -------
     CheckResult
     """
-    name = "softmax_loss_with_bias"
     cases = _cases()
-    unnamed: tuple[str, Problem] | None = None
-    for case in cases:
-        before = snapshot(W=case.W, b=case.b, X=case.X, y=case.y)
-        out = call_learner(fn, case.W, case.b, case.X, case.y, case.reg)
-        if not out.ok:
-            return failed(name, f"on {case.label}: your function {out.error}")
-        changed = changed_inputs(before, W=case.W, b=case.b, X=case.X, y=case.y)
-        if changed:
-            return failed(name, f"on {case.label}: {in_place_message(changed)}")
-        value = out.value
+
+    def examine(case: _Case) -> Problem | None:
+        value, problem = call_watching(
+            fn,
+            (case.W, case.b, case.X, case.y, case.reg),
+            dict(W=case.W, b=case.b, X=case.X, y=case.y),
+        )
+        if problem:
+            return problem
         if not (isinstance(value, (tuple, list)) and len(value) == 3):
-            return failed(name, f"on {case.label}: return the three values (loss, dW, db)")
+            return Problem("return the three values (loss, dW, db)")
         loss_number, error = as_number(value[0], "the loss")
         if error:
-            return failed(name, f"on {case.label}: {error}")
+            return Problem(error)
         dW, error = as_array(value[1], "dW", case.W.shape)
         if error:
-            return failed(name, f"on {case.label}: {error}")
+            return Problem(error)
         db, error = as_array(value[2], "db", case.b.shape)
         if error:
             n = case.X.shape[0]
             if np.shape(value[2]) == (n,):
                 error = "db has one value per example: sum dscores over the examples (axis=0)"
-            return failed(name, f"on {case.label}: {error}")
+            return Problem(error)
         ref = _reference(case)
         problem = _diagnose_bias_loss(loss_number, case)
         if problem is None and not close(dW, ref.dW):
@@ -253,15 +245,12 @@ def softmax_loss_with_bias(fn: Callable[..., Any]) -> CheckResult:
                 "dW = X.T @ dscores / N + 2 * reg * W, as without a bias",
                 specific=False,
             )
-        problem = problem or _diagnose_db(db, case)
-        if problem and problem.specific:
-            return failed(name, f"on {case.label}: {problem.message}", problem.hint)
-        if problem and unnamed is None:
-            unnamed = (case.label, problem)
-    if unnamed:
-        return failed(name, f"on {unnamed[0]}: {unnamed[1].message}", unnamed[1].hint)
-    return passed(
-        name,
+        return problem or _diagnose_db(db, case)
+
+    return check_each(
+        "softmax_loss_with_bias",
+        cases,
+        examine,
         f"loss, dW and db correct on all {len(cases)} inputs: these are the numbers next to "
         "the playground's sliders",
     )
