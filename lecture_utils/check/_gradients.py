@@ -29,14 +29,12 @@ from ._feedback import (
     as_number,
     as_pair,
     call_learner,
-    changed_inputs,
+    call_watching,
     close,
     failed,
     first_match,
     fmt,
-    in_place_message,
     passed,
-    snapshot,
 )
 
 __all__ = [
@@ -94,20 +92,19 @@ def numerical_gradient(fn: Callable[..., Any]) -> CheckResult:
     evaluations = []
     for label, f, x0, h in cases:
         x = x0.copy()
-        before = snapshot(x=x)
         counted = count_evaluations(f)
-        out = call_learner(fn, counted, x, h)
-        if not out.ok:
-            return failed(name, f"on {label}: your function {out.error}")
-        if changed_inputs(before, x=x):
-            return failed(
-                name,
-                f"on {label}: x is not the same after your function: "
-                "put every entry back after perturbing it (x[ix] = old_value)",
-                "save old = x[ix]; set x[ix] = old + h, evaluate; x[ix] = old - h, evaluate; "
-                "then x[ix] = old",
-            )
-        got, error = as_array(out.value, "the gradient", x0.shape)
+        value, problem = call_watching(
+            fn,
+            (counted, x, h),
+            dict(x=x),
+            in_place="x is not the same after your function: "
+            "put every entry back after perturbing it (x[ix] = old_value)",
+            in_place_hint="save old = x[ix]; set x[ix] = old + h, evaluate; "
+            "x[ix] = old - h, evaluate; then x[ix] = old",
+        )
+        if problem:
+            return failed(name, f"on {label}: {problem.message}", problem.hint)
+        got, error = as_array(value, "the gradient", x0.shape)
         if error:
             return failed(name, f"on {label}: {error}")
         want = gradients.numerical_gradient(f, x0.copy(), h)
@@ -166,15 +163,12 @@ def rel_error(fn: Callable[..., Any]) -> CheckResult:
          np.linspace(-1, 1, 12).reshape(4, 3) * (1 + 1e-6)),
     ]  # fmt: skip
     for label, a, b in cases:
-        before = snapshot(a=a, b=b)
-        out = call_learner(fn, a, b)
-        if not out.ok:
-            return failed(name, f"on {label}: your function {out.error}")
-        if changed_inputs(before, a=a, b=b):
-            return failed(name, f"on {label}: {in_place_message(changed_inputs(before, a=a, b=b))}")
-        got, error = as_number(out.value, "the relative error")
+        value, problem = call_watching(fn, (a, b), dict(a=a, b=b))
+        if problem:
+            return failed(name, f"on {label}: {problem.message}", problem.hint)
+        got, error = as_number(value, "the relative error")
         if error:
-            if np.ndim(out.value) > 0:
+            if np.ndim(value) > 0:
                 error += ": take the max over the entries"
             if got is None and np.all(a == 0) and np.all(b == 0):
                 error += " (0 / 0 for two zero arrays: use max(1e-8, |a| + |b|) as denominator)"
@@ -240,18 +234,16 @@ def gradient_descent(fn: Callable[..., Any]) -> CheckResult:
     name = "gradient_descent"
     for label, f, w0, eta, n in _descent_cases():
         start = w0.copy()
-        before = snapshot(w0=start)
         counted = count_evaluations(f)
-        out = call_learner(fn, counted, start, eta, n)
-        if not out.ok:
-            return failed(name, f"on {label}: your function {out.error}")
-        if changed_inputs(before, w0=start):
-            return failed(
-                name,
-                f"on {label}: {in_place_message(['w0'])}",
-                "`w -= step_size * dw` changes w0 itself if w is w0: start from w = w0.copy()",
-            )
-        value = out.value
+        value, problem = call_watching(
+            fn,
+            (counted, start, eta, n),
+            dict(w0=start),
+            in_place_hint="`w -= step_size * dw` changes w0 itself if w is w0: "
+            "start from w = w0.copy()",
+        )
+        if problem:
+            return failed(name, f"on {label}: {problem.message}", problem.hint)
         if isinstance(value, (list, tuple)) or np.ndim(value) == 2:
             arr = np.asarray(value, dtype=float) if not isinstance(value, tuple) else None
             if arr is not None and arr.ndim == 2 and arr.shape[1] == 2:
@@ -309,16 +301,14 @@ def sample_minibatch(fn: Callable[..., Any]) -> CheckResult:
     n, d, b = 20, 3, 5
     X = np.arange(n * d, dtype=float).reshape(n, d)  # row i is identifiable by X[i, 0] / d
     y = (np.arange(n) * 7) % 4
-    before = snapshot(X=X, y=y)
     counts = np.zeros(n)
     batches = []
     for call in range(400):
-        out = call_learner(fn, X, y, b, np.random.default_rng(call))
-        if not out.ok:
-            return failed(name, f"your function {out.error}")
-        if call == 0 and changed_inputs(before, X=X, y=y):
-            return failed(name, in_place_message(changed_inputs(before, X=X, y=y)))
-        Xb, yb, error = as_pair(out.value, "X_batch", "y_batch")
+        watch = dict(X=X, y=y) if call == 0 else {}  # once is enough
+        value, problem = call_watching(fn, (X, y, b, np.random.default_rng(call)), watch)
+        if problem:
+            return failed(name, problem.message)
+        Xb, yb, error = as_pair(value, "X_batch", "y_batch")
         if error:
             return failed(name, error)
         Xb, error = as_array(Xb, "X_batch", (b, d))
@@ -395,18 +385,14 @@ def sgd_step(fn: Callable[..., Any]) -> CheckResult:
         yb = rng.integers(0, c, size=b)
         cases.append((label, W, Xb, yb, eta, reg))
     for label, W, Xb, yb, eta, reg in cases:
-        before = snapshot(W=W, X_batch=Xb, y_batch=yb)
-        out = call_learner(fn, W, Xb, yb, eta, reg)
-        if not out.ok:
-            return failed(name, f"on {label}: your function {out.error}")
-        changed = changed_inputs(before, W=W, X_batch=Xb, y_batch=yb)
-        if changed:
-            return failed(
-                name,
-                f"on {label}: {in_place_message(changed)}",
-                "`W -= ...` changes the caller's W: write W_new = W - step_size * dW",
-            )
-        value = out.value
+        value, problem = call_watching(
+            fn,
+            (W, Xb, yb, eta, reg),
+            dict(W=W, X_batch=Xb, y_batch=yb),
+            in_place_hint="`W -= ...` changes the caller's W: write W_new = W - step_size * dW",
+        )
+        if problem:
+            return failed(name, f"on {label}: {problem.message}", problem.hint)
         if isinstance(value, tuple) and len(value) == 2 and np.shape(value[0]) == W.shape:
             value = value[0]  # (W_new, loss) is fine too
         got, error = as_array(value, "W_new", W.shape)

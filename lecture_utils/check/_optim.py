@@ -41,14 +41,12 @@ from ._feedback import (
     as_array,
     as_number,
     call_learner,
-    changed_inputs,
+    call_watching,
     close,
     failed,
     first_match,
     fmt,
-    in_place_message,
     passed,
-    snapshot,
 )
 
 __all__ = ["accuracy", "sgd_epoch", "momentum_update", "rmsprop_update", "adam_update"]
@@ -135,14 +133,10 @@ def _check_rule(
     for case in cases:
         args = case.args
         arrays = {k: v for k, v in args.items() if isinstance(v, np.ndarray)}
-        before = snapshot(**arrays)
-        out = call_learner(fn, *args.values())
-        if not out.ok:
-            return failed(name, f"on {case.label}: your function {out.error}")
-        changed = changed_inputs(before, **arrays)
-        if changed:
-            return failed(name, f"on {case.label}: {in_place_message(changed)}")
-        got, error = _as_outputs(out.value, outputs, args["w"].shape)
+        value, problem = call_watching(fn, tuple(args.values()), arrays)
+        if problem:
+            return failed(name, f"on {case.label}: {problem.message}", problem.hint)
+        got, error = _as_outputs(value, outputs, args["w"].shape)
         if error:
             return failed(name, f"on {case.label}: {error}")
         want = reference(*args.values())
@@ -543,14 +537,10 @@ def accuracy(fn: Callable[..., Any]) -> CheckResult:
         y[: n // 2] = (X @ W)[: n // 2].argmax(axis=1)  # about half right
         cases.append((label, W, X, y))
     for label, W, X, y in cases:
-        before = snapshot(W=W, X=X, y=y)
-        out = call_learner(fn, W, X, y)
-        if not out.ok:
-            return failed(name, f"on {label}: your function {out.error}")
-        changed = changed_inputs(before, W=W, X=X, y=y)
-        if changed:
-            return failed(name, f"on {label}: {in_place_message(changed)}")
-        got, error = as_number(out.value, "the result")
+        value, problem = call_watching(fn, (W, X, y), dict(W=W, X=X, y=y))
+        if problem:
+            return failed(name, f"on {label}: {problem.message}", problem.hint)
+        got, error = as_number(value, "the result")
         if error:
             return failed(name, f"on {label}: {error}")
         scores = X @ W
@@ -619,14 +609,11 @@ def sgd_epoch(fn: Callable[..., Any]) -> CheckResult:
         y = data.integers(0, c, size=n)
         cases.append((label, W, X, y, lr, reg, b))
     for seed, (label, W, X, y, lr, reg, b) in enumerate(cases):
-        before = snapshot(W=W, X=X, y=y)
-        out = call_learner(fn, W, X, y, lr, reg, b, np.random.default_rng(seed))
-        if not out.ok:
-            return failed(name, f"on {label}: your function {out.error}")
-        changed = changed_inputs(before, W=W, X=X, y=y)
-        if changed:
-            return failed(name, f"on {label}: {in_place_message(changed)}")
-        value = out.value
+        value, problem = call_watching(
+            fn, (W, X, y, lr, reg, b, np.random.default_rng(seed)), dict(W=W, X=X, y=y)
+        )
+        if problem:
+            return failed(name, f"on {label}: {problem.message}", problem.hint)
         if not isinstance(value, (tuple, list)) or len(value) != 2:
             return failed(
                 name,
