@@ -53,6 +53,7 @@ __all__ = [
     "close",
     "fmt",
     "as_loss_and_gradient",
+    "check_zero_to_infinity",
     "per_example_loss",
     "regularization_loss_bugs",
     "diagnose_dW",
@@ -366,6 +367,33 @@ def fmt(x: Any) -> str:
     if arr.ndim == 0:
         return f"{float(arr):.4g}"
     return np.array2string(arr, precision=4, suppress_small=True, separator=", ")
+
+
+def check_zero_to_infinity(
+    name: str,
+    lowest: Any,
+    highest: Any,
+    *,
+    not_negative: str,
+    reaches_zero: str,
+    unbounded: str,
+    success: str,
+) -> CheckResult:
+    """Check an answer ``(lowest, highest)`` that should be ``(0, inf)``: a loss's range.
+
+    ``not_negative`` and ``reaches_zero`` are the hints for a lowest value below and above
+    0, ``unbounded`` the hint for a finite highest value.
+    """
+    try:
+        low, high = float(lowest), float(highest)
+    except (TypeError, ValueError):
+        return failed(name, f"give two numbers, e.g. {name}(0, float('inf'))")
+    if low != 0.0:
+        hint = not_negative if low < 0 else reaches_zero
+        return failed(name, f"the smallest possible loss is not {fmt(low)}", hint)
+    if np.isfinite(high):
+        return failed(name, f"the loss has no upper limit, {fmt(high)} can be exceeded", unbounded)
+    return passed(name, success)
 
 
 # ----------------------------------------------------------------------------------------

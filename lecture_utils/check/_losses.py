@@ -26,6 +26,7 @@ from ._feedback import (
     as_pair,
     call_watching,
     check_each,
+    check_zero_to_infinity,
     close,
     diagnose_dW,
     failed,
@@ -437,27 +438,14 @@ def svm_loss_bounds(lowest: Any, highest: Any) -> CheckResult:
     -------
     CheckResult
     """
-    name = "svm_loss_bounds"
-    try:
-        low, high = float(lowest), float(highest)
-    except (TypeError, ValueError):
-        return failed(name, "give two numbers, e.g. svm_loss_bounds(0, float('inf'))")
-    if low != 0.0:
-        hint = (
-            "max(0, .) is never negative, so no L_i is below 0"
-            if low < 0
-            else "when every margin is met, every term is max(0, negative) = 0"
-        )
-        return failed(name, f"the smallest possible loss is not {fmt(low)}", hint)
-    if np.isfinite(high):
-        return failed(
-            name,
-            f"the loss has no upper limit, {fmt(high)} can be exceeded",
-            "a wrong class's score can be arbitrarily larger than the correct one: "
-            "use float('inf')",
-        )
-    return passed(
-        name,
-        "0 when every margin is met by at least delta; no upper limit, "
+    return check_zero_to_infinity(
+        "svm_loss_bounds",
+        lowest,
+        highest,
+        not_negative="max(0, .) is never negative, so no L_i is below 0",
+        reaches_zero="when every margin is met, every term is max(0, negative) = 0",
+        unbounded="a wrong class's score can be arbitrarily larger than the correct one: "
+        "use float('inf')",
+        success="0 when every margin is met by at least delta; no upper limit, "
         "because scores (and so margins) can be arbitrarily large",
     )

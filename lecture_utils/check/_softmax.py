@@ -27,6 +27,7 @@ from ._feedback import (
     as_pair,
     call_watching,
     check_each,
+    check_zero_to_infinity,
     close,
     diagnose_dW,
     failed,
@@ -425,27 +426,14 @@ def softmax_loss_bounds(lowest: Any, highest: Any) -> CheckResult:
     -------
     CheckResult
     """
-    name = "softmax_loss_bounds"
-    try:
-        low, high = float(lowest), float(highest)
-    except (TypeError, ValueError):
-        return failed(name, "give two numbers, e.g. softmax_loss_bounds(0, float('inf'))")
-    if low != 0.0:
-        hint = (
-            "P(y_i) <= 1, so -log P(y_i) >= 0"
-            if low < 0
-            else "as s_yi grows far above the other scores, P(y_i) -> 1 and -log P -> 0"
-        )
-        return failed(name, f"the smallest possible loss is not {fmt(low)}", hint)
-    if np.isfinite(high):
-        return failed(
-            name,
-            f"the loss has no upper limit, {fmt(high)} can be exceeded",
-            "as P(y_i) -> 0 (the correct score far below another), -log P(y_i) -> infinity: "
-            "use float('inf')",
-        )
-    return passed(
-        name,
-        "from 0 to infinity; 0 only in the limit (P(y_i) = 1 would need the correct score "
+    return check_zero_to_infinity(
+        "softmax_loss_bounds",
+        lowest,
+        highest,
+        not_negative="P(y_i) <= 1, so -log P(y_i) >= 0",
+        reaches_zero="as s_yi grows far above the other scores, P(y_i) -> 1 and -log P -> 0",
+        unbounded="as P(y_i) -> 0 (the correct score far below another), -log P(y_i) -> "
+        "infinity: use float('inf')",
+        success="from 0 to infinity; 0 only in the limit (P(y_i) = 1 would need the correct score "
         "infinitely far ahead), so softmax always wants a bigger margin, unlike the SVM",
     )
