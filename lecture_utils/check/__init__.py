@@ -7,7 +7,10 @@ input modified in place, the exception raised, ...). A wrong answer never raises
 ``bool(result)`` tells whether it passed.
 
 One private submodule per topic (``_losses``, ``_regularization``, ...) holds the checks;
-``_feedback`` holds what they share. A new topic adds its submodule and one import line here.
+``_feedback`` holds what they all share (calling the learner's code, the loop over inputs,
+comparing values), ``_harness`` what the loss checks share (the ``(loss, dW)`` loop and the
+mistakes every regularized loss invites). A new topic adds its submodule and one import
+line here.
 """
 
 from ._feedback import CheckResult

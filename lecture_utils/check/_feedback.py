@@ -2,22 +2,25 @@
 
 A check runs the learner's function on a few inputs, compares with the library and returns a
 :class:`CheckResult`: it never raises on a wrong answer (a traceback would bury the hint).
-The helpers here do the parts every check needs: call the learner's code safely, notice
-inputs changed in place, turn a returned value into a number or an array with a clear
-message when that fails, and compare values.
+The helpers here do the parts every check needs: call the learner's code safely and notice
+inputs changed in place (:func:`call_watching`), run it on every input and report the first
+named mistake (:func:`check_each`), turn a returned value into a number or an array with a
+clear message when that fails, and compare values.
 
 Writing a new check (in a new private submodule ``_topic.py``)::
 
-    from ._feedback import CheckResult, call_learner, changed_inputs, close, failed, passed
+    from ._feedback import Problem, as_array, call_watching, check_each, close
 
     def my_thing(fn):
-        name = "my_thing"
-        for label, args in cases:
-            out = call_learner(fn, *args)
-            if not out.ok:
-                return failed(name, f"on {label}: {out.error}")
-            ...
-        return passed(name, "correct on all inputs")
+        def examine(case):  # case.label names the input in messages
+            value, problem = call_watching(fn, (case.W,), dict(W=case.W))
+            if problem:
+                return problem
+            got, error = as_array(value, "the result", case.W.shape)
+            if error:
+                return Problem(error)
+            ...  # None when right, else a Problem naming the mistake
+        return check_each("my_thing", cases, examine, "correct on all inputs")
 
 then add one line to ``lecture_utils/check/__init__.py``.
 """
@@ -52,11 +55,6 @@ __all__ = [
     "as_array",
     "close",
     "fmt",
-    "as_loss_and_gradient",
-    "check_zero_to_infinity",
-    "per_example_loss",
-    "regularization_loss_bugs",
-    "diagnose_dW",
 ]
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -367,199 +365,3 @@ def fmt(x: Any) -> str:
     if arr.ndim == 0:
         return f"{float(arr):.4g}"
     return np.array2string(arr, precision=4, suppress_small=True, separator=", ")
-
-
-def check_zero_to_infinity(
-    name: str,
-    lowest: Any,
-    highest: Any,
-    *,
-    not_negative: str,
-    reaches_zero: str,
-    unbounded: str,
-    success: str,
-) -> CheckResult:
-    """Check an answer ``(lowest, highest)`` that should be ``(0, inf)``: a loss's range.
-
-    ``not_negative`` and ``reaches_zero`` are the hints for a lowest value below and above
-    0, ``unbounded`` the hint for a finite highest value.
-    """
-    try:
-        low, high = float(lowest), float(highest)
-    except (TypeError, ValueError):
-        return failed(name, f"give two numbers, e.g. {name}(0, float('inf'))")
-    if low != 0.0:
-        hint = not_negative if low < 0 else reaches_zero
-        return failed(name, f"the smallest possible loss is not {fmt(low)}", hint)
-    if np.isfinite(high):
-        return failed(name, f"the loss has no upper limit, {fmt(high)} can be exceeded", unbounded)
-    return passed(name, success)
-
-
-# ----------------------------------------------------------------------------------------
-# Shared by the checks of a loss ``f(W, X, y, reg) -> (loss, dW)`` (and of a penalty)
-# ----------------------------------------------------------------------------------------
-
-#: Where to look when dW is wrong in no way a check can name.
-GRAD_HINT = (
-    "compare your dW with a numerical gradient: "
-    "lecture_utils.gradients.grad_check(lambda W: f(W, X, y, reg)[0], W, f(W, X, y, reg)[1])"
-)
-
-# (the value a mistake gives, message, hint)
-_Bug = tuple[Any, str, str]
-
-
-def as_loss_and_gradient(
-    value: Any,
-    grad: Any,
-    shape: tuple[int, ...],
-    *,
-    unsummed: tuple[tuple[int, ...], str],
-    value_name: str = "the loss",
-    grad_name: str = "dW",
-) -> tuple[float | None, np.ndarray | None, str]:
-    """The two halves of a returned ``(loss, dW)`` as a number and an array of ``shape``.
-
-    ``unsummed`` is ``(shape, message)``: a value of that shape is one term per example (or
-    per weight) that was not summed, and ``message`` says so. Returns ``(number, array, "")``
-    or ``(None, None, what is wrong)``.
-    """
-    unsummed_shape, unsummed_message = unsummed
-    if np.shape(value) == unsummed_shape:
-        return None, None, unsummed_message
-    number, error = as_number(value, value_name)
-    if error:
-        return None, None, error
-    arr, error = as_array(grad, grad_name, shape)
-    if error:
-        return None, None, error
-    return number, arr, ""
-
-
-def per_example_loss(n: int) -> tuple[tuple[int], str]:
-    """A loss of shape (N,) and what to say about it (``unsummed`` of as_loss_and_gradient)."""
-    return (n,), (
-        f"the loss has shape ({n},): one value per example; "
-        "return their mean (plus the regularization term) as one number"
-    )
-
-
-def regularization_loss_bugs(
-    data: float, reg_term: float, n: int, *, forgot_mean: str, summed: str
-) -> list[_Bug]:
-    """The usual mistakes with ``loss = data + reg * sum(W**2)`` (none when the term is 0).
-
-    ``forgot_mean`` asks about the missing mean (``"did you forget to divide by N?"``);
-    ``summed`` names what to divide by N (``"the summed data loss"``).
-    """
-    if not reg_term > 0:
-        return []
-    want = data + reg_term
-    return [
-        (
-            data,
-            "the loss is missing the regularization term reg * sum(W**2)",
-            "add reg * np.sum(W * W) after averaging the data loss",
-        ),
-        (
-            data + 0.5 * reg_term,
-            "the regularization term is 0.5 * reg * sum(W**2); "
-            "this course uses reg * sum(W**2) (with gradient 2 * reg * W)",
-            "",
-        ),
-        (
-            n * want,
-            f"the loss is N = {n} times too big: {forgot_mean}",
-            f"divide {summed} by N, then add reg * np.sum(W * W)",
-        ),
-        (
-            data + reg_term / n,
-            "the regularization term was divided by N too: "
-            "divide only the data loss by N, then add reg * np.sum(W * W)",
-            "",
-        ),
-    ]
-
-
-def diagnose_dW(
-    got: np.ndarray,
-    grad_data: np.ndarray,
-    W: np.ndarray,
-    reg: float,
-    n: int,
-    topic_bugs: Callable[[np.ndarray], list[_Bug]],
-) -> Problem | None:
-    """None if ``got`` is ``grad_data + 2 * reg * W``, else what is wrong with it.
-
-    Parameters
-    ----------
-    got : ndarray of shape (D, C)
-        The learner's dW.
-    grad_data : ndarray of shape (D, C)
-        The right gradient of the mean data loss.
-    W : ndarray of shape (D, C)
-    reg : float
-    n : int
-        The number of examples N.
-    topic_bugs : callable
-        ``topic_bugs(grad_reg)`` gives the loss's own mistakes (e.g. a missing part of the
-        data gradient), each with the regularization gradient ``grad_reg`` added.
-
-    The mistakes every such loss shares are tried too: the regularization gradient missing,
-    halved or divided by N, dW N times too big, the wrong sign, transposed, all zeros.
-    """
-    grad_reg = 2 * reg * W
-    want = grad_data + grad_reg
-    if close(got, want):
-        return None
-    bugs: list[_Bug] = []
-    if reg > 0:
-        bugs += [
-            (
-                grad_data,
-                "dW is missing the regularization gradient 2 * reg * W",
-                "the loss has + reg * sum(W**2), so dW needs + 2 * reg * W",
-            ),
-            (
-                grad_data + reg * W,
-                "the regularization gradient should be 2 * reg * W "
-                "(the derivative of reg * sum(W**2)); yours is reg * W",
-                "",
-            ),
-            (n * want, f"dW is N = {n} times too big: did you forget to divide dW by N?", ""),
-            (
-                grad_data + grad_reg / n,
-                "the regularization gradient was divided by N too: add 2 * reg * W after "
-                "dividing the data gradient by N",
-                "",
-            ),
-        ]
-    bugs += [
-        (
-            n * grad_data + grad_reg,
-            f"the data part of dW is N = {n} times too big: did you forget to divide dW by N?",
-            "",
-        ),
-        (
-            -want,
-            "dW has the wrong sign: the gradient points uphill, "
-            "in the direction that increases the loss",
-            "",
-        ),
-        *topic_bugs(grad_reg),
-    ]
-    if want.shape[0] == want.shape[1]:
-        bugs.append((want.T, "dW is transposed: dW[k, j] belongs to W[k, j], shape (D, C)", ""))
-    if not np.any(got) and np.any(want):
-        return Problem("dW is all zeros: did you fill it in?")
-    match = first_match(got, want, bugs)
-    if match:
-        return match
-    k, j = np.unravel_index(np.argmax(np.abs(got - want)), want.shape)
-    return Problem(
-        f"dW differs from the true gradient; the largest difference is at dW[{k}, {j}]: "
-        f"{fmt(got[k, j])} instead of {fmt(want[k, j])}",
-        GRAD_HINT,
-        specific=False,
-    )

@@ -21,19 +21,21 @@ from ._feedback import (
     CheckResult,
     Problem,
     as_array,
-    as_loss_and_gradient,
     as_number,
-    as_pair,
     call_watching,
     check_each,
-    check_zero_to_infinity,
     close,
-    diagnose_dW,
     failed,
     first_match,
     fmt,
     passed,
-    per_example_loss,
+)
+from ._harness import (
+    LossCase,
+    check_loss_function,
+    check_zero_to_infinity,
+    diagnose_dW,
+    loss_cases,
     regularization_loss_bugs,
 )
 
@@ -175,36 +177,11 @@ def hinge_losses(fn: Callable[..., Any]) -> CheckResult:
 # ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _LossCase:
-    label: str
-    W: np.ndarray
-    X: np.ndarray
-    y: np.ndarray
-    reg: float
+def _loss_cases() -> list[LossCase]:
+    return loss_cases(seed=1)
 
 
-def _loss_cases() -> list[_LossCase]:
-    ex = lecture_example()
-    cases = [
-        _LossCase(
-            "the lecture's example (X = identity, so X @ W is the lecture's score table), reg=0",
-            ex.scores.copy(),
-            np.eye(3),
-            ex.y,
-            0.0,
-        )
-    ]
-    rng = np.random.default_rng(1)
-    for n, d, c, reg in [(6, 5, 4, 0.0), (8, 7, 3, 0.1), (5, 4, 6, 0.5)]:
-        W = rng.normal(0, 0.5, size=(d, c))
-        X = rng.normal(0, 1, size=(n, d))
-        y = rng.integers(0, c, size=n)
-        cases.append(_LossCase(f"random data (N={n}, D={d}, C={c}), reg={reg:g}", W, X, y, reg))
-    return cases
-
-
-def _diagnose_loss(got: float, case: _LossCase) -> Problem | None:
+def _diagnose_loss(got: float, case: LossCase) -> Problem | None:
     n = case.X.shape[0]
     scores = case.X @ case.W
     data = float(losses.hinge_losses(scores, case.y).mean())
@@ -247,7 +224,7 @@ def _diagnose_loss(got: float, case: _LossCase) -> Problem | None:
     )
 
 
-def _diagnose_gradient(got: np.ndarray, case: _LossCase) -> Problem | None:
+def _diagnose_gradient(got: np.ndarray, case: LossCase) -> Problem | None:
     n = case.X.shape[0]
     _, dscores = losses.scores_loss(case.X @ case.W, case.y)  # already divided by N
 
@@ -275,27 +252,12 @@ def _diagnose_gradient(got: np.ndarray, case: _LossCase) -> Problem | None:
 def _check_loss_function(name: str, fn: Callable[..., Any]) -> CheckResult:
     """The checks shared by :func:`svm_loss` and :func:`svm_loss_vectorized`."""
     cases = _loss_cases()
-
-    def examine(case: _LossCase) -> Problem | None:
-        value, problem = call_watching(
-            fn, (case.W, case.X, case.y, case.reg), dict(W=case.W, X=case.X, y=case.y)
-        )
-        if problem:
-            return problem
-        loss_value, dW, error = as_pair(value, "loss", "dW")
-        if error:
-            return Problem(error)
-        loss_number, grad, error = as_loss_and_gradient(
-            loss_value, dW, case.W.shape, unsummed=per_example_loss(case.X.shape[0])
-        )
-        if error:
-            return Problem(error)
-        return _diagnose_loss(loss_number, case) or _diagnose_gradient(grad, case)
-
-    return check_each(
+    return check_loss_function(
         name,
+        fn,
         cases,
-        examine,
+        _diagnose_loss,
+        _diagnose_gradient,
         f"loss and gradient correct on all {len(cases)} inputs, including the lecture's example",
     )
 

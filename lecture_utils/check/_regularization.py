@@ -24,7 +24,6 @@ from ..data import regularization_example
 from ._feedback import (
     CheckResult,
     Problem,
-    as_loss_and_gradient,
     as_pair,
     call_watching,
     check_each,
@@ -34,6 +33,7 @@ from ._feedback import (
     fmt,
     passed,
 )
+from ._harness import as_loss_and_gradient
 
 __all__ = ["l1", "l2", "elastic_net", "regularization_preference"]
 

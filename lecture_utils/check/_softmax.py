@@ -22,19 +22,21 @@ from ._feedback import (
     CheckResult,
     Problem,
     as_array,
-    as_loss_and_gradient,
     as_number,
-    as_pair,
     call_watching,
     check_each,
-    check_zero_to_infinity,
     close,
-    diagnose_dW,
     failed,
     first_match,
     fmt,
     passed,
-    per_example_loss,
+)
+from ._harness import (
+    LossCase,
+    check_loss_function,
+    check_zero_to_infinity,
+    diagnose_dW,
+    loss_cases,
     regularization_loss_bugs,
 )
 
@@ -197,47 +199,20 @@ def softmax(fn: Callable[..., Any]) -> CheckResult:
 # ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _LossCase:
-    label: str
-    W: np.ndarray
-    X: np.ndarray
-    y: np.ndarray
-    reg: float
-    large: bool = False
-
-
-def _loss_cases() -> list[_LossCase]:
+def _loss_cases() -> list[LossCase]:
     ex = lecture_example()
-    cases = [
-        _LossCase(
-            "the lecture's example (X = identity, so X @ W is the lecture's score table), reg=0",
-            ex.scores.copy(),
-            np.eye(3),
-            ex.y,
-            0.0,
-        )
-    ]
-    rng = np.random.default_rng(4)
-    for n, d, c, reg in [(6, 5, 4, 0.0), (8, 7, 3, 0.1), (5, 4, 6, 0.5)]:
-        W = rng.normal(0, 0.5, size=(d, c))
-        X = rng.normal(0, 1, size=(n, d))
-        y = rng.integers(0, c, size=n)
-        cases.append(_LossCase(f"random data (N={n}, D={d}, C={c}), reg={reg:g}", W, X, y, reg))
-    cases.append(
-        _LossCase(
-            "the lecture's scores + 1000 (the same losses, but e^1000 overflows), reg=0",
-            ex.scores + 1000.0,
-            np.eye(3),
-            ex.y,
-            0.0,
-            large=True,
-        )
+    large = LossCase(
+        "the lecture's scores + 1000 (the same losses, but e^1000 overflows), reg=0",
+        ex.scores + 1000.0,
+        np.eye(3),
+        ex.y,
+        0.0,
+        large=True,
     )
-    return cases
+    return [*loss_cases(seed=4), large]
 
 
-def _diagnose_loss(got: float, case: _LossCase) -> Problem | None:
+def _diagnose_loss(got: float, case: LossCase) -> Problem | None:
     n = case.X.shape[0]
     rows = np.arange(n)
     scores = case.X @ case.W
@@ -297,7 +272,7 @@ def _diagnose_loss(got: float, case: _LossCase) -> Problem | None:
     )
 
 
-def _diagnose_gradient(got: np.ndarray, case: _LossCase) -> Problem | None:
+def _diagnose_gradient(got: np.ndarray, case: LossCase) -> Problem | None:
     n = case.X.shape[0]
     p = losses.softmax(case.X @ case.W)
     dscores = p.copy()
@@ -314,6 +289,17 @@ def _diagnose_gradient(got: np.ndarray, case: _LossCase) -> Problem | None:
         ]
 
     return diagnose_dW(got, case.X.T @ dscores / n, case.W, case.reg, n, softmax_bugs)
+
+
+def _unstable_loss(case: LossCase, loss_value: Any, dW: Any) -> Problem | None:
+    """What to say when the loss or dW on the large scores is inf or nan."""
+    if case.large and not (_all_finite(loss_value) and _all_finite(dW)):
+        return Problem(
+            "not numerically stable: your loss or dW is inf or nan. "
+            "np.exp(1003.2) overflows to inf, and inf / inf = nan (or log(0) = -inf)",
+            _STABILITY_HINT + "; or compute log P directly: (s - max) - log(sum(exp(s - max)))",
+        )
+    return None
 
 
 def softmax_loss(fn: Callable[..., Any]) -> CheckResult:
@@ -333,35 +319,16 @@ def softmax_loss(fn: Callable[..., Any]) -> CheckResult:
     CheckResult
     """
     cases = _loss_cases()
-
-    def examine(case: _LossCase) -> Problem | None:
-        value, problem = call_watching(
-            fn, (case.W, case.X, case.y, case.reg), dict(W=case.W, X=case.X, y=case.y), quiet=True
-        )
-        if problem:
-            return problem
-        loss_value, dW, error = as_pair(value, "loss", "dW")
-        if error:
-            return Problem(error)
-        if case.large and not (_all_finite(loss_value) and _all_finite(dW)):
-            return Problem(
-                "not numerically stable: your loss or dW is inf or nan. "
-                "np.exp(1003.2) overflows to inf, and inf / inf = nan (or log(0) = -inf)",
-                _STABILITY_HINT + "; or compute log P directly: (s - max) - log(sum(exp(s - max)))",
-            )
-        loss_number, grad, error = as_loss_and_gradient(
-            loss_value, dW, case.W.shape, unsummed=per_example_loss(case.X.shape[0])
-        )
-        if error:
-            return Problem(error)
-        return _diagnose_loss(loss_number, case) or _diagnose_gradient(grad, case)
-
-    return check_each(
+    return check_loss_function(
         "softmax_loss",
+        fn,
         cases,
-        examine,
+        _diagnose_loss,
+        _diagnose_gradient,
         f"loss and gradient correct on all {len(cases)} inputs, including the lecture's "
         "example, and stable on scores around 1000",
+        quiet=True,
+        check_returned=_unstable_loss,
     )
 
 
