@@ -163,6 +163,19 @@ class _SurfaceApp(App):
         self.ax_loss.set_ylabel("loss $L(w)$ (log scale)")
         self.ax_loss.xaxis.set_major_locator(MaxNLocator(5, integer=True))
 
+    def _bake_surface(self, *extra: Any) -> None:
+        """Bake what :meth:`_setup_axes` drew (and ``extra`` fixed artists) into the still layer."""
+        self._bake(
+            self.ax_surface,
+            self.ax_loss.patch,  # the x axis is drawn live: its limits follow the controls
+            self.ax_loss.yaxis,
+            self.surface_artist.image,
+            self.surface_artist.contours,
+            self.min_line,
+            *self.ax_loss.texts[:1],  # the L* label
+            *extra,
+        )
+
     def _start(self) -> np.ndarray:
         return np.array([self.values["w1_start"], self.values["w2_start"]])
 
@@ -293,16 +306,7 @@ class GradientDescentApp(_SurfaceApp):
         self.surface_title = self.ax_surface.text(
             0.5, 1.02, "", transform=self.ax_surface.transAxes, ha="center", va="bottom"
         )
-        self._bake(
-            self.ax_surface,
-            self.ax_loss.patch,  # the x axis is drawn live: its limits follow the controls
-            self.ax_loss.yaxis,
-            self.surface_artist.image,
-            self.surface_artist.contours,
-            self.min_line,
-            *self.ax_loss.texts[:1],
-            xlabel,
-        )
+        self._bake_surface(xlabel)
 
     def update(self) -> None:
         v = self.values
@@ -474,16 +478,7 @@ class SGDApp(_SurfaceApp):
         self.title = self.ax_loss.text(
             0.98, 0.97, "", transform=self.ax_loss.transAxes, ha="right", va="top", zorder=6
         )
-        self._bake(
-            self.ax_surface,
-            self.ax_loss.patch,  # the x axis is drawn live: its limits follow the controls
-            self.ax_loss.yaxis,
-            self.surface_artist.image,
-            self.surface_artist.contours,
-            self.min_line,
-            *self.ax_loss.texts[:1],
-            legend,
-        )
+        self._bake_surface(legend)
 
     def update(self) -> None:
         v = self.values
