@@ -31,7 +31,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-VIEWPORT = {"width": 1280, "height": 1000}
+# wide enough that the widest app (960 px) fits next to the file browser
+VIEWPORT = {"width": 1600, "height": 1000}
 #: Target for key press -> changed pixels (median per notebook), in milliseconds.
 LATENCY_TARGET_MS = 150.0
 SERVER_START_TIMEOUT = 90.0
