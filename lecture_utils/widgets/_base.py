@@ -540,6 +540,28 @@ class App:
             self.output.outputs = ()
         self.figure.canvas.draw_idle()
 
+    def _canvas_is_shown(self) -> bool:
+        """Whether a browser shows the canvas now (so a frame drawn now is seen).
+
+        ipympl sets ``syncing_data_url`` to False when the front-end reports that it is
+        ready. Without one (plain Agg, tests, nbconvert) it stays True or does not exist.
+        """
+        return getattr(self.figure.canvas, "syncing_data_url", True) is False
+
+    def _draw_frame(self) -> bool:
+        """Render now, if a browser shows the canvas; return whether a frame was drawn.
+
+        For actions that take many steps (a training run, a gradient-descent run): between
+        steps, change the artists and call this; an ipympl canvas sends the frame to the
+        browser at once, while the action still runs. Without a browser nobody would see the
+        frame, so none is drawn. The action must still end in one :meth:`update` (control
+        values), so that the final picture is the one those values always give.
+        """
+        if not self._canvas_is_shown():
+            return False
+        self.figure.canvas.draw()
+        return True
+
     def _report(self, exc: BaseException) -> None:
         self.last_error = exc
         self.output.outputs = (

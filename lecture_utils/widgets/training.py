@@ -389,17 +389,6 @@ class TrainingApp(App):
     def _train_more(self) -> None:
         self.train()
 
-    def _draw_frame(self) -> None:
-        """Render now: an ipympl canvas sends the frame to the browser at once.
-
-        Only when a browser shows the canvas: ipympl sets ``syncing_data_url`` to False when
-        the front-end reports it is ready. Without one (plain Agg, tests, nbconvert) nobody
-        would see the frame, so none is drawn.
-        """
-        canvas = self.figure.canvas
-        if getattr(canvas, "syncing_data_url", True) is False:
-            canvas.draw()
-
 
 @contextmanager
 def _quiet_divergence() -> Iterator[None]:
