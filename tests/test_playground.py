@@ -339,3 +339,87 @@ def test_zero_score_segments_by_hand():
     assert np.isnan(far).all()
     with pytest.raises(ValueError, match=r"W must have shape \(2, C\)"):
         zero_score_segments(np.zeros((3, 2)), np.zeros(2), box)
+
+
+# ---------------------------------------------------------------------------------------------
+# "run" animates when a browser shows the canvas
+# ---------------------------------------------------------------------------------------------
+
+
+def _record_frames(app, monkeypatch):
+    """Make ``app`` believe a browser shows its canvas; return the list its frames go to."""
+    app.figure.canvas.syncing_data_url = False  # what ipympl sets when the front-end is ready
+    frames = []
+    original = type(app.figure.canvas).draw
+
+    def recording_draw(canvas):
+        if canvas is app.figure.canvas:
+            frames.append(
+                (
+                    len(app.path_line.get_xdata()),
+                    app.total_text.get_text(),
+                    np.asarray(app.image.get_array()).copy(),
+                )
+            )
+        original(canvas)
+
+    monkeypatch.setattr(type(app.figure.canvas), "draw", recording_draw)
+    return frames
+
+
+def test_run_draws_the_descent_step_by_step_and_ends_as_the_headless_run(monkeypatch):
+    shown = ClassifierPlayground(loss="softmax")  # ipympl canvas
+    frames = _record_frames(shown, monkeypatch)
+    path = shown.path.copy()
+    W_start, b_start = shown.parameters()
+    updates = shown.n_updates
+    shown.controls["run"].click()
+    assert shown.last_error is None
+    assert shown.n_updates == updates + 1
+    # 50 steps, at most 20 frames: every 3rd step, 3 .. 48; the path grows step by step
+    assert shown.live_frames == 20
+    steps = list(range(3, 50, 3))
+    assert [n for n, _, _ in frames] == [k + 1 for k in steps]
+    assert [t for _, t, _ in frames] == [f"step {k}/50: L {path[k]:.3f}" for k in steps]
+    # each frame's regions are the classifier of that step (descent from the start)
+    first = make_app(loss="softmax")
+    first.set_parameters(*first.descent_path(3)[:2])
+    np.testing.assert_array_equal(frames[0][2], np.asarray(first.image.get_array()))
+    assert not np.array_equal(frames[0][2], frames[-1][2])
+    # the end: the same sliders and pixels as a run nobody watched, or a fresh app
+    headless = ClassifierPlayground(loss="softmax")
+    headless.controls["run"].click()
+    assert shown.state() == headless.state()
+    assert shown.to_png() == headless.to_png()
+    fresh = ClassifierPlayground(loss="softmax")
+    fresh.set_state(**shown.state())
+    assert shown.to_png() == fresh.to_png()
+    assert (shown.parameters()[0] != W_start).any() and (shown.parameters()[1] != b_start).any()
+
+
+def test_run_draws_no_frame_without_a_browser(monkeypatch):
+    app = ClassifierPlayground()
+    drawn = []
+    original = type(app.figure.canvas).draw
+    monkeypatch.setattr(
+        type(app.figure.canvas), "draw", lambda canvas: (drawn.append(1), original(canvas))
+    )
+    updates = app.n_updates
+    app.controls["run"].click()
+    assert drawn == [] and app.n_updates == updates + 1
+
+
+def test_an_animated_run_that_moves_nothing_still_ends_on_the_sliders_picture(monkeypatch):
+    # every margin met, no regularization: zero gradient, the sliders stay where they are
+    app = ClassifierPlayground(
+        reg=0.0, W=[[3.2, -3.6, 0.4], [2.4, 1.6, -4.0]], b=[-0.6, -0.2, 0.8], run_steps=10
+    )
+    before_png, state = app.to_png(), app.state()
+    frames = _record_frames(app, monkeypatch)
+    for run in (app.run, app.controls["run"].click):  # called directly, and by the button
+        updates = app.n_updates
+        run()
+        assert len(frames) == 9 and app.n_updates == updates + 1
+        assert app.state() == state and app.last_error is None
+        assert app.to_png() == before_png  # the frames' partial path is gone again
+        frames.clear()

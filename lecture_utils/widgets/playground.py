@@ -185,6 +185,8 @@ class ClassifierPlayground(App):
     example's loss :math:`L_i` as a bar in its class colour; right, bottom: the total loss
     along the next ``run_steps`` gradient-descent steps from here, i.e. the path the
     "run" button takes. The line on top gives data loss, regularization loss and total.
+    When a browser shows the app, "run" is animated: the regions, lines and bars follow the
+    descent and its loss path is drawn as it goes (:meth:`run`).
 
     Next to every weight and bias slider is its gradient :math:`\partial L / \partial W_{kj}`
     (or :math:`\partial L / \partial b_j`); the readout under the figure lists each example's
@@ -225,8 +227,9 @@ class ClassifierPlayground(App):
     ``b_j`` (FloatSlider, step 0.001) : class j's bias.
     ``reg`` (FloatSlider, step 0.005) : :math:`\lambda`.
     ``step_size`` (FloatLogSlider) : the learning rate.
-    ``step``, ``run``, ``randomize`` (Buttons) : one gradient step; ``run_steps`` steps;
-    new random W and b. Steps are clipped to the sliders' range [-5, 5].
+    ``step``, ``run``, ``randomize`` (Buttons) : one gradient step; ``run_steps`` steps
+    (animated in a browser, at most ``live_frames`` frames); new random W and b. Steps are
+    clipped to the sliders' range [-5, 5].
 
     Examples
     --------
@@ -240,6 +243,8 @@ class ClassifierPlayground(App):
     """
 
     figsize = (9.6, 4.2)
+    #: Most frames drawn while "run" animates (when a browser shows the canvas).
+    live_frames = 20
 
     def __init__(
         self,
@@ -492,6 +497,23 @@ class ClassifierPlayground(App):
         X, y = self.dataset()
         result = linear_loss(W, X, y, v["reg"], v["loss"], DELTA, b)
         self.result = result
+        if self._shown_data != v["data"]:
+            self._show_data(X, y)
+        self._show_classifier(W, b, result)
+        # the path "run" would take
+        self.path = self.descent_path()[2]
+        self._show_path(self.path, self.run_steps)
+        self.total_text.set_text(
+            f"data {result.data_loss:.3f} + reg {result.reg_loss:.3f} = L {result.loss:.3f}"
+        )
+        # the numbers next to the controls and under the figure
+        self.loss_label.value = f"<i>{html.escape(LOSSES[v['loss']].label)}</i>"
+        for name, label in self.gradient_labels.items():
+            label.value = f"<code>{self._gradient_of(name, result):+.3f}</code>"
+        self.readout.value = self._readout_html(X, y, result)
+
+    def _show_classifier(self, W: np.ndarray, b: np.ndarray, result: LossResult) -> None:
+        """Draw W (2, 3) and b (3,): regions, zero-score lines, rings and loss bars."""
         # the plane: winning class on the precomputed grid, zero-score lines
         winner = (self._grid @ W + b).argmax(axis=1)
         self.image.set_data(self._region_rgba[winner].reshape(RESOLUTION, RESOLUTION, 4))
@@ -502,34 +524,31 @@ class ClassifierPlayground(App):
             middle = segments[j].mean(axis=0)
             tip = middle + stalk_length * W[:, j] / max(float(np.hypot(*W[:, j])), 1e-12)
             self.stalks[j].set_data([middle[0], tip[0]], [middle[1], tip[1]])
-        # the points (their positions and colours change with the data set only)
-        if self._shown_data != v["data"]:
-            self._show_data(X, y)
+        # the points' rings (their positions and colours change with the data set only)
         rings = np.where(result.losses > 0, VIOLATION_COLOR, "k")
         self.points.set_edgecolors(rings)
         self.points.set_linewidths(np.where(result.losses > 0, 1.5, 0.8))
         # per-example losses, in units of a nice top value
-        n = len(y)
+        n = len(result.losses)
         self.loss_scale = _nice_ceiling(result.losses.max())
         segs = np.zeros((n, 2, 2))
         segs[:, :, 0] = ((np.arange(n) + 0.5) / n)[:, None]
         segs[:, 1, 1] = result.losses / self.loss_scale
         self.loss_bars.set_segments(segs)
         _show_scale(self.loss_scale_texts, self.loss_scale)
-        # the path "run" would take
-        self.path = self.descent_path()[2]
-        self.path_scale = _nice_ceiling(self.path.max())
-        self.path_line.set_data(np.arange(self.run_steps + 1), self.path / self.path_scale)
-        self.path_start.set_data([0], [self.path[0] / self.path_scale])
+
+    def _show_path(self, path: np.ndarray, n_steps: int, upto: int | None = None) -> None:
+        """Draw the loss ``path`` of shape (n_steps + 1,) up to step ``upto`` (default: all).
+
+        The red dot marks the last step drawn: the start of a path to come, or where a
+        running descent is.
+        """
+        k = n_steps if upto is None else upto
+        self.path_scale = _nice_ceiling(path.max())
+        self.path_line.set_data(np.arange(k + 1), path[: k + 1] / self.path_scale)
+        where = 0 if upto is None else k
+        self.path_start.set_data([where], [path[where] / self.path_scale])
         _show_scale(self.path_scale_texts, self.path_scale)
-        self.total_text.set_text(
-            f"data {result.data_loss:.3f} + reg {result.reg_loss:.3f} = L {result.loss:.3f}"
-        )
-        # the numbers next to the controls and under the figure
-        self.loss_label.value = f"<i>{html.escape(LOSSES[v['loss']].label)}</i>"
-        for name, label in self.gradient_labels.items():
-            label.value = f"<code>{self._gradient_of(name, result):+.3f}</code>"
-        self.readout.value = self._readout_html(X, y, result)
 
     def _show_data(self, X: np.ndarray, y: np.ndarray) -> None:
         colors = class_colors(N_CLASSES)[y]
@@ -611,18 +630,33 @@ class ClassifierPlayground(App):
             The total loss before each step and after the last.
         """
         n = self.run_steps if n_steps is None else check_positive_int(n_steps, "n_steps")
+        Ws, bs, results = self._descent(n, keep=False)
+        return Ws[-1], bs[-1], np.array([r.loss for r in results])
+
+    def _descent(
+        self, n: int, keep: bool = True
+    ) -> tuple[list[np.ndarray], list[np.ndarray], list[LossResult]]:
+        """``n`` steps from the sliders: every W (2, 3), b (3,) and loss result on the way.
+
+        With ``keep=False`` only the last W and b are kept (the results all are: n + 1).
+        """
         v = self.values
         X, y = self.dataset()
         W, b = self.parameters()
         lo, hi = PARAMETER_RANGE
-        path = np.empty(n + 1)
+        Ws, bs, results = [W], [b], []
         for k in range(n + 1):
             result = linear_loss(W, X, y, v["reg"], v["loss"], DELTA, b)
-            path[k] = result.loss
+            results.append(result)
             if k < n:
                 W = np.clip(W - v["step_size"] * result.dW, lo, hi)
                 b = np.clip(b - v["step_size"] * _bias_gradient(result), lo, hi)
-        return W, b, path
+                if not keep:
+                    Ws.clear()
+                    bs.clear()
+                Ws.append(W)
+                bs.append(b)
+        return Ws, bs, results
 
     def _set_parameters(self, W: np.ndarray, b: np.ndarray) -> None:
         """Write W (2, 3) and b (3,) into the sliders (one redraw, values snapped to 0.001)."""
@@ -642,9 +676,37 @@ class ClassifierPlayground(App):
         self._set_parameters(W, b)
 
     def run(self) -> None:
-        """``run_steps`` gradient steps (what the "run" button does)."""
-        W, b, _ = self.descent_path()
-        self._set_parameters(W, b)
+        """``run_steps`` gradient steps (what the "run" button does), drawn as they go.
+
+        When a browser shows the canvas, the run is animated: every few steps (at most
+        ``live_frames`` frames) the regions, zero-score lines, loss bars and the loss path
+        so far are drawn for that step's W and b. Then the sliders are set to the last step
+        (one update), so the final picture is the one those values always give (its loss
+        panel: the path of the *next* run). Without a browser no frame is drawn.
+        """
+        if not self._canvas_is_shown():
+            W, b, _ = self.descent_path()
+            self._set_parameters(W, b)
+            return
+        n = self.run_steps
+        Ws, bs, results = self._descent(n)
+        path = np.array([r.loss for r in results])
+        every = max(1, -(-n // self.live_frames))  # ceil(n / live_frames)
+        for k in range(every, n, every):
+            self._show_run_step(Ws[k], bs[k], results[k], path, k)
+            self._draw_frame()
+        before = self.n_updates
+        self._set_parameters(Ws[-1], bs[-1])
+        if self.n_updates == before and not self._dirty:
+            self.refresh()  # same sliders as before the run: still undo the frames' artists
+
+    def _show_run_step(
+        self, W: np.ndarray, b: np.ndarray, result: LossResult, path: np.ndarray, k: int
+    ) -> None:
+        """Step ``k`` of a run: its classifier and the run's loss path up to step k (cheap)."""
+        self._show_classifier(W, b, result)
+        self._show_path(path, self.run_steps, upto=k)
+        self.total_text.set_text(f"step {k}/{self.run_steps}: L {result.loss:.3f}")
 
     def randomize(self) -> None:
         """Random W in [-2, 2] and b in [-1, 1], from the app's seeded generator."""
