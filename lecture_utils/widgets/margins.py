@@ -167,7 +167,7 @@ class MarginsApp(App):
             for j in range(c)
         ]
         (x_line,) = plane.plot([0, self.x[0]], [0, self.x[1]], color="k", lw=0.8, ls=":", zorder=1)
-        plane.plot(*self.x, marker="*", ms=14, color="k", zorder=3)
+        plane.plot(*self.x, marker="*", ms=12, color="k", zorder=1.5)  # under the arrowheads
         x_label = plane.text(
             self.x[0],
             self.x[1] - 0.5,
