@@ -48,6 +48,10 @@ Adding an app (developer guide)
      ``imshow`` (as ``plotting.DecisionRegions``) rather than a colormap. A test checks the
      baked picture equals the unbaked one.
    - optional: ``_controls_box(self)`` or ``_make_widget(self)`` to lay the controls out.
+   - an action of many steps (a training run, a descent) may animate: between steps change
+     the artists and call ``self._draw_frame()`` (it draws only when a browser shows the
+     canvas; headless it does nothing), then end by setting the controls (one update), so
+     the final picture is still the one the control values give.
    - the smallest complete example is ``TinyApp`` in ``tests/test_widgets.py``.
 2. Add ``from .<topic> import <Name>`` below and the name to ``__all__`` (keep it sorted).
    ``tests/test_widgets.py`` then builds it, moves each control and checks that the picture
