@@ -173,7 +173,7 @@ def _no_app_error(page: Any, index: int, label: str) -> None:
 
 
 def move_slider(
-    page: Any, index: int, label: str = "", presses: int = 4, timeout_ms: int = 5000
+    page: Any, index: int, label: str = "", presses: int = 6, timeout_ms: int = 5000
 ) -> AppResult:
     """Press ArrowRight/ArrowLeft on app ``index``'s first slider; check pixels and readout.
 

@@ -32,7 +32,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 # wide enough that the widest app (960 px) fits next to the file browser
-VIEWPORT = {"width": 1600, "height": 1000}
+VIEWPORT = {"width": 1600, "height": 1200}
 #: Target for key press -> changed pixels (median per notebook), in milliseconds.
 LATENCY_TARGET_MS = 150.0
 SERVER_START_TIMEOUT = 90.0

@@ -71,6 +71,24 @@ RUN_STATE_JS = """
 """
 
 
+# Scrolls the element to the top of the notebook; returns the part of it the notebook shows.
+VISIBLE_PART_JS = """
+(element) => {
+  element.scrollIntoView({block: 'start'});
+  let scroller = element.closest('.jp-Notebook');
+  while (scroller && !/(auto|scroll)/.test(getComputedStyle(scroller).overflowY)) {
+    scroller = scroller.parentElement;
+  }
+  scroller = scroller || element.closest('.jp-Notebook');
+  const e = element.getBoundingClientRect();
+  const v = scroller ? scroller.getBoundingClientRect() : {top: 0, left: 0,
+    bottom: window.innerHeight, right: window.innerWidth};
+  const x = Math.max(e.left, v.left), y = Math.max(e.top, v.top);
+  return {x, y, width: Math.min(e.right, v.right) - x, height: Math.min(e.bottom, v.bottom) - y};
+}
+"""
+
+
 def _accept_dialog(page: Any, timeout: float) -> bool:
     dialog = page.locator(".jp-Dialog .jp-mod-accept")
     try:
@@ -142,12 +160,9 @@ def test_notebook_runs_and_every_app_responds(
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shot = SCREENSHOTS / f"{notebook.stem}.png"
         if apps:
-            cell = page.locator('[data-test-app-cell="0"]')
-            cell.scroll_into_view_if_needed()
-            page.evaluate(
-                "() => document.activeElement && document.activeElement.blur()"
-            )  # no focus ring in the picture
-            cell.screenshot(path=str(shot))
+            page.evaluate("() => document.activeElement && document.activeElement.blur()")
+            clip = page.locator('[data-test-app-cell="0"]').evaluate(VISIBLE_PART_JS)
+            page.screenshot(path=str(shot), clip=clip)
         else:
             page.screenshot(path=str(shot))
     finally:
