@@ -392,46 +392,22 @@ def _build_error(name: str, kwargs: dict[str, Any]) -> str:
     raise AssertionError(f"{name}(**{kwargs}) accepted a bad value")
 
 
-def _mistakes(leaky: bool) -> list[Any]:
-    params = []
-    for i, (name, kwargs, pattern) in enumerate(APP_MISTAKES):
-        if name not in APP_NAMES:
-            continue
-        marks = ()
-        if leaky and (name, pattern) in FAILED_BUILD_LEAKS:
-            marks = pytest.mark.xfail(strict=True, reason=FAILED_BUILD_LEAK_REASON)
-        params.append(pytest.param(name, kwargs, pattern, id=f"{name}-{pattern}-{i}", marks=marks))
-    return params
+def _mistakes() -> list[Any]:
+    return [
+        pytest.param(name, kwargs, pattern, id=f"{name}-{pattern}-{i}")
+        for i, (name, kwargs, pattern) in enumerate(APP_MISTAKES)
+        if name in APP_NAMES
+    ]
 
 
-@pytest.mark.parametrize("name, kwargs, pattern", _mistakes(leaky=False))
+@pytest.mark.parametrize("name, kwargs, pattern", _mistakes())
 def test_app_built_with_bad_values_says_what_is_wrong_in_one_line(name, kwargs, pattern):
     message = _build_error(name, kwargs)
     assert "\n" not in message.strip(), f"not one line: {message!r}"
     assert re.search(rf"\b{re.escape(pattern)}\b", message), f"{message!r} does not name {pattern}"
 
 
-#: Known bug (reported to the widget layer's owner): App.__init__ checks starting control
-#: values after it built the figure and the controls; the widgets stay registered with
-#: ipywidgets (the ipympl canvas among them) and keep the figure alive. strict=True: once
-#: fixed, these xfails turn into failures, and this list must be emptied.
-FAILED_BUILD_LEAKS = {
-    ("RegularizationApp", "lam"),
-    ("ClassifierPlayground", "reg"),
-    ("ClassifierPlayground", "step_size"),
-    ("GradientDescentApp", "step_size"),
-    ("SGDApp", "batch_size"),
-    ("TrainingApp", "learning_rate"),
-    ("TrainingApp", "reg"),
-    ("FiniteDifferenceApp", "h"),
-}
-FAILED_BUILD_LEAK_REASON = (
-    "App.__init__ validates starting values after creating the figure and widgets, which "
-    "stay registered with ipywidgets (lecture_utils/widgets/_base.py)"
-)
-
-
-@pytest.mark.parametrize("name, kwargs, pattern", _mistakes(leaky=True))
+@pytest.mark.parametrize("name, kwargs, pattern", _mistakes())
 def test_a_failed_build_leaves_no_figure_and_no_widget_behind(name, kwargs, pattern, new_figures):
     widget_count = n_widgets()
     _build_error(name, kwargs)

@@ -350,6 +350,16 @@ class App:
 
     def __init__(self, values: Mapping[str, Any] | None = None, *, backend: str = "ipympl"):
         self.figure = new_figure(self.figsize, self.dpi, backend)
+        try:
+            self._build(values)
+        except BaseException:
+            # a bad starting value (or a failing subclass) must not leave open widgets behind:
+            # ipywidgets would keep them, and the figure with them, alive for the session
+            self.close()
+            raise
+
+    def _build(self, values: Mapping[str, Any] | None) -> None:
+        """Controls, artists, layout and the first picture (the rest of ``__init__``)."""
         self.static_layer: StaticLayer | None = None
         self._actions: dict[int, Callable[[], Any]] = {}
         self.controls: dict[str, widgets.Widget] = dict(self._make_controls())
@@ -575,14 +585,19 @@ class App:
     # -- lifetime ----------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close every widget of the app (controls, canvas, readout, layout boxes).
+        """Close every widget of the app (controls, canvas, readout, layout boxes, labels).
 
         ipywidgets keeps every open widget alive (and with it the app and its figure) until
         it is closed; call this when an app is no longer needed, e.g. in tests or before
         building many apps in one kernel. A closed app cannot be shown again.
         """
         seen: set[int] = set()
-        stack: list[Any] = [self.widget, self.readout, self.output, *self.controls.values()]
+        # every widget the app holds: the layout, readout, output, the controls and any
+        # widget (or dict of widgets) a subclass keeps, such as labels beside the sliders;
+        # attributes, not a fixed list, so this also cleans up after a half-built app
+        stack: list[Any] = []
+        for value in vars(self).values():
+            stack += value.values() if isinstance(value, dict) else [value]
         canvas = self.figure.canvas
         if isinstance(canvas, widgets.Widget):
             stack += [canvas, getattr(canvas, "toolbar", None)]
