@@ -255,3 +255,39 @@ def test_check_zero_to_infinity():
     assert (r.message, r.hint) == ("the loss has no upper limit, 10 can be exceeded", "inf")
     r = check_zero_to_infinity("b", "zero", None, **hints)
     assert r.message == "give two numbers, e.g. b(0, float('inf'))"
+
+
+# A check never raises on what a learner returns, however odd: it describes it.
+ODD_RETURNS = [(1.0, np.zeros(3)), "abc", [[1, 2], [3]], {"loss": 1.0}, object()]
+
+
+@pytest.mark.parametrize("value", ODD_RETURNS, ids=lambda v: type(v).__name__)
+@pytest.mark.parametrize(
+    "name, make_fn",
+    [
+        ("hinge_losses", lambda v: lambda scores, y, delta=1.0: v),
+        ("softmax", lambda v: lambda scores: v),
+        ("rel_error", lambda v: lambda a, b: v),
+        ("svm_loss", lambda v: lambda W, X, y, reg: v),
+        ("softmax_loss", lambda v: lambda W, X, y, reg: v),
+        ("l2", lambda v: lambda W: v),
+    ],
+)
+def test_checks_describe_odd_return_values_instead_of_raising(name, make_fn, value):
+    from lecture_utils import check
+
+    result = getattr(check, name)(make_fn(value))
+    assert not result
+    assert "❌" in str(result)
+
+
+def test_shape_of_and_fmt_on_odd_values():
+    from lecture_utils.check._feedback import fmt, shape_of
+
+    assert shape_of(np.zeros((2, 3))) == (2, 3)
+    assert shape_of(2.5) == ()
+    assert shape_of("abc") is None
+    assert shape_of((1.0, np.zeros(3))) is None
+    assert shape_of(None) is None
+    assert fmt((1.0, "x")) == "(1.0, 'x')"
+    assert fmt(2.0) == "2"

@@ -359,8 +359,25 @@ def close(a: Any, b: Any, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
     return bool(np.allclose(a_arr, b_arr, rtol=rtol, atol=atol))
 
 
+def shape_of(value: Any) -> tuple[int, ...] | None:
+    """The shape of what a learner returned, or None if it is not an array of numbers.
+
+    ``np.shape`` raises on ragged input such as ``(1.0, array)`` and calls a string a scalar;
+    checks must describe such a return value, not crash on it.
+    """
+    if value is None or isinstance(value, (str, bytes)):
+        return None
+    try:
+        return np.asarray(value, dtype=float).shape
+    except (TypeError, ValueError):
+        return None
+
+
 def fmt(x: Any) -> str:
     """A number (or small array) rounded for messages: 4 significant digits."""
+    if shape_of(x) is None:  # not numbers: show what it is, shortened
+        text = repr(x)
+        return text if len(text) <= 60 else text[:57] + "..."
     arr = np.asarray(x, dtype=float)
     if arr.ndim == 0:
         return f"{float(arr):.4g}"

@@ -35,6 +35,7 @@ from ._feedback import (
     first_match,
     fmt,
     passed,
+    shape_of,
 )
 
 __all__ = [
@@ -168,7 +169,7 @@ def rel_error(fn: Callable[..., Any]) -> CheckResult:
             return failed(name, f"on {label}: {problem.message}", problem.hint)
         got, error = as_number(value, "the relative error")
         if error:
-            if np.ndim(value) > 0:
+            if (shape_of(value) or ()) != ():
                 error += ": take the max over the entries"
             if got is None and np.all(a == 0) and np.all(b == 0):
                 error += " (0 / 0 for two zero arrays: use max(1e-8, |a| + |b|) as denominator)"
@@ -244,7 +245,7 @@ def gradient_descent(fn: Callable[..., Any]) -> CheckResult:
         )
         if problem:
             return failed(name, f"on {label}: {problem.message}", problem.hint)
-        if isinstance(value, (list, tuple)) or np.ndim(value) == 2:
+        if isinstance(value, (list, tuple)) or len(shape_of(value) or ()) == 2:
             arr = np.asarray(value, dtype=float) if not isinstance(value, tuple) else None
             if arr is not None and arr.ndim == 2 and arr.shape[1] == 2:
                 return failed(
@@ -393,7 +394,7 @@ def sgd_step(fn: Callable[..., Any]) -> CheckResult:
         )
         if problem:
             return failed(name, f"on {label}: {problem.message}", problem.hint)
-        if isinstance(value, tuple) and len(value) == 2 and np.shape(value[0]) == W.shape:
+        if isinstance(value, tuple) and len(value) == 2 and shape_of(value[0]) == W.shape:
             value = value[0]  # (W_new, loss) is fine too
         got, error = as_array(value, "W_new", W.shape)
         if error:

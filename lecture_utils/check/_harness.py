@@ -31,6 +31,7 @@ from ._feedback import (
     first_match,
     fmt,
     passed,
+    shape_of,
 )
 
 __all__ = [
@@ -183,7 +184,7 @@ def as_loss_and_gradient(
     or ``(None, None, what is wrong)``.
     """
     unsummed_shape, unsummed_message = unsummed
-    if np.shape(value) == unsummed_shape:
+    if shape_of(value) == unsummed_shape:
         return None, None, unsummed_message
     number, error = as_number(value, value_name)
     if error:

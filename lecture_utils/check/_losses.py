@@ -29,6 +29,7 @@ from ._feedback import (
     first_match,
     fmt,
     passed,
+    shape_of,
 )
 from ._harness import (
     LossCase,
@@ -148,7 +149,7 @@ def hinge_losses(fn: Callable[..., Any]) -> CheckResult:
         if problem:
             return problem
         n, c = case.scores.shape
-        shape = np.shape(value) if value is not None else None
+        shape = shape_of(value)
         if shape == ():
             return Problem(
                 f"returned one number ({fmt(value)}), but it should "

@@ -29,6 +29,7 @@ from ._feedback import (
     first_match,
     fmt,
     passed,
+    shape_of,
 )
 
 __all__ = ["linear_scores", "softmax_loss_with_bias", "zero_loss_parameters"]
@@ -234,7 +235,7 @@ def softmax_loss_with_bias(fn: Callable[..., Any]) -> CheckResult:
         db, error = as_array(value[2], "db", case.b.shape)
         if error:
             n = case.X.shape[0]
-            if np.shape(value[2]) == (n,):
+            if shape_of(value[2]) == (n,):
                 error = "db has one value per example: sum dscores over the examples (axis=0)"
             return Problem(error)
         ref = _reference(case)
@@ -279,7 +280,7 @@ def zero_loss_parameters(W: Any, b: Any) -> CheckResult:
     name = "zero_loss_parameters"
     Wa, error = as_array(W, "W", (2, 3))
     if error:
-        hint = _TRANSPOSE_HINT if np.shape(W) == (3, 2) else ""
+        hint = _TRANSPOSE_HINT if shape_of(W) == (3, 2) else ""
         return failed(name, error, hint)
     ba, error = as_array(b, "b", (3,))
     if error:

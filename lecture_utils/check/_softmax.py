@@ -30,6 +30,7 @@ from ._feedback import (
     first_match,
     fmt,
     passed,
+    shape_of,
 )
 from ._harness import (
     LossCase,
@@ -174,7 +175,7 @@ def softmax(fn: Callable[..., Any]) -> CheckResult:
         if problem:
             return problem
         n, c = case.scores.shape
-        if np.shape(value) == (n,):
+        if shape_of(value) == (n,):
             return Problem(
                 f"returned shape ({n},), one number per example; return "
                 f"every class's probability, shape ({n}, {c})",
