@@ -28,6 +28,8 @@ import pytest
 from _support import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    DOCS,
+    LATENCY_TARGET_MS,
     NOT_LOCAL,
     SERVER_START_TIMEOUT,
     VIEWPORT,
@@ -42,6 +44,8 @@ from _support import (
     wait_port,
     write_latency_docs,
 )
+
+DOCS_MD = (DOCS / "browser-latency.md").relative_to(DOCS.parent)
 
 # ---------------------------------------------------------------------------------------------
 # Browser
@@ -179,7 +183,24 @@ def start_voila(
 @pytest.fixture(scope="session")
 def latency_record() -> Iterator[dict[str, dict[str, Any]]]:
     """Tests put one entry per notebook (or Voilà page) here; written to docs/ at the end."""
-    record: dict[str, dict[str, Any]] = {}
-    yield record
-    if record:
-        write_latency_docs(record)
+    yield _RECORD
+    if _RECORD:
+        write_latency_docs(_RECORD)
+
+
+#: This session's measurements (also shown at the end of pytest's output).
+_RECORD: dict[str, dict[str, Any]] = {}
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Show each page's median latency in the test output, even when every test passed."""
+    if not _RECORD:
+        return
+    terminalreporter.section("browser-measured latency: key press -> changed pixels")
+    for key, r in sorted(_RECORD.items()):
+        median = "no app" if r["median_ms"] is None else f"median {r['median_ms']:5.0f} ms"
+        terminalreporter.write_line(
+            f"{key:<42} {median}  ({len(r['latencies_ms'])} presses, "
+            f"run all {r['run_all_s']:.1f} s)"
+        )
+    terminalreporter.write_line(f"target: median <= {LATENCY_TARGET_MS:.0f} ms; see {DOCS_MD}")
