@@ -29,7 +29,9 @@ def _shape_str(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(str(s) for s in shape) + (",)" if len(shape) == 1 else ")")
 
 
-def as_float_array(a: Any, name: str, ndim: int | None = None) -> np.ndarray:
+def as_float_array(
+    a: Any, name: str, ndim: int | None = None, check_finite: bool = True
+) -> np.ndarray:
     """Return ``a`` as a finite floating-point array, or raise a clear error.
 
     Float32 and float64 inputs keep their dtype; integers and bools become
@@ -44,6 +46,9 @@ def as_float_array(a: Any, name: str, ndim: int | None = None) -> np.ndarray:
         The argument's name, used in error messages.
     ndim : int, optional
         Required number of dimensions.
+    check_finite : bool, default True
+        Reject NaN and Inf. Only a caller that checks finiteness itself, on the way through
+        the data, may pass False (see :func:`lecture_utils.losses.svm_loss`).
     """
     if isinstance(a, (str, bytes)) or a is None:
         raise TypeError(f"{name} must be an array of numbers, got {type(a).__name__}")
@@ -62,7 +67,7 @@ def as_float_array(a: Any, name: str, ndim: int | None = None) -> np.ndarray:
             f"{name} must be a {ndim}-D array, got {arr.ndim}-D array of shape "
             f"{_shape_str(arr.shape)}"
         )
-    if not _all_finite(arr):
+    if check_finite and not _all_finite(arr):
         n_bad = sum(
             int(block.size - np.count_nonzero(np.isfinite(block))) for block in _blocks(arr)
         )
@@ -129,13 +134,16 @@ def check_scores_labels(scores: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     return s, labels
 
 
-def check_W_X_y(W: Any, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def check_W_X_y(
+    W: Any, X: Any, y: Any, check_finite_X: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Check weights W (D, C), data X (N, D) and labels y (N,) against each other.
 
-    If W and X have different float dtypes, both are computed in float64.
+    If W and X have different float dtypes, both are computed in float64. With
+    ``check_finite_X=False`` the caller must check X for NaN/Inf itself.
     """
     W_arr = as_float_array(W, "W", ndim=2)
-    X_arr = as_float_array(X, "X", ndim=2)
+    X_arr = as_float_array(X, "X", ndim=2, check_finite=check_finite_X)
     if X_arr.shape[0] == 0:
         raise ValueError("X is empty: need at least one example (N >= 1)")
     if W_arr.shape[1] < 2:
