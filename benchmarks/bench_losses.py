@@ -61,13 +61,15 @@ def make_data(n: int, d: int, c: int, dtype: type, seed: int = 0):
     return X, W, y, dS
 
 
-def torch_ratio(X, W, y, repeats: int) -> dict[str, float] | None:
+def torch_times(X, W, y, repeats: int) -> dict[str, float] | None:
+    """Median seconds of PyTorch's loss + autograd backward, or None without PyTorch."""
     try:
         import torch
         import torch.nn.functional as F
     except ImportError:
         return None
 
+    print(f"  (torch {torch.__version__}, {torch.get_num_threads()} threads)")
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
 
     def run(loss_fn):
@@ -97,6 +99,7 @@ def main() -> None:
     )
     print(header)
     print("-" * len(header))
+    ours: dict[tuple[str, str], float] = {}  # (dtype, loss) -> seconds, for the PyTorch ratio
     for dtype in (np.float64, np.float32):
         X, W, y, dS = make_data(n, d, c, dtype)
         floor = median_time(lambda X=X, W=W, dS=dS: (X @ W, X.T @ dS), args.repeats)
@@ -104,28 +107,38 @@ def main() -> None:
         for name, fn in (("svm_loss", svm_loss), ("softmax_loss", softmax_loss)):
             t = median_time(lambda fn=fn, X=X, W=W, y=y: fn(W, X, y, 1e-3), args.repeats)
             extra = peak_extra_bytes(lambda fn=fn, X=X, W=W, y=y: fn(W, X, y, 1e-3)) / 2**20
+            ours[np.dtype(dtype).name, name.removesuffix("_loss")] = t
             print(
                 f"{np.dtype(dtype).name:8} {name:13} {t:9.4f} {floor:9.4f} {t / floor:6.2f} "
                 f"{extra:9.2f} {target_mb:9.2f}"
             )
-        ref = torch_ratio(X, W, y, args.repeats)
-        if ref is None:
-            print(f"{np.dtype(dtype).name:8} (PyTorch not installed: no comparison)")
-        else:
-            for name, fn in (("svm", svm_loss), ("softmax", softmax_loss)):
-                t = median_time(lambda fn=fn, X=X, W=W, y=y: fn(W, X, y, 0.0), args.repeats)
-                print(f"{np.dtype(dtype).name:8} {name:13} ours / torch = {t / ref[name]:.2f}")
         del X, dS
 
     print("\nNaive loops vs vectorized at N = 500:")
-    X, W, y, _ = make_data(500, d, c, np.float64)
+    Xs, Ws, ys, _ = make_data(500, d, c, np.float64)
     for naive, fast in ((svm_loss_naive, svm_loss), (softmax_loss_naive, softmax_loss)):
-        t_naive = median_time(lambda naive=naive: naive(W, X, y, 1e-3), 3)
-        t_fast = median_time(lambda fast=fast: fast(W, X, y, 1e-3), args.repeats)
+        t_naive = median_time(lambda naive=naive: naive(Ws, Xs, ys, 1e-3), 3)
+        t_fast = median_time(lambda fast=fast: fast(Ws, Xs, ys, 1e-3), args.repeats)
         print(
             f"  {fast.__name__:13} naive {t_naive * 1e3:8.1f} ms, "
             f"vectorized {t_fast * 1e3:6.2f} ms, speedup {t_naive / t_fast:6.0f}x"
         )
+
+    # Last: once PyTorch has run, its thread pool can disturb numpy timings in this process.
+    print("\nPyTorch (multi_margin_loss / cross_entropy + backward, same data):")
+    for dtype in (np.float64, np.float32):
+        X, W, y, _ = make_data(n, d, c, dtype)
+        ref = torch_times(X, W, y, args.repeats)
+        if ref is None:
+            print("  not installed: no comparison")
+            break
+        for name in ("svm", "softmax"):
+            t_ours = ours[np.dtype(dtype).name, name]
+            print(
+                f"  {np.dtype(dtype).name:8} {name:8} torch {ref[name]:.4f} s, "
+                f"ours / torch = {t_ours / ref[name]:.2f}"
+            )
+        del X
 
 
 if __name__ == "__main__":
