@@ -423,21 +423,21 @@ def _fused_loss(
     block = max(1, min(n, _BLOCK_BYTES // max(1, d * X.itemsize)))
     dW = np.zeros_like(W)
     total = 0.0
-    for start in range(0, n, block):
-        Xb = X[start : start + block]
-        # NaN or Inf anywhere makes the sum non-finite (so can overflow of huge finite values:
-        # then the exact check below finds nothing, and the loss goes on)
-        with np.errstate(over="ignore"):
-            block_sum = Xb.sum()
-        if not np.isfinite(block_sum):
-            as_float_array(X, "X")  # raises "X contains NaN or Inf (k non-finite entries)"
-        losses, dscores = grad(Xb @ W, y[start : start + block], delta)
-        total += float(losses.sum(dtype=np.float64))
-        dW += Xb.T @ dscores
-    dW /= n
-    reg_t = W.dtype.type(reg)
-    dW += 2 * reg_t * W
-    loss = total / n + reg * float(np.sum(W * W, dtype=np.float64))
+    # overflow is reported below as one clear error, not as numpy warnings on the way
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, n, block):
+            Xb = X[start : start + block]
+            # NaN or Inf anywhere makes the sum non-finite (so can huge finite values
+            # overflowing it: then the exact check finds nothing, and the loss goes on)
+            if not np.isfinite(Xb.sum()):
+                as_float_array(X, "X")  # raises "X contains NaN or Inf (k non-finite entries)"
+            losses, dscores = grad(Xb @ W, y[start : start + block], delta)
+            total += float(losses.sum(dtype=np.float64))
+            dW += Xb.T @ dscores
+        dW /= n
+        reg_t = W.dtype.type(reg)
+        dW += 2 * reg_t * W
+        loss = total / n + reg * float(np.sum(W * W, dtype=np.float64))
     if not (np.isfinite(loss) and np.isfinite(dW).all()):
         raise ValueError(
             f"the loss overflowed to {loss} (|W| up to {float(np.abs(W).max()):.3g}, |X| up to "
