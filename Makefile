@@ -37,7 +37,8 @@ lab: $(STAMP)  ## Open JupyterLab on notebooks/
 
 # One pytest run: unit tests in tests/ plus nbval on every notebook that exists
 # (none yet is fine: tests/ always holds tests, so pytest never exits with 5).
-test: $(STAMP)  ## Run the whole suite: unit tests + nbval on every notebook
+# ruff first (a second or two): CI runs `make test`, so style is enforced there too.
+test: lint  ## Run the whole suite: ruff, unit tests + nbval on every notebook
 	$(BIN)/python -m pytest tests $(if $(NOTEBOOKS),$(NBVAL_FLAGS) $(NOTEBOOKS)) $(PYTEST_ARGS)
 
 lint: $(STAMP)  ## ruff check + ruff format --check
