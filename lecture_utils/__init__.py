@@ -12,6 +12,8 @@ One module per idea of the lecture "Loss functions and optimization":
   (defined in :mod:`lecture_utils.classifier`).
 - :mod:`lecture_utils.data`: the lecture's examples, 2-D toy sets, the bundled digits and a
   CIFAR-10 reader.
+- :mod:`lecture_utils.landscape`: slices of a loss along random directions, and the
+  two-weight problem whose surface notebook 07 descends.
 
 Imported on demand (they pull in matplotlib and ipywidgets):
 
@@ -23,8 +25,16 @@ Conventions: X (N, D), W (D, C), y (N,) integer labels in [0, C), scores = X @ W
 losses return ``(loss, dW)`` with loss = mean data loss + reg * sum(W**2).
 """
 
-from . import data, gradients, losses, optim, regularization
+from . import data, gradients, landscape, losses, optim, regularization
 from .classifier import LinearClassifier
 
-__all__ = ["LinearClassifier", "data", "gradients", "losses", "optim", "regularization"]
+__all__ = [
+    "LinearClassifier",
+    "data",
+    "gradients",
+    "landscape",
+    "losses",
+    "optim",
+    "regularization",
+]
 __version__ = "0.1.0"
