@@ -467,10 +467,12 @@ class SGDApp(_SurfaceApp):
             loc="lower center",
             bbox_to_anchor=(0.5, 1.0),
             ncol=3,
-            fontsize=7.5,
+            fontsize=9,
             frameon=False,
             handlelength=1.5,
+            handletextpad=0.5,
             columnspacing=1.0,
+            borderaxespad=0.2,
         )
         self.xlabel = self.ax_loss.text(
             0.5, -0.1, "", transform=self.ax_loss.transAxes, ha="center", va="top"
