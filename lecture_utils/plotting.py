@@ -794,7 +794,12 @@ _DROPPED_COLOR = "#d9d9d9"
 
 
 def plot_activation_grid(
-    activations: Any, keep: Any = None, ax: Axes | None = None, cmap: str = "viridis"
+    activations: Any,
+    keep: Any = None,
+    ax: Axes | None = None,
+    cmap: str = "viridis",
+    vmin: float | None = None,
+    vmax: float | None = None,
 ) -> dict[str, Any]:
     """A layer's activations as a grid of coloured cells; dropped units greyed out and crossed.
 
@@ -806,6 +811,9 @@ def plot_activation_grid(
         Dropout mask: False marks a dropped unit. None draws every unit.
     ax : matplotlib Axes, optional
     cmap : str, default "viridis"
+    vmin, vmax : float, optional
+        Colour scale limits (default: the kept units' range). Give two panels the same
+        limits so their colours compare, e.g. activations before and after inverted dropout.
 
     Returns
     -------
@@ -825,7 +833,9 @@ def plot_activation_grid(
             )
     ax = _get_ax(ax)
     ax.set_facecolor(_DROPPED_COLOR)
-    image = ax.imshow(np.where(mask, a, np.nan), cmap=cmap, interpolation="nearest")
+    image = ax.imshow(
+        np.where(mask, a, np.nan), cmap=cmap, interpolation="nearest", vmin=vmin, vmax=vmax
+    )
     dropped = None
     rows, cols = np.nonzero(~mask)
     if rows.size:

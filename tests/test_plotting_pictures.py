@@ -35,6 +35,16 @@ def test_activation_grid_without_mask_draws_everything(ax):
     assert not np.ma.is_masked(artists["image"].get_array())
 
 
+def test_activation_grid_shares_a_given_colour_scale(ax):
+    artists = plotting.plot_activation_grid(np.full((2, 2), 0.5), ax=ax, vmin=0.0, vmax=2.0)
+    assert artists["image"].get_clim() == (0.0, 2.0)
+    # the same value is the same colour whatever else the panel holds
+    other = plotting.plot_activation_grid(np.array([[0.5, 2.0]]), ax=ax, vmin=0.0, vmax=2.0)
+    assert np.allclose(artists["image"].to_rgba(0.5), other["image"].to_rgba(0.5))
+    default = plotting.plot_activation_grid(np.array([[1.0, 3.0]]), ax=ax)
+    assert default["image"].get_clim() == (1.0, 3.0)
+
+
 def test_activation_grid_rejects_a_mask_of_the_wrong_shape(ax):
     with pytest.raises(ValueError, match=r"keep must be a bool array of shape \(2, 2\)"):
         plotting.plot_activation_grid(np.ones((2, 2)), np.ones((2, 3), dtype=bool), ax=ax)
