@@ -26,6 +26,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.path import Path
+from matplotlib.ticker import MaxNLocator
 
 from .._validation import as_float_array, check_finite_number, check_positive
 from ..optim import SGD, Adam, Momentum, Nesterov, Optimizer, RMSProp
@@ -251,6 +252,7 @@ class OptimizerPathsApp(App):
         self.paths: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._precompute_surfaces()
         self._surface_shown = next(iter(SURFACES))
+        self._shown_steps: int | None = None  # the loss panel's x axis runs to n_steps
         super().__init__(
             {"learning_rate": learning_rate, "beta": beta, "n_steps": n_steps, "surface": surface},
             backend=backend,
@@ -380,7 +382,8 @@ class OptimizerPathsApp(App):
             name: ax_loss.semilogy([], [], color=_COLORS[name], lw=1.5)[0]
             for name in OPTIMIZER_LABELS
         }
-        ax_loss.set_xlim(0, self.max_steps)
+        ax_loss.set_xlim(0, self.max_steps)  # update() sets (0, n_steps)
+        ax_loss.xaxis.set_major_locator(MaxNLocator(5, integer=True))
         ax_loss.set_ylim(1e-8, 1e3)
         ax_loss.set_xlabel("step", labelpad=1)
         ax_loss.set_ylabel("loss $L(w)$", labelpad=1)
@@ -401,7 +404,8 @@ class OptimizerPathsApp(App):
             fontsize=9,
             handlelength=2.2,
         )
-        self._bake(ax, ax_loss, *texts, legend)
+        # the loss panel's x axis is drawn live: its limit follows n_steps
+        self._bake(ax, ax_loss.patch, ax_loss.yaxis, *texts, legend)
 
     def update(self) -> None:
         v = self.values
@@ -411,6 +415,9 @@ class OptimizerPathsApp(App):
             self.contour_lines.set_segments(self._contours[surface])
             self._surface_shown = surface
         n = v["n_steps"]
+        if n != self._shown_steps:
+            self.ax_loss.set_xlim(0, n)
+            self._shown_steps = n
         rows = []
         self.paths = {}
         for name, label in OPTIMIZER_LABELS.items():
