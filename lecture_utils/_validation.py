@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "all_finite",
     "as_float_array",
     "check_labels",
     "check_scores_labels",
@@ -67,7 +68,7 @@ def as_float_array(
             f"{name} must be a {ndim}-D array, got {arr.ndim}-D array of shape "
             f"{_shape_str(arr.shape)}"
         )
-    if check_finite and not _all_finite(arr):
+    if check_finite and not all_finite(arr):
         n_bad = sum(
             int(block.size - np.count_nonzero(np.isfinite(block))) for block in _blocks(arr)
         )
@@ -91,7 +92,8 @@ def _blocks(arr: np.ndarray):
         yield arr[start : start + step]
 
 
-def _all_finite(arr: np.ndarray) -> bool:
+def all_finite(arr: np.ndarray) -> bool:
+    """Whether every entry is finite, checked in slices (no temporary the size of ``arr``)."""
     return all(bool(np.isfinite(block).all()) for block in _blocks(arr))
 
 

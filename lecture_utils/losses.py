@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import (
+    all_finite,
     as_float_array,
     check_nonnegative,
     check_scores_labels,
@@ -428,8 +429,8 @@ def _fused_loss(
         for start in range(0, n, block):
             Xb = X[start : start + block]
             # NaN or Inf anywhere makes the sum non-finite (so can huge finite values
-            # overflowing it: then the exact check finds nothing, and the loss goes on)
-            if not np.isfinite(Xb.sum()):
+            # overflowing it: then the exact check of this block finds nothing, and we go on)
+            if not np.isfinite(Xb.sum()) and not all_finite(Xb):
                 as_float_array(X, "X")  # raises "X contains NaN or Inf (k non-finite entries)"
             losses, dscores = grad(Xb @ W, y[start : start + block], delta)
             total += float(losses.sum(dtype=np.float64))
