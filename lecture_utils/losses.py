@@ -212,6 +212,15 @@ def _formulation(loss: str) -> LossFormulation:
 # --------------------------------------------------------------------------------------------
 
 
+def _scores_grad(
+    scores: np.ndarray, y: np.ndarray, loss: str, delta: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Check the public arguments, then ``(losses (N,), dscores (N, C))`` of ``loss``."""
+    form = _formulation(loss)
+    s, labels = check_scores_labels(scores, y)
+    return form.grad(s, labels, check_nonnegative(delta, "delta"))
+
+
 def per_example_losses(
     scores: np.ndarray, y: np.ndarray, loss: str = "svm", delta: float = 1.0
 ) -> np.ndarray:
@@ -232,10 +241,7 @@ def per_example_losses(
     -------
     ndarray of shape (N,)
     """
-    form = _formulation(loss)
-    s, labels = check_scores_labels(scores, y)
-    delta = check_nonnegative(delta, "delta")
-    return form.grad(s, labels, delta)[0]
+    return _scores_grad(scores, y, loss, delta)[0]
 
 
 def hinge_losses(scores: np.ndarray, y: np.ndarray, delta: float = 1.0) -> np.ndarray:
@@ -385,11 +391,8 @@ def scores_loss(
     dscores : ndarray of shape (N, C)
         Its gradient :math:`\partial L / \partial s_{ij}`.
     """
-    form = _formulation(loss)
-    s, labels = check_scores_labels(scores, y)
-    delta = check_nonnegative(delta, "delta")
-    losses, dscores = form.grad(s, labels, delta)
-    n = s.shape[0]
+    losses, dscores = _scores_grad(scores, y, loss, delta)
+    n = losses.shape[0]
     return float(losses.sum(dtype=np.float64) / n), dscores / n
 
 
