@@ -4,8 +4,12 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# Marks a finished install; redone only when pyproject.toml or constraints.txt change.
-STAMP := $(VENV)/.installed
+# Mark a finished install of the project with the `lab` extra (JupyterLab, kernel, Voila),
+# and of `lab` + `test` (pytest, nbval, browser driver, ruff); each is redone only when
+# pyproject.toml or constraints.txt change. The base package alone (`pip install .`) needs no
+# Jupyter server: see the README.
+LAB_STAMP := $(VENV)/.installed-lab
+STAMP := $(VENV)/.installed-test
 PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check --quiet
 
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
@@ -16,7 +20,7 @@ PORT ?= 8866
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab test lint format classroom bench clean
+.PHONY: help install lab test docs lint format classroom bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,21 +29,42 @@ $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python >= 3.10 is needed, $(PYTHON) is " + sys.version.split()[0] + ": run make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
-	@echo "Installing lecture_utils and its pinned dependencies into $(VENV) (about a minute the first time) ..."
-	$(PIP_INSTALL) -e '.[test]' -c constraints.txt
+$(LAB_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	@echo "Installing lecture_utils, JupyterLab and their pinned dependencies into $(VENV) (about a minute the first time) ..."
+	$(PIP_INSTALL) -e '.[lab]' -c constraints.txt
 	@touch $@
 
-install: $(STAMP)  ## Create .venv (if missing) and install the project with pinned versions
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	@echo "Installing lecture_utils with its lab and test tools (pinned) into $(VENV) (about a minute the first time) ..."
+	$(PIP_INSTALL) -e '.[lab,test]' -c constraints.txt
+	@touch $@ $(LAB_STAMP)
 
-lab: $(STAMP)  ## Open JupyterLab on notebooks/
+install: $(STAMP)  ## Create .venv (if missing) and install the project, lab and test tools, pinned
+
+lab: $(LAB_STAMP)  ## Open JupyterLab on notebooks/
 	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir=notebooks $(LAB_ARGS)
 
-# One pytest run: unit tests in tests/ plus nbval on every notebook that exists
-# (none yet is fine: tests/ always holds tests, so pytest never exits with 5).
-# ruff first (a second or two): CI runs `make test`, so style is enforced there too.
-test: lint  ## Run the whole suite: ruff, unit tests + nbval on every notebook
-	$(BIN)/python -m pytest tests $(if $(NOTEBOOKS),$(NBVAL_FLAGS) $(NOTEBOOKS)) $(PYTEST_ARGS)
+# One pytest run: unit tests in tests/, the docstring examples of lecture_utils, and nbval on
+# every notebook that exists (tests/ always holds tests, so pytest never exits with 5). Among
+# the tests, tests/test_portable_outputs.py re-runs every notebook under a second BLAS
+# configuration. ruff first (a second or two): CI runs `make test`, so style is enforced there.
+# The suite must leave the working tree as it found it (reports go to build/): checked after.
+TREE_STATE = { git status --porcelain --untracked-files=all; git diff | cksum; } 2>/dev/null
+test: lint  ## Run the whole suite: ruff, unit tests, doctests, nbval on every notebook, browser
+	@mkdir -p build && $(TREE_STATE) > build/.tree-before
+	$(BIN)/python -m pytest tests lecture_utils $(if $(NOTEBOOKS),$(NBVAL_FLAGS) $(NOTEBOOKS)) $(PYTEST_ARGS)
+	@$(TREE_STATE) | cmp -s build/.tree-before - || { \
+		echo "make test changed the working tree (git status before | after):"; \
+		$(TREE_STATE) | diff build/.tree-before - ; exit 1; }
+
+# The committed browser report (docs/browser-latency.*, docs/screenshots/) is refreshed only
+# on purpose: run the browser tests (into build/browser-report/), then copy.
+docs: $(STAMP)  ## Re-measure in the browser and refresh docs/ (latency report, screenshots)
+	rm -rf build/browser-report
+	$(BIN)/python -m pytest tests/browser -p no:cacheprovider $(PYTEST_ARGS)
+	rm -rf docs/screenshots
+	cp -r build/browser-report/. docs/
+	@git status --short docs/
 
 lint: $(STAMP)  ## ruff check + ruff format --check
 	$(BIN)/ruff check .
@@ -49,7 +74,7 @@ format: $(STAMP)  ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-classroom: $(STAMP)  ## Serve one notebook as a clean app: make classroom NB=notebooks/01_loss_functions.ipynb
+classroom: $(LAB_STAMP)  ## Serve one notebook as a clean app: make classroom NB=notebooks/01_loss_functions.ipynb
 	@test -f '$(NB)' || { echo "No notebook $(NB); pick one of: $(NOTEBOOKS)"; exit 1; }
 	@echo "Classroom mode: open http://localhost:$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/voila '$(NB)' --no-browser --port=$(PORT) $(VOILA_ARGS)
@@ -60,5 +85,5 @@ bench: $(STAMP)  ## Run every benchmark script in benchmarks/
 	for script in $$scripts; do echo "== $$script"; $(BIN)/python $$script; done
 
 clean:  ## Remove caches and build files (keeps .venv; rm -rf .venv to start over)
-	rm -rf build dist .pytest_cache .hypothesis .ruff_cache $(STAMP)
+	rm -rf build dist .pytest_cache .hypothesis .ruff_cache $(STAMP) $(LAB_STAMP)
 	find . -path ./$(VENV) -prune -o \( -name __pycache__ -o -name '*.egg-info' -o -name .ipynb_checkpoints \) -type d -print0 | xargs -0 rm -rf

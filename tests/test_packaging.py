@@ -8,6 +8,7 @@ here, with the names to add.
 
 from __future__ import annotations
 
+import ast
 import importlib.metadata
 import sys
 from pathlib import Path
@@ -45,8 +46,10 @@ def _environment() -> dict:
 
 
 def _all_requirement_strings() -> list[str]:
+    """The base dependencies plus every extra (``lab``, ``test``)."""
     project = _pyproject()["project"]
-    return project["dependencies"] + project["optional-dependencies"]["test"]
+    extras = project["optional-dependencies"]
+    return project["dependencies"] + [r for name in sorted(extras) for r in extras[name]]
 
 
 def _as_dict(requirements: list[str]) -> dict[str, SpecifierSet]:
@@ -59,7 +62,7 @@ def _as_dict(requirements: list[str]) -> dict[str, SpecifierSet]:
 
 
 def pyproject_requirements() -> dict[str, SpecifierSet]:
-    """Runtime dependencies plus the ``test`` extra of pyproject.toml."""
+    """Runtime dependencies plus every extra of pyproject.toml."""
     return _as_dict(_all_requirement_strings())
 
 
@@ -178,9 +181,14 @@ def test_constraints_pin_every_declared_dependency_within_its_range():
     assert not outside, f"pins outside pyproject's ranges (pin, range): {outside}"
 
 
-def _installed_closure() -> dict[str, str]:
-    """Canonical name -> installed version for the project's dependency closure."""
-    roots = [Requirement(r) for r in _all_requirement_strings()]
+def _installed_closure(requirements: list[str] | None = None) -> dict[str, str]:
+    """Canonical name -> installed version for the dependency closure of ``requirements``.
+
+    By default the project's whole closure (base dependencies and every extra).
+    """
+    if requirements is None:
+        requirements = _all_requirement_strings()
+    roots = [Requirement(r) for r in requirements]
     seen: dict[str, str] = {}
     todo = [(r.name, frozenset(r.extras)) for r in roots]
     visited: set[tuple[str, frozenset[str]]] = set()
@@ -212,9 +220,9 @@ def test_constraints_cover_the_whole_installed_dependency_closure():
 
 def test_installed_versions_match_the_pins():
     # Only meaningful in an environment that `make` built from constraints.txt.
-    stamp = Path(sys.prefix) / ".installed"
+    stamp = Path(sys.prefix) / ".installed-test"
     if not stamp.exists():
-        pytest.skip(f"{sys.prefix} was not installed by `make` (no {stamp.name} stamp)")
+        pytest.skip(f"{sys.prefix} was not installed by `make test` (no {stamp.name} stamp)")
     pins = constraint_pins()
     closure = _installed_closure()
     differ = {
@@ -226,3 +234,75 @@ def test_installed_versions_match_the_pins():
         f"installed versions differ from constraints.txt (installed, pinned): {differ}; "
         "run `make install` (or refresh the pins and re-execute the notebooks)"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The base install holds what the package imports, and no Jupyter server
+# ---------------------------------------------------------------------------------------------
+
+#: Distributions that a plain `pip install lecture-utils` must not pull in: a JupyterHub user
+#: environment, Colab or a Pyodide kernel brings its own front-end and kernel.
+SERVER_SIDE = {"jupyter-server", "jupyterlab", "notebook", "voila", "ipykernel", "tornado"}
+
+
+def _third_party_imports() -> dict[str, list[str]]:
+    """Top-level module name -> files of lecture_utils that import it (stdlib left out)."""
+    found: dict[str, list[str]] = {}
+    package = ROOT / "lecture_utils"
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".", 1)[0]
+                if top in sys.stdlib_module_names or top in ("lecture_utils", "__future__"):
+                    continue
+                found.setdefault(top, []).append(str(path.relative_to(ROOT)))
+    return found
+
+
+def test_base_dependencies_are_exactly_what_the_package_imports():
+    declared = {
+        canonicalize_name(Requirement(r).name) for r in _pyproject()["project"]["dependencies"]
+    }
+    modules_to_dists = importlib.metadata.packages_distributions()
+    imported: dict[str, list[str]] = {}
+    for module, files in _third_party_imports().items():
+        dists = modules_to_dists.get(module)
+        assert dists, f"{module} (imported by {files}) is not an installed distribution"
+        imported.setdefault(canonicalize_name(dists[0]), []).extend(files)
+    undeclared = {name: files for name, files in imported.items() if name not in declared}
+    unused = sorted(declared - set(imported))
+    assert not undeclared, f"imported but not in [project] dependencies: {undeclared}"
+    assert not unused, (
+        f"in [project] dependencies but never imported by lecture_utils: {unused}; "
+        "move them to an extra"
+    )
+
+
+def test_the_import_scan_sees_every_kind_of_import():
+    # the scan above must find imports inside functions (lazy imports) and `from x import y`
+    imports = _third_party_imports()
+    assert "numpy" in imports and "matplotlib" in imports and "ipympl" in imports
+
+
+def test_base_install_pulls_no_jupyter_server():
+    closure = _installed_closure(_pyproject()["project"]["dependencies"])
+    pulled = sorted(SERVER_SIDE & set(closure))
+    assert not pulled, (
+        f"`pip install lecture-utils` would install {pulled}: keep servers and kernels in the "
+        "`lab` extra"
+    )
+
+
+def test_server_side_tools_are_in_the_lab_extra():
+    lab = {
+        canonicalize_name(Requirement(r).name)
+        for r in _pyproject()["project"]["optional-dependencies"]["lab"]
+    }
+    assert {"jupyterlab", "ipykernel", "voila"} <= lab
