@@ -18,8 +18,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = ROOT / "notebooks"
-DOCS = ROOT / "docs"
-SCREENSHOTS = DOCS / "screenshots"
+#: Where a test run writes its latency report and screenshots: a build folder, so `make test`
+#: leaves the working tree as it found it. `make docs` runs the browser tests and copies this
+#: folder's content over the committed copies in docs/ (override with LECTURE_UTILS_REPORT_DIR).
+REPORT_DIR = Path(os.environ.get("LECTURE_UTILS_REPORT_DIR") or ROOT / "build" / "browser-report")
+SCREENSHOTS = REPORT_DIR / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
 # Flags measured to work headless as root in containers (see the field notes).
 CHROMIUM_ARGS = [
@@ -161,7 +164,7 @@ def copy_notebooks(dest: Path) -> Path:
 
 
 # ---------------------------------------------------------------------------------------------
-# Results: docs/browser-latency.{json,md}
+# Results: <REPORT_DIR>/browser-latency.{json,md} (copied to docs/ by `make docs`)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -177,13 +180,13 @@ def chromium_version() -> str:
 
 
 def write_latency_docs(record: dict[str, dict[str, Any]]) -> None:
-    """Merge this session's measurements into docs/browser-latency.json and rewrite the .md.
+    """Merge this session's measurements into REPORT_DIR/browser-latency.json; rewrite the .md.
 
     Entries of notebooks that no longer exist are dropped; notebooks not run this session
-    keep their earlier entry.
+    keep their earlier entry (from an earlier run into the same folder).
     """
-    DOCS.mkdir(exist_ok=True)
-    json_path = DOCS / "browser-latency.json"
+    REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    json_path = REPORT_DIR / "browser-latency.json"
     try:
         old = json.loads(json_path.read_text())["results"]
     except (OSError, ValueError, KeyError):
@@ -204,7 +207,7 @@ def write_latency_docs(record: dict[str, dict[str, Any]]) -> None:
     lines = [
         "# Browser-measured latency",
         "",
-        "Written by `tests/browser/` (`make test`); do not edit by hand.",
+        "Written by `tests/browser/` and copied here by `make docs`; do not edit by hand.",
         "",
         f"Key press on a slider handle -> first changed pixels of the app's ipympl canvas, "
         f"measured in headless {meta['browser']} on {meta['cpu_count']} cores "
@@ -223,4 +226,4 @@ def write_latency_docs(record: dict[str, dict[str, Any]]) -> None:
             f"| {key} | {r.get('apps', 0)} | {sliders} | {len(r.get('latencies_ms', []))} "
             f"| {median} | {worst} | {run_all} | {shot} |"
         )
-    (DOCS / "browser-latency.md").write_text("\n".join(lines) + "\n")
+    (REPORT_DIR / "browser-latency.md").write_text("\n".join(lines) + "\n")

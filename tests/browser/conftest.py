@@ -9,7 +9,9 @@
   update checks and notebook windowing (every cell stays in the DOM).
 - ``start_voila``: starts ``voila <notebook>`` the way ``make classroom`` does.
 - ``latency_record``: the measured latencies; at the end of the session they are merged into
-  ``docs/browser-latency.json`` and ``docs/browser-latency.md`` (the README links these).
+  ``build/browser-report/browser-latency.{json,md}`` (with the screenshots), so a test run
+  leaves the working tree clean; ``make docs`` copies them over the committed ``docs/``
+  (which the README links).
 
 Jupyter, IPython and matplotlib state already lives in the run's private directory
 (the root ``conftest.py``); the servers get their own settings and workspace directories on top.
@@ -28,9 +30,9 @@ import pytest
 from _support import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    DOCS,
     LATENCY_TARGET_MS,
     NOT_LOCAL,
+    REPORT_DIR,
     SERVER_START_TIMEOUT,
     VIEWPORT,
     Server,
@@ -45,7 +47,7 @@ from _support import (
     write_latency_docs,
 )
 
-DOCS_MD = (DOCS / "browser-latency.md").relative_to(DOCS.parent)
+REPORT_MD = REPORT_DIR / "browser-latency.md"
 
 # ---------------------------------------------------------------------------------------------
 # Browser
@@ -176,13 +178,13 @@ def start_voila(
 
 
 # ---------------------------------------------------------------------------------------------
-# Results: docs/browser-latency.{json,md}
+# Results: <REPORT_DIR>/browser-latency.{json,md}
 # ---------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
 def latency_record() -> Iterator[dict[str, dict[str, Any]]]:
-    """Tests put one entry per notebook (or Voilà page) here; written to docs/ at the end."""
+    """Tests put one entry per notebook (or Voilà page) here; written to REPORT_DIR at the end."""
     yield _RECORD
     if _RECORD:
         write_latency_docs(_RECORD)
@@ -203,4 +205,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             f"{key:<42} {median}  ({len(r['latencies_ms'])} presses, "
             f"run all {r['run_all_s']:.1f} s)"
         )
-    terminalreporter.write_line(f"target: median <= {LATENCY_TARGET_MS:.0f} ms; see {DOCS_MD}")
+    terminalreporter.write_line(
+        f"target: median <= {LATENCY_TARGET_MS:.0f} ms; see {REPORT_MD} "
+        "(`make docs` copies it to docs/)"
+    )

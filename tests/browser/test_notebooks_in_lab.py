@@ -10,9 +10,10 @@ For each ``notebooks/*.ipynb`` (found when the tests are collected):
 4. for every app on the page (an ipympl canvas with its sliders), press ArrowRight/ArrowLeft on
    a slider handle: the canvas pixels must change, the slider's readout must show the new value
    and the app must show no error; the key press -> changed pixels latency is recorded;
-5. save a screenshot of the first app's cell (or of the page) to ``docs/screenshots/``.
+5. save a screenshot of the first app's cell (or of the page) to
+   ``build/browser-report/screenshots/`` (``make docs`` copies it to ``docs/``).
 
-The medians go to the test output and to ``docs/browser-latency.md``.
+The medians go to the test output and to ``build/browser-report/browser-latency.md``.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The page shows no code, no cell errors, and its widgets are live: a key press on a slider
 handle changes the plot's pixels and the slider's readout. The latency is recorded with the
-notebooks' (``docs/browser-latency.md``) and a screenshot saved to ``docs/screenshots/``.
+notebooks' (``build/browser-report/``) and a screenshot saved next to theirs.
 """
 
 from __future__ import annotations
