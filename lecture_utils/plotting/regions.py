@@ -27,7 +27,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap, to_rgba
 from matplotlib.transforms import blended_transform_factory
 
-from ._validation import as_float_array, check_labels, check_nonnegative, check_positive_int
+from .._validation import as_float_array, check_labels, check_nonnegative, check_positive_int
 
 __all__ = [
     "CLASS_COLORS",
