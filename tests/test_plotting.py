@@ -240,3 +240,36 @@ def test_data_extent_and_decision_regions_errors():
         plot_decision_regions(np.zeros((2, 2)), [0, 0], X=[[0, 0]], ax=ax)
     with pytest.raises(ValueError, match="labels in"):
         plot_decision_regions(np.zeros((2, 2)), [0, 0], X=[[0, 0]], y=[5], ax=ax)
+
+
+def test_the_package_re_exports_every_public_name_of_its_topic_modules():
+    import importlib
+    import pkgutil
+
+    import lecture_utils.plotting as plotting
+
+    topics = [m.name for m in pkgutil.iter_modules(plotting.__path__) if not m.name.startswith("_")]
+    assert sorted(topics) == [
+        "margins",
+        "regions",
+        "regularization_pictures",
+        "style",
+        "surfaces",
+        "training",
+    ]
+    exported = set()
+    for topic in topics:
+        module = importlib.import_module(f"lecture_utils.plotting.{topic}")
+        public = {
+            name
+            for name, value in vars(module).items()
+            if not name.startswith("_")
+            and getattr(value, "__module__", module.__name__) == module.__name__
+            and not isinstance(value, type(module))
+            and name != "annotations"
+        }
+        assert public <= set(plotting.__all__), (topic, public - set(plotting.__all__))
+        for name in public:
+            assert getattr(plotting, name) is getattr(module, name)
+        exported |= public
+    assert exported == set(plotting.__all__)
