@@ -156,22 +156,23 @@ def plot_class_templates(
 
 def plot_grid_search(
     values: Any,
-    learning_rates: Sequence[float],
+    step_sizes: Sequence[float],
     regs: Sequence[float],
     ax: Axes | None = None,
     cmap: str = "viridis",
     value_format: str = "{:.3f}",
     label: str = "validation accuracy",
 ) -> Any:
-    r"""Heat map of a learning-rate x regularization grid search, best cell outlined.
+    r"""Heat map of a step-size x regularization grid search, best cell outlined.
 
     Parameters
     ----------
-    values : array_like of shape (n_learning_rates, n_regs)
+    values : array_like of shape (n_step_sizes, n_regs)
         ``values[i, j]`` is the score (higher is better, e.g. validation accuracy) of
-        ``learning_rates[i]`` with ``regs[j]``. NaN marks a run that failed (diverged).
-    learning_rates : sequence of float
-        The rows' learning rates :math:`\eta`.
+        ``step_sizes[i]`` with ``regs[j]``. NaN marks a run that failed (diverged).
+    step_sizes : sequence of float
+        The rows' step sizes :math:`\eta` (also called learning rates; the axis is labelled
+        "learning rate").
     regs : sequence of float
         The columns' regularization strengths :math:`\lambda`.
     ax : Axes, optional
@@ -189,10 +190,10 @@ def plot_grid_search(
     from matplotlib.patches import Rectangle
 
     v = np.asarray(values, dtype=float)
-    if v.ndim != 2 or v.shape != (len(learning_rates), len(regs)):
+    if v.ndim != 2 or v.shape != (len(step_sizes), len(regs)):
         raise ValueError(
-            f"values must have shape (len(learning_rates), len(regs)) = "
-            f"({len(learning_rates)}, {len(regs)}), got {v.shape}"
+            f"values must have shape (len(step_sizes), len(regs)) = "
+            f"({len(step_sizes)}, {len(regs)}), got {v.shape}"
         )
     if np.isnan(v).all():
         raise ValueError("values are all NaN: nothing to show")
@@ -212,7 +213,7 @@ def plot_grid_search(
         Rectangle((best[1] - 0.5, best[0] - 0.5), 1, 1, fill=False, edgecolor="red", linewidth=2.5)
     )
     ax.set_xticks(range(len(regs)), [f"{r:g}" for r in regs])
-    ax.set_yticks(range(len(learning_rates)), [f"{r:g}" for r in learning_rates])
+    ax.set_yticks(range(len(step_sizes)), [f"{r:g}" for r in step_sizes])
     ax.set_xlabel(r"regularization strength $\lambda$")
     ax.set_ylabel(r"learning rate $\eta$")
     colorbar = ax.figure.colorbar(image, ax=ax)
