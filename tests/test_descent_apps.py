@@ -13,7 +13,6 @@ from lecture_utils import losses, optim
 from lecture_utils.landscape import TwoWeightProblem, two_weight_problem
 from lecture_utils.widgets import FiniteDifferenceApp, GradientDescentApp, SGDApp
 from lecture_utils.widgets.descent import REGIMES, descent_regime
-from lecture_utils.widgets.finite_differences import finite_difference_errors
 
 # ---------------------------------------------------------------------------------------------
 # descent_regime
@@ -193,34 +192,6 @@ def test_sgd_app_rejects_bad_arguments():
 # ---------------------------------------------------------------------------------------------
 # FiniteDifferenceApp
 # ---------------------------------------------------------------------------------------------
-
-
-def test_finite_difference_errors_by_hand():
-    # f(x) = x^3 at x = 1, f' = 3: forward gives 3 + 3h + h^2, centered 3 + h^2
-    def f(x):
-        return float(np.sum(x**3))
-
-    x = np.array([1.0])
-    g = np.array([3.0])
-    hs = [1e-1, 1e-2]
-    fwd = finite_difference_errors(f, x, g, [(0,)], hs, "forward")
-    ctr = finite_difference_errors(f, x, g, [(0,)], hs, "centered")
-    for h, e_f, e_c in zip(hs, fwd, ctr, strict=True):
-        assert e_f == pytest.approx((3 * h + h * h) / (6 + 3 * h + h * h), rel=1e-6)
-        assert e_c == pytest.approx(h * h / (6 + h * h), rel=1e-4)
-    assert x.tolist() == [1.0]  # left unchanged
-    with pytest.raises(ValueError, match="method must be one of"):
-        finite_difference_errors(f, x, g, [(0,)], hs, "backward")
-    with pytest.raises(ValueError, match="every step size h must be > 0"):
-        finite_difference_errors(f, x, g, [(0,)], [0.0], "forward")
-
-
-def test_a_step_lost_in_float32_gives_relative_error_one():
-    x = np.array([1.0], dtype=np.float32)
-    err = finite_difference_errors(
-        lambda w: float(np.sum(w**2)), x, np.array([2.0]), [(0,)], [1e-10], "centered"
-    )
-    assert err.tolist() == [1.0]  # 1 + 1e-10 == 1 in float32: the estimate is 0
 
 
 @pytest.fixture(scope="module")

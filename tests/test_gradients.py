@@ -1,11 +1,14 @@
-"""Tests for lecture_utils.gradients: finite differences, rel_error, grad_check and kinks."""
+"""Tests for lecture_utils.gradients: finite differences, rel_error, grad_check and kinks,
+and the error curve of finite differences against the step h."""
 
 import numpy as np
 import pytest
 
 from lecture_utils.gradients import (
+    METHODS,
     GradCheckResult,
     count_evaluations,
+    finite_difference_errors,
     grad_check,
     numerical_gradient,
     numerical_gradient_forward,
@@ -393,3 +396,107 @@ def test_passed_rejects_negative_tol():
     res = grad_check(sum_sin, np.ones(2), np.cos(np.ones(2)))
     with pytest.raises(ValueError, match="tol must be >= 0"):
         res.passed(-1.0)
+
+
+# ---------------------------------------------------------------- finite_difference_errors
+
+
+def test_finite_difference_errors_by_hand():
+    # f(x) = x^3 at x = 1, f' = 3: forward gives 3 + 3h + h^2, centered 3 + h^2
+    def f(x):
+        return float(np.sum(x**3))
+
+    x = np.array([1.0])
+    g = np.array([3.0])
+    hs = [1e-1, 1e-2]
+    fwd = finite_difference_errors(f, x, g, [(0,)], hs, "forward")
+    ctr = finite_difference_errors(f, x, g, [(0,)], hs, "centered")
+    for h, e_f, e_c in zip(hs, fwd, ctr, strict=True):
+        assert e_f == pytest.approx((3 * h + h * h) / (6 + 3 * h + h * h), rel=1e-6)
+        assert e_c == pytest.approx(h * h / (6 + h * h), rel=1e-4)
+    assert x.tolist() == [1.0]  # left unchanged
+    with pytest.raises(ValueError, match="method must be one of"):
+        finite_difference_errors(f, x, g, [(0,)], hs, "backward")
+    with pytest.raises(ValueError, match="every step size h must be > 0"):
+        finite_difference_errors(f, x, g, [(0,)], [0.0], "forward")
+
+
+def test_a_step_lost_in_float32_gives_relative_error_one():
+    x = np.array([1.0], dtype=np.float32)
+    err = finite_difference_errors(
+        lambda w: float(np.sum(w**2)), x, np.array([2.0]), [(0,)], [1e-10], "centered"
+    )
+    assert err.tolist() == [1.0]  # 1 + 1e-10 == 1 in float32: the estimate is 0
+
+
+def softmax_point(dtype):
+    """A softmax loss f(W) on seeded data, in ``dtype``, with its exact float64 gradient."""
+    from lecture_utils.losses import softmax_loss
+
+    rng = np.random.default_rng(0)
+    X, y = rng.random((20, 8)), rng.integers(0, 4, size=20)
+    W = 0.01 * rng.standard_normal((8, 4))
+    analytic = softmax_loss(W, X, y, 0.0)[1]
+    Xd = X.astype(dtype)
+    return (lambda w: softmax_loss(w, Xd, y, 0.0)[0]), W.astype(dtype), analytic
+
+
+INDICES = [(0, 0), (3, 1), (7, 3)]
+HS = 10.0 ** np.arange(-16.0, 0.25, 0.25)
+
+
+def test_centered_beats_forward_at_h_1e_5_in_float64():
+    f, W, g = softmax_point(np.float64)
+    ctr, fwd = (finite_difference_errors(f, W, g, INDICES, [1e-5], m)[0] for m in METHODS)
+    assert ctr < 1e-7 < fwd
+    assert ctr < fwd / 100
+
+
+def test_the_error_is_large_at_h_1e_16():
+    for dtype in (np.float64, np.float32):
+        f, W, g = softmax_point(dtype)
+        for method in METHODS:
+            assert finite_difference_errors(f, W, g, INDICES, [1e-16], method)[0] > 1e-2
+
+
+def test_the_error_curve_is_a_v_whose_float32_bottom_lies_at_a_larger_h():
+    best = {}
+    for dtype in (np.float64, np.float32):
+        f, W, g = softmax_point(dtype)
+        for method in METHODS:
+            curve = finite_difference_errors(f, W, g, INDICES, HS, method)
+            assert curve.shape == HS.shape and np.all((curve >= 0) & (curve <= 1))
+            k = int(np.argmin(curve))
+            assert curve[0] > 100 * curve[k] and curve[-1] > 100 * curve[k], (method, dtype)
+            best[(method, np.dtype(dtype).name)] = HS[k]
+    for method in METHODS:
+        assert best[(method, "float32")] > 10 * best[(method, "float64")], method
+    # the bottoms near eps**(1/3) (centered) and eps**(1/2) (forward), within two decades
+    eps = np.finfo(np.float64).eps
+    assert 1e-2 < best[("centered", "float64")] / eps ** (1 / 3) < 1e2
+    assert 1e-2 < best[("forward", "float64")] / eps ** (1 / 2) < 1e2
+
+
+def test_finite_difference_errors_leaves_W_unchanged_and_takes_several_coordinates():
+    f, W, g = softmax_point(np.float64)
+    before = W.copy()
+    one = [finite_difference_errors(f, W, g, [ix], [1e-3], "forward")[0] for ix in INDICES]
+    together = finite_difference_errors(f, W, g, INDICES, [1e-3], "forward")[0]
+    assert together == max(one)  # the largest over the coordinates
+    np.testing.assert_array_equal(W, before)
+
+
+def test_finite_difference_errors_bad_arguments():
+    f, W, g = softmax_point(np.float64)
+    with pytest.raises(TypeError, match="f must be a callable"):
+        finite_difference_errors("f", W, g, INDICES, [1e-3], "forward")
+    with pytest.raises(TypeError, match="W must be a float32 or float64 ndarray"):
+        finite_difference_errors(f, W.tolist(), g, INDICES, [1e-3], "forward")
+    with pytest.raises(TypeError, match="W must be a float32 or float64 ndarray"):
+        finite_difference_errors(f, W.astype(int), g, INDICES, [1e-3], "forward")
+    with pytest.raises(ValueError, match=r"analytic must have W's shape \(8, 4\)"):
+        finite_difference_errors(f, W, g[:2], INDICES, [1e-3], "forward")
+    with pytest.raises(ValueError, match="indices is empty"):
+        finite_difference_errors(f, W, g, [], [1e-3], "forward")
+    with pytest.raises(ValueError, match="hs must"):
+        finite_difference_errors(f, W, g, INDICES, [[1e-3]], "forward")

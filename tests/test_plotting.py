@@ -240,3 +240,52 @@ def test_data_extent_and_decision_regions_errors():
         plot_decision_regions(np.zeros((2, 2)), [0, 0], X=[[0, 0]], ax=ax)
     with pytest.raises(ValueError, match="labels in"):
         plot_decision_regions(np.zeros((2, 2)), [0, 0], X=[[0, 0]], y=[5], ax=ax)
+
+
+def test_the_package_re_exports_every_public_name_of_its_topic_modules():
+    import importlib
+    import pkgutil
+
+    import lecture_utils.plotting as plotting
+
+    topics = [m.name for m in pkgutil.iter_modules(plotting.__path__) if not m.name.startswith("_")]
+    assert sorted(topics) == [
+        "margins",
+        "regions",
+        "regularization_pictures",
+        "style",
+        "surfaces",
+        "training",
+    ]
+    exported = set()
+    for topic in topics:
+        module = importlib.import_module(f"lecture_utils.plotting.{topic}")
+        public = {
+            name
+            for name, value in vars(module).items()
+            if not name.startswith("_")
+            and getattr(value, "__module__", module.__name__) == module.__name__
+            and not isinstance(value, type(module))
+            and name != "annotations"
+        }
+        assert public <= set(plotting.__all__), (topic, public - set(plotting.__all__))
+        for name in public:
+            assert getattr(plotting, name) is getattr(module, name)
+        exported |= public
+    assert exported == set(plotting.__all__)
+
+
+def test_plot_grid_search_rows_are_step_sizes():
+    from lecture_utils.plotting import plot_grid_search
+
+    ax = new_ax()
+    values = np.array([[0.5, 0.6], [0.7, np.nan], [0.2, 0.1]])
+    image = plot_grid_search(values, step_sizes=[0.01, 0.1, 1.0], regs=[0.0, 1e-3], ax=ax)
+    np.testing.assert_array_equal(np.ma.getdata(image.get_array()), values)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0.01", "0.1", "1"]
+    (outline,) = ax.patches
+    assert outline.get_xy() == (-0.5, 0.5)  # row 1 (step size 0.1), column 0 (reg 0)
+    with pytest.raises(ValueError, match=r"len\(step_sizes\), len\(regs\)\) = \(2, 2\)"):
+        plot_grid_search(values, [0.1, 1.0], [0.0, 1e-3], ax=ax)
+    with pytest.raises(TypeError, match="learning_rates"):
+        plot_grid_search(values, learning_rates=[0.01, 0.1, 1.0], regs=[0.0, 1e-3], ax=ax)

@@ -16,7 +16,8 @@ Its error has two sources that pull h in opposite directions:
 
 On log-log axes the relative error against the analytic gradient is a V; its bottom sits
 near :math:`h \approx \varepsilon^{1/3}` (centered) or :math:`\varepsilon^{1/2}` (forward),
-far higher for float32 than for float64.
+far higher for float32 than for float64. The curve is computed by
+:func:`lecture_utils.gradients.finite_difference_errors`; this module draws it.
 """
 
 from __future__ import annotations
@@ -29,83 +30,17 @@ import numpy as np
 from matplotlib.lines import Line2D
 
 from .._validation import as_float_array, check_positive_int, check_seed, check_W_X_y
-from ..gradients import rel_error
+from ..gradients import METHODS, finite_difference_errors
 from ..losses import softmax_loss, svm_loss
 from ._base import App
 
-__all__ = ["FiniteDifferenceApp", "finite_difference_errors", "METHODS"]
-
-#: The two finite-difference formulas, by name.
-METHODS = ("centered", "forward")
+__all__ = ["FiniteDifferenceApp"]
 
 #: Exponents of the step sizes h = 10**e on the curve (the slider's grid).
 _EXPONENTS = np.round(np.arange(-16.0, 0.0 + 1e-9, 0.25), 2)
 _FLOOR = 1e-16  # relative errors below this are drawn at this value (log axis)
 _COLORS = {"float64": "#4e79a7", "float32": "#f28e2b"}
 _LOSSES = {"softmax": softmax_loss, "svm": svm_loss}
-
-
-def finite_difference_errors(
-    f: Any,
-    W: np.ndarray,
-    analytic: np.ndarray,
-    indices: list[tuple[int, ...]],
-    hs: Any,
-    method: str,
-) -> np.ndarray:
-    r"""Relative error of finite-difference derivatives at ``indices``, for every step h.
-
-    For each h, the derivative along each coordinate k of ``indices`` is estimated with
-    the nominal step: :math:`(f(W + h e_k) - f(W - h e_k)) / 2h` (centered) or
-    :math:`(f(W + h e_k) - f(W)) / h` (forward), with :math:`W + h e_k` stored in W's dtype
-    (so in float32, :math:`W_k + h` is rounded, and equals :math:`W_k` for tiny h). The
-    result is :func:`lecture_utils.gradients.rel_error` between those estimates and
-    ``analytic`` at the same coordinates.
-
-    Parameters
-    ----------
-    f : callable
-        ``f(W) -> float``, computing in W's dtype.
-    W : ndarray of any shape, float32 or float64
-        The point (not modified).
-    analytic : ndarray of W's shape
-        The exact gradient.
-    indices : list of tuple of int
-        Coordinates to check.
-    hs : array_like of shape (H,)
-        Step sizes, > 0.
-    method : {"centered", "forward"}
-
-    Returns
-    -------
-    ndarray of shape (H,)
-        The largest relative error over the coordinates, for each h.
-    """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    h_values = as_float_array(hs, "hs", ndim=1)
-    if (h_values <= 0).any():
-        raise ValueError("every step size h must be > 0")
-    dtype = W.dtype.type
-    exact = np.array([analytic[ix] for ix in indices], dtype=np.float64)
-    f0 = float(f(W)) if method == "forward" else 0.0
-    out = np.empty(h_values.shape[0])
-    work = W.copy()
-    for m, h in enumerate(h_values):
-        estimates = np.empty(len(indices))
-        for k, ix in enumerate(indices):
-            old = work[ix]
-            work[ix] = old + dtype(h)
-            f_plus = float(f(work))
-            if method == "centered":
-                work[ix] = old - dtype(h)
-                f_minus = float(f(work))
-                estimates[k] = (f_plus - f_minus) / (2 * h)
-            else:
-                estimates[k] = (f_plus - f0) / h
-            work[ix] = old
-        out[m] = rel_error(estimates, exact)
-    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -189,8 +124,9 @@ class FiniteDifferenceApp(App):
     hs : ndarray of shape (65,)
         The step sizes of the curves.
     errors : dict
-        ``errors[(method, dtype)]`` for method in :data:`METHODS` and dtype "float64" or
-        "float32": ndarray of shape (65,), the relative errors (floored at 1e-16).
+        ``errors[(method, dtype)]`` for method in :data:`lecture_utils.gradients.METHODS` and
+        dtype "float64" or "float32": ndarray of shape (65,), the relative errors (floored at
+        1e-16).
 
     Examples
     --------

@@ -6,9 +6,8 @@ seeded blobs by minimizing
 .. math:: L(W, b) = \frac{1}{N}\sum_i L_i + \lambda R(W),
 
 with R = L2, L1 or elastic net (:mod:`lecture_utils.regularization`); the bias is not
-regularized. The data loss and its gradient come from
-:func:`lecture_utils.losses.linear_loss` (with ``reg=0``), the penalty's gradient from the
-regularizer, and the update is plain (sub)gradient descent.
+regularized. The training is :func:`lecture_utils.regularization.regularization_path`
+(plain (sub)gradient descent; its docstring says how); this module only draws its results.
 
 Precomputed, not retrained live
 -------------------------------
@@ -28,145 +27,23 @@ on the same data builds instantly.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 
-from .._validation import (
-    as_float_array,
-    check_labels,
-    check_nonnegative,
-    check_positive_int,
-)
-from ..losses import LOSSES, linear_loss
+from .._validation import as_float_array, check_labels, check_nonnegative
+from ..losses import LOSSES
 from ..plotting import CLASS_COLORS, DecisionRegions, data_extent
-from ..regularization import REGULARIZERS, get_regularizer
+from ..regularization import REGULARIZERS, RegularizationPath, regularization_path
 from ._base import App
 
-__all__ = ["RegularizationApp", "RegularizationPath", "regularization_path"]
+__all__ = ["RegularizationApp"]
 
 #: log10 of the smallest and largest λ, and the grid step, of the slider.
 LOG10_LAMBDA_MIN, LOG10_LAMBDA_MAX, LOG10_LAMBDA_STEP = -3.0, 1.0, 0.25
 
 _LABELS = {"l2": "L2", "l1": "L1", "elastic_net": "elastic net"}
-
-
-@dataclass(frozen=True, eq=False)
-class RegularizationPath:
-    """Solutions of one regularizer over a grid of λ.
-
-    Attributes
-    ----------
-    lams : ndarray of shape (K,)
-        The λ grid, increasing.
-    W : ndarray of shape (K, D, C)
-    b : ndarray of shape (K, C)
-    data_loss, reg_loss : ndarray of shape (K,)
-        Mean data loss and λ R(W) of each solution.
-    accuracy : ndarray of shape (K,)
-        Training accuracy of each solution.
-    """
-
-    lams: np.ndarray
-    W: np.ndarray
-    b: np.ndarray
-    data_loss: np.ndarray
-    reg_loss: np.ndarray
-    accuracy: np.ndarray
-
-
-def _penalty(regularizer: str, beta: float):
-    fn = get_regularizer(regularizer)
-    if regularizer == "elastic_net":
-        return lambda W: fn(W, beta)
-    return fn
-
-
-def regularization_path(
-    X: Any,
-    y: Any,
-    lams: Any,
-    regularizer: str = "l2",
-    loss: str = "svm",
-    beta: float = 1.0,
-    steps: int = 150,
-    step_size: float = 0.2,
-) -> RegularizationPath:
-    r"""Train a linear classifier for every λ of a grid, from the largest λ down (warm start).
-
-    Each λ runs ``steps`` full-batch subgradient steps on
-    :math:`\frac{1}{N}\sum_i L_i + \lambda R(W)` with step size
-    :math:`\eta_t = \eta_0 / \sqrt{1 + t}`, :math:`\eta_0 = \min(\text{step\_size}, 0.1/\lambda)`,
-    and returns the average of the last half of its iterates, or the best iterate (warm start
-    included) if that has a lower objective.
-
-    Parameters
-    ----------
-    X : array_like of shape (N, D)
-    y : array_like of shape (N,)
-    lams : array_like of shape (K,)
-        Regularization strengths, each >= 0 (any order; the result is sorted increasing).
-    regularizer : {"l2", "l1", "elastic_net"}
-    loss : str, default "svm"
-        A key of :data:`lecture_utils.losses.LOSSES`.
-    beta : float, default 1.0
-        Elastic net's L2 weight.
-    steps : int, default 150
-    step_size : float, default 0.2
-
-    Returns
-    -------
-    RegularizationPath
-    """
-    X = as_float_array(X, "X", ndim=2)
-    lam_grid = np.sort(as_float_array(lams, "lams", ndim=1))
-    for lam in lam_grid:
-        check_nonnegative(float(lam), "lams")
-    n_steps = check_positive_int(steps, "steps")
-    eta_max = check_nonnegative(step_size, "step_size")
-    penalty = _penalty(regularizer, check_nonnegative(beta, "beta"))
-    labels = check_labels(y, np.iinfo(np.int64).max, n=X.shape[0])
-    n_classes = max(2, int(labels.max()) + 1)
-    W = np.zeros((X.shape[1], n_classes))
-    b = np.zeros(n_classes)
-    out: dict[str, list[Any]] = {k: [] for k in ("W", "b", "data_loss", "reg_loss", "accuracy")}
-    for lam in lam_grid[::-1]:
-        eta0 = min(eta_max, 0.1 / lam) if lam > 0 else eta_max
-        W_sum, b_sum, n_avg = np.zeros_like(W), np.zeros_like(b), 0
-        best = (np.inf, W, b)  # (objective, W, b): the best point seen, warm start included
-        for t in range(n_steps + 1):
-            result = linear_loss(W, X, labels, 0.0, loss, 1.0, b)
-            value, dR = penalty(W)
-            objective = result.data_loss + lam * value
-            if objective < best[0]:
-                best = (objective, W, b)
-            if t == n_steps:
-                break
-            eta = eta0 / np.sqrt(1.0 + t)
-            W = W - eta * (result.dW + lam * dR)
-            b = b - eta * result.db
-            if t >= n_steps // 2:
-                W_sum += W
-                b_sum += b
-                n_avg += 1
-        # the solution: the average of the last half of the iterates, unless some iterate
-        # (or the warm start) was better; subgradient steps do not decrease monotonically
-        W_avg, b_avg = W_sum / n_avg, b_sum / n_avg
-        result = linear_loss(W_avg, X, labels, 0.0, loss, 1.0, b_avg)
-        if result.data_loss + lam * penalty(W_avg)[0] <= best[0]:
-            W, b = W_avg, b_avg
-        else:
-            _, W, b = best
-            result = linear_loss(W, X, labels, 0.0, loss, 1.0, b)
-        out["W"].append(W)
-        out["b"].append(b)
-        out["data_loss"].append(result.data_loss)
-        out["reg_loss"].append(lam * penalty(W)[0])
-        out["accuracy"].append(float(np.mean(result.scores.argmax(axis=1) == labels)))
-    arrays = {k: np.array(v[::-1]) for k, v in out.items()}  # back to increasing λ
-    return RegularizationPath(lams=lam_grid, **arrays)
 
 
 # Paths per (data, settings), so that fresh apps on the same data build instantly.

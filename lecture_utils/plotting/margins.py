@@ -1,0 +1,232 @@
+r"""One example's margins: class scores as bars, the margin line and the hinge terms.
+
+- :func:`plot_margin_bars` / :class:`MarginBars`: the scores :math:`s_j`, the margin line
+  :math:`s_{y_i} - \Delta`, and each hinge term :math:`\max(0, s_j - s_{y_i} + \Delta)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.transforms import blended_transform_factory
+
+from .._validation import as_float_array, check_labels, check_nonnegative
+from ._axes import get_ax
+from .style import CLASS_COLORS, VIOLATION_COLOR, format_number
+
+_SATISFIED_COLOR = "#c9c9c9"
+
+
+class MarginBars:
+    r"""Bars of one example's scores :math:`s_j`, the margin line and the hinge terms.
+
+    A wrong class j violates the margin when its bar rises above the dashed line
+    :math:`s_{y_i} - \Delta`; the part above the line (red) is its hinge term
+    :math:`\max(0, s_j - s_{y_i} + \Delta)`, printed at the top. The correct class's bar has
+    its class colour. Build with :func:`plot_margin_bars`; change with :meth:`update`.
+
+    Attributes
+    ----------
+    bars : BarContainer
+        One bar per class, height :math:`s_j`.
+    hinge_bars : BarContainer
+        Red part of each violating bar, from the margin line to :math:`s_j`.
+    margin_line : Line2D
+        Horizontal line at :math:`s_{y_i} - \Delta`.
+    score_texts : list of Text
+        Each bar's score (empty list with ``show_scores=False``).
+    term_texts : list of Text
+        Each class's hinge term (or "correct").
+    title, loss_text : Text
+        The fixed title (left) and :math:`L_i` (right) above the axes.
+    terms : ndarray of shape (C,)
+        The hinge terms after the last update (0 for the correct class).
+    """
+
+    def __init__(
+        self,
+        ax: Axes,
+        class_names: Sequence[str],
+        ylim: tuple[float, float] | None = None,
+        title: str = "",
+        show_yaxis: bool = True,
+        show_scores: bool = True,
+        y: int | None = None,
+    ) -> None:
+        self.ax = ax
+        # with the correct class known now, its label is fixed (and can be baked)
+        self.fixed_y = None if y is None else int(y)
+        self.class_names = tuple(str(c) for c in class_names)
+        n = len(self.class_names)
+        x = np.arange(n)
+        self.bars = ax.bar(x, np.zeros(n), width=0.6, color=_SATISFIED_COLOR, zorder=2)
+        self.hinge_bars = ax.bar(
+            x, np.zeros(n), width=0.6, color=VIOLATION_COLOR, alpha=0.95, zorder=3
+        )
+        self.margin_line = ax.axhline(0.0, color="k", ls="--", lw=1.2, zorder=4)
+        self.zero_line = ax.axhline(0.0, color="0.5", lw=0.6, zorder=1)
+        ax.set_xlim(-0.6, n - 0.4)
+        if ylim is not None:
+            ax.set_ylim(*ylim)
+        # Tick labels are the slowest part of a draw (several ms per axis), so the class
+        # names and the title are plain texts and the x axis is hidden.
+        ax.xaxis.set_visible(False)
+        along_x = blended_transform_factory(ax.transData, ax.transAxes)
+        self.name_texts = [
+            ax.text(k, -0.02, name, transform=along_x, ha="center", va="top", fontsize=10)
+            for k, name in enumerate(self.class_names)
+        ]
+        self.ylabel = None
+        if show_yaxis:
+            self.ylabel = ax.text(
+                -0.13,
+                0.5,
+                "score $s_j$",
+                transform=ax.transAxes,
+                rotation=90,
+                ha="center",
+                va="center",
+                fontsize=10,
+            )
+        else:
+            ax.yaxis.set_visible(False)
+        self.term_texts = [
+            ax.text(k, 0.97, "", transform=along_x, ha="center", va="top", fontsize=9) for k in x
+        ]
+        self.score_texts = (
+            [ax.text(k, 0.0, "", ha="center", fontsize=9, zorder=5, clip_on=True) for k in x]
+            if show_scores
+            else []
+        )
+        if self.fixed_y is not None:
+            self.term_texts[self.fixed_y].set_text("correct")
+            self.term_texts[self.fixed_y].set_color("0.3")
+        # the title is a fixed name on the left and the changing L_i on the right
+        self.title = ax.text(
+            0.0, 1.02, title, transform=ax.transAxes, ha="left", va="bottom", fontsize=10
+        )
+        self.loss_text = ax.text(
+            1.0, 1.02, "", transform=ax.transAxes, ha="right", va="bottom", fontsize=10
+        )
+        self.terms = np.zeros(n)
+
+    def static_artists(self) -> list[Any]:
+        """The artists that :meth:`update` never changes (axes frame, names, zero line)."""
+        fixed = [self.ax, self.zero_line, self.title, *self.name_texts]
+        if self.fixed_y is not None:
+            fixed.append(self.term_texts[self.fixed_y])
+        return fixed + ([self.ylabel] if self.ylabel is not None else [])
+
+    def update(self, scores: Any, y: int, delta: float = 1.0) -> np.ndarray:
+        r"""Show new scores (C,) with correct class ``y`` and margin ``delta``.
+
+        Returns
+        -------
+        ndarray of shape (C,)
+            The hinge terms :math:`\max(0, s_j - s_{y} + \Delta)`, 0 for ``j = y``.
+        """
+        s = np.asarray(scores, dtype=float)
+        if self.fixed_y is not None and y != self.fixed_y:
+            raise ValueError(f"these bars were built for correct class {self.fixed_y}, got y={y}")
+        line = s[y] - delta
+        terms = np.maximum(0.0, s - line)
+        terms[y] = 0.0
+        lo, hi = self.ax.get_ylim()
+        pad = 0.03 * (hi - lo)
+        for k, (bar, hinge) in enumerate(zip(self.bars, self.hinge_bars, strict=True)):
+            bar.set_height(s[k])
+            if k == y:
+                bar.set_facecolor(CLASS_COLORS[k % len(CLASS_COLORS)])
+            else:
+                bar.set_facecolor(VIOLATION_COLOR if terms[k] > 0 else _SATISFIED_COLOR)
+            bar.set_alpha(1.0 if k == y else 0.45)
+            hinge.set_y(line)
+            hinge.set_height(terms[k])
+            if self.score_texts:
+                self.score_texts[k].set_text(format_number(s[k]))
+                self.score_texts[k].set_y(s[k] + pad if s[k] >= 0 else s[k] - pad)
+                self.score_texts[k].set_va("bottom" if s[k] >= 0 else "top")
+            if k == self.fixed_y:
+                continue
+            if k == y:
+                self.term_texts[k].set_text("correct")
+                self.term_texts[k].set_color("0.3")
+            else:
+                self.term_texts[k].set_text(f"+{format_number(terms[k])}" if terms[k] > 0 else "0")
+                self.term_texts[k].set_color(VIOLATION_COLOR if terms[k] > 0 else "0.45")
+        self.margin_line.set_ydata([line, line])
+        total = float(terms.sum())
+        self.loss_text.set_text(f"$L_i$ = {format_number(total)}")
+        self.terms = terms
+        return terms
+
+
+def plot_margin_bars(
+    scores: Any,
+    y: int,
+    delta: float = 1.0,
+    class_names: Sequence[str] | None = None,
+    ax: Axes | None = None,
+    ylim: tuple[float, float] | None = None,
+    title: str = "",
+    show_yaxis: bool = True,
+    show_scores: bool = True,
+) -> MarginBars:
+    r"""Draw one example's class scores with its margin line and hinge terms.
+
+    Parameters
+    ----------
+    scores : array_like of shape (C,)
+        The example's class scores :math:`s_j`.
+    y : int
+        Its correct class, in [0, C).
+    delta : float, default 1.0
+        The margin :math:`\Delta \ge 0`.
+    class_names : sequence of str of length C, optional
+        Bar labels (default "class 0", ...).
+    ax : Axes, optional
+        Where to draw (default: pyplot's current axes).
+    ylim : (float, float), optional
+        Fixed y-limits (default: fitted to the scores and the margin line).
+    title : str, optional
+        Title on the left above the axes (:math:`L_i` is shown on the right).
+    show_yaxis : bool, default True
+        Draw the score axis (hide it on panels next to one that has it: faster).
+    show_scores : bool, default True
+        Print each score at the end of its bar.
+
+    Returns
+    -------
+    MarginBars
+        The artists; call ``.update(scores, y, delta)`` to change them in place.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().add_subplot()
+    >>> bars = plot_margin_bars([3.2, 5.1, -1.7], 0, ax=ax, class_names=["cat", "car", "frog"])
+    >>> bars.terms.round(2).tolist()
+    [0.0, 2.9, 0.0]
+    """
+    s = as_float_array(scores, "scores", ndim=1)
+    if s.shape[0] < 2:
+        raise ValueError(f"scores must have shape (C,) with C >= 2 classes, got shape {s.shape}")
+    label = int(check_labels(np.array([y]) if np.ndim(y) == 0 else y, s.shape[0], "y")[0])
+    d = check_nonnegative(delta, "delta")
+    names = class_names if class_names is not None else [f"class {k}" for k in range(len(s))]
+    if len(names) != s.shape[0]:
+        raise ValueError(f"class_names has {len(names)} names but there are {s.shape[0]} scores")
+    if ylim is None:
+        lo = min(0.0, float(s.min()), float(s[label]) - d)
+        hi = max(0.0, float(s.max()))
+        pad = 0.25 * (hi - lo or 1.0)
+        ylim = (lo - pad, hi + pad)
+    bars = MarginBars(
+        get_ax(ax), names, ylim=ylim, title=title, show_yaxis=show_yaxis, show_scores=show_scores
+    )
+    bars.update(s, label, d)
+    return bars
