@@ -22,7 +22,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import lecture_utils.widgets as W
-from lecture_utils.widgets._base import App, _selection_values, canonical_value, new_figure
+from lecture_utils.widgets import App
+from lecture_utils.widgets._canvas import new_figure
+from lecture_utils.widgets._controls import _selection_values, canonical_value
 
 APP_NAMES = list(W.__all__)
 
@@ -312,12 +314,12 @@ def test_agg_backend_and_fallback_when_ipympl_cannot_attach(name, monkeypatch):
     assert type(app.figure.canvas) is FigureCanvasAgg
     assert render(app).shape[2] == 4
 
-    import lecture_utils.widgets._base as base
+    import lecture_utils.widgets._canvas as canvas
 
     def fail(fig):
         raise ImportError("no ipympl here")
 
-    monkeypatch.setattr(base, "_attach_ipympl", fail)
+    monkeypatch.setattr(canvas, "_attach_ipympl", fail)
     app = getattr(W, name)()
     assert type(app.figure.canvas) is FigureCanvasAgg
     assert np.array_equal(render(app), render(default_app(name)))

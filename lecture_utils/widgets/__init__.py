@@ -65,7 +65,7 @@ while updating in ``app.output`` (and keeps them in ``app.last_error``). ``app.c
 closes its widgets so the app and its figure can be freed.
 """
 
-from ._base import App as App  # the base class, for subclassing (not an app itself)
+from ._app import App as App  # the base class, for subclassing (not an app itself)
 from .descent import GradientDescentApp, SGDApp
 from .finite_differences import FiniteDifferenceApp
 from .hinge_table import HingeTableApp

@@ -31,7 +31,7 @@ from matplotlib.lines import Line2D
 from .._validation import as_float_array, check_positive_int, check_seed, check_W_X_y
 from ..gradients import rel_error
 from ..losses import softmax_loss, svm_loss
-from ._base import App
+from ._app import App
 
 __all__ = ["FiniteDifferenceApp", "finite_difference_errors", "METHODS"]
 

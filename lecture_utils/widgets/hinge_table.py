@@ -20,7 +20,7 @@ import numpy as np
 from .._validation import check_nonnegative, check_scores_labels
 from ..losses import hinge_losses
 from ..plotting import VIOLATION_COLOR, MarginBars, format_number
-from ._base import App
+from ._app import App
 
 __all__ = ["HingeTableApp"]
 

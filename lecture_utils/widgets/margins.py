@@ -21,7 +21,7 @@ import numpy as np
 from .._validation import as_float_array, check_nonnegative, check_W_X_y
 from ..losses import hinge_losses
 from ..plotting import CLASS_COLORS, VIOLATION_COLOR, MarginBars, format_number
-from ._base import App
+from ._app import App
 
 __all__ = ["MarginsApp"]
 

@@ -47,7 +47,7 @@ from ..plotting import (
     region_colormap,
     zero_score_segments,
 )
-from ._base import App
+from ._app import App
 
 __all__ = ["ClassifierPlayground"]
 

@@ -43,7 +43,7 @@ from .._validation import (
 from ..losses import LOSSES, linear_loss
 from ..plotting import CLASS_COLORS, DecisionRegions, data_extent
 from ..regularization import REGULARIZERS, get_regularizer
-from ._base import App
+from ._app import App
 
 __all__ = ["RegularizationApp", "RegularizationPath", "regularization_path"]
 

@@ -27,7 +27,7 @@ from matplotlib.transforms import blended_transform_factory
 from .._validation import as_float_array, check_labels, check_nonnegative
 from ..losses import cross_entropy_losses, hinge_losses, softmax
 from ..plotting import CLASS_COLORS, VIOLATION_COLOR, format_number
-from ._base import App
+from ._app import App
 
 __all__ = ["SoftmaxVsSvmApp"]
 
