@@ -48,6 +48,7 @@ from ..plotting import (
     zero_score_segments,
 )
 from ._app import App
+from ._controls import dropdown, float_slider, log_slider
 
 __all__ = ["ClassifierPlayground"]
 
@@ -330,61 +331,41 @@ class ClassifierPlayground(App):
     # -- the pattern -----------------------------------------------------------------------
 
     def _make_controls(self) -> dict[str, widgets.Widget]:
-        lo, hi = PARAMETER_RANGE
         names = [k for k in _DATA_LABELS if k in self.datasets]
         controls: dict[str, widgets.Widget] = {
-            "data": widgets.Dropdown(
-                options=names,
-                description="data",
+            "data": dropdown(
+                "data",
+                names,
                 tooltip=", ".join(f"{k}: {_DATA_LABELS[k]}" for k in names),
-                layout=widgets.Layout(width="210px"),
+                width="210px",
             ),
-            "loss": widgets.Dropdown(
-                options=list(LOSSES),
-                description="loss",
+            "loss": dropdown(
+                "loss",
+                LOSSES,
                 tooltip="; ".join(f"{name}: {form.label}" for name, form in LOSSES.items()),
-                layout=widgets.Layout(width="230px"),
+                width="230px",
             ),
         }
-        slider_layout = widgets.Layout(width="230px")
         for j in range(N_CLASSES):
             for k in range(N_INPUTS):
-                controls[f"W_{k}_{j}"] = widgets.FloatSlider(
-                    min=lo,
-                    max=hi,
+                controls[f"W_{k}_{j}"] = float_slider(
+                    f"W[{k},{j}]",
+                    *PARAMETER_RANGE,
                     step=PARAMETER_STEP,
-                    readout_format=".3f",
-                    description=f"W[{k},{j}]",
                     tooltip=f"weight of input x{k + 1} in class {j}'s score",
-                    layout=slider_layout,
+                    width="230px",
                 )
-            controls[f"b_{j}"] = widgets.FloatSlider(
-                min=lo,
-                max=hi,
+            controls[f"b_{j}"] = float_slider(
+                f"b[{j}]",
+                *PARAMETER_RANGE,
                 step=PARAMETER_STEP,
-                readout_format=".3f",
-                description=f"b[{j}]",
                 tooltip=f"bias of class {j}",
-                layout=slider_layout,
+                width="230px",
             )
-        controls["reg"] = widgets.FloatSlider(
-            min=0.0,
-            max=1.0,
-            step=0.005,
-            readout_format=".3f",
-            description="λ",
-            tooltip="regularization strength",
-            layout=widgets.Layout(width="260px"),
+        controls["reg"] = float_slider(
+            "λ", 0.0, 1.0, step=0.005, tooltip="regularization strength", width="260px"
         )
-        controls["step_size"] = widgets.FloatLogSlider(
-            base=10,
-            min=-3,
-            max=0,
-            step=0.25,
-            readout_format=".3g",
-            description="step size",
-            layout=widgets.Layout(width="300px"),
-        )
+        controls["step_size"] = log_slider("step size", -3, 0, step=0.25, width="300px")
         controls["step"] = self._button("step", self.step, tooltip="one gradient step")
         controls["run"] = self._button(
             f"run {self.run_steps} steps", self.run, tooltip="many gradient steps"

@@ -44,6 +44,7 @@ from ..losses import LOSSES, linear_loss
 from ..plotting import CLASS_COLORS, DecisionRegions, data_extent
 from ..regularization import REGULARIZERS, get_regularizer
 from ._app import App
+from ._controls import dropdown, log_slider
 
 __all__ = ["RegularizationApp", "RegularizationPath", "regularization_path"]
 
@@ -259,22 +260,16 @@ class RegularizationApp(App):
 
     def _make_controls(self) -> dict[str, widgets.Widget]:
         return {
-            "lam": widgets.FloatLogSlider(
-                value=0.1,
-                base=10,
-                min=LOG10_LAMBDA_MIN,
-                max=LOG10_LAMBDA_MAX,
+            "lam": log_slider(
+                "λ",
+                LOG10_LAMBDA_MIN,
+                LOG10_LAMBDA_MAX,
                 step=LOG10_LAMBDA_STEP,
-                readout_format=".3g",
-                description="λ",
-                continuous_update=True,
-                layout=widgets.Layout(width="380px"),
+                value=0.1,
+                width="380px",
             ),
-            "regularizer": widgets.Dropdown(
-                options=[(_LABELS[name], name) for name in REGULARIZERS],
-                value="l2",
-                description="R(W)",
-                layout=widgets.Layout(width="220px"),
+            "regularizer": dropdown(
+                "R(W)", [(_LABELS[name], name) for name in REGULARIZERS], "l2", width="220px"
             ),
         }
 
