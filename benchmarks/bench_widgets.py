@@ -32,7 +32,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import lecture_utils.widgets as W
-from lecture_utils.widgets._base import App, _selection_values, canonical_value
+from lecture_utils.widgets import App
+from lecture_utils.widgets._controls import _selection_values, canonical_value
 
 
 def sweep(control: widgets.Widget, n: int) -> Iterator[Callable[[], Any]]:

@@ -35,7 +35,8 @@ from matplotlib.figure import Figure
 
 import lecture_utils.widgets as W
 from lecture_utils import gradients, losses, optim, regularization
-from lecture_utils.widgets._base import App, canonical_value
+from lecture_utils.widgets import App
+from lecture_utils.widgets._controls import canonical_value
 
 APP_NAMES = list(W.__all__)
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,7 +22,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import lecture_utils.widgets as W
-from lecture_utils.widgets._base import App, _selection_values, canonical_value, new_figure
+import lecture_utils.widgets._controls as C
+from lecture_utils.widgets import App
+from lecture_utils.widgets._canvas import new_figure
+from lecture_utils.widgets._controls import _selection_values, canonical_value
+from lecture_utils.widgets._example import TinyApp  # the guide's example app
 
 APP_NAMES = list(W.__all__)
 
@@ -312,12 +316,12 @@ def test_agg_backend_and_fallback_when_ipympl_cannot_attach(name, monkeypatch):
     assert type(app.figure.canvas) is FigureCanvasAgg
     assert render(app).shape[2] == 4
 
-    import lecture_utils.widgets._base as base
+    import lecture_utils.widgets._canvas as canvas
 
     def fail(fig):
         raise ImportError("no ipympl here")
 
-    monkeypatch.setattr(base, "_attach_ipympl", fail)
+    monkeypatch.setattr(canvas, "_attach_ipympl", fail)
     app = getattr(W, name)()
     assert type(app.figure.canvas) is FigureCanvasAgg
     assert np.array_equal(render(app), render(default_app(name)))
@@ -326,48 +330,6 @@ def test_agg_backend_and_fallback_when_ipympl_cannot_attach(name, monkeypatch):
 # ---------------------------------------------------------------------------------------------
 # The base class on its own
 # ---------------------------------------------------------------------------------------------
-
-
-class TinyApp(App):
-    """The smallest complete app: how to subclass App (and a test of the base on its own)."""
-
-    figsize = (3.0, 2.0)
-
-    def __init__(self, *, start: float = 0.5, backend: str = "ipympl"):
-        self.clicks = 0
-        super().__init__({"height": start}, backend=backend)
-
-    def _make_controls(self):
-        return {
-            "height": widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05),
-            "color": widgets.Dropdown(options=[("blue", "C0"), ("orange", "C1")], value="C0"),
-            "outline": widgets.Checkbox(value=False),
-            "lam": widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=1, step=0.25),
-            "more": self._button("more", self.more),
-        }
-
-    def more(self):
-        self.clicks += 1
-
-    def _make_artists(self):
-        ax = self.figure.add_axes((0.2, 0.2, 0.7, 0.7))
-        ax.set_ylim(0, 2)
-        ax.set_xlim(-1, 5)
-        (self.bar,) = ax.bar([0], [0.5])
-        self.count = ax.text(2, 1.5, "")
-        self.lam_line = ax.axhline(0.1, color="k")
-        label = ax.text(3, 0.1, "fixed", zorder=0)
-        # the patch and an axis passed on their own (not the whole axes)
-        self._bake(ax.patch, ax.yaxis, label)
-
-    def update(self):
-        v = self.values
-        self.bar.set_height(v["height"] + 0.1 * self.clicks)
-        self.bar.set_color(v["color"])
-        self.bar.set_edgecolor("k" if v["outline"] else v["color"])
-        self.bar.set_linewidth(3)
-        self.count.set_text(f"{self.clicks} clicks")
-        self.lam_line.set_ydata([1 + v["lam"]] * 2)
 
 
 def test_a_minimal_subclass_gets_the_whole_contract(monkeypatch):
@@ -422,6 +384,102 @@ def test_close_frees_the_app_and_its_figure():
     app.close()
     del app
     assert n_figures() == figures
+
+
+def _state_without_ids(widget: widgets.Widget) -> dict:
+    """``widget.get_state()`` with each child model (layout, style) replaced by its own state."""
+    state = {}
+    for key, value in widget.get_state().items():
+        if isinstance(value, str) and value.startswith("IPY_MODEL_"):
+            value = _state_without_ids(getattr(widget, key))
+        state[key] = value
+    return {"type": type(widget).__name__, **state}
+
+
+@pytest.mark.parametrize(
+    ("helper", "by_hand"),
+    [
+        (  # as the hinge table's score sliders were written
+            lambda: C.float_slider("", -3.0, 6.0, 0.1, 3.2, tooltip="cat", width="210px"),
+            lambda: widgets.FloatSlider(
+                value=3.2,
+                min=-3.0,
+                max=6.0,
+                step=0.1,
+                readout_format=".1f",
+                continuous_update=True,
+                description_allow_html=False,
+                tooltip="cat",
+                layout=widgets.Layout(width="210px"),
+            ),
+        ),
+        (  # the regularization app's λ
+            lambda: C.log_slider("λ", -4, 1, 0.05, value=0.1, width="380px"),
+            lambda: widgets.FloatLogSlider(
+                value=0.1,
+                base=10,
+                min=-4,
+                max=1,
+                step=0.05,
+                readout_format=".3g",
+                description="λ",
+                continuous_update=True,
+                layout=widgets.Layout(width="380px"),
+            ),
+        ),
+        (  # the descent app's steps
+            lambda: C.int_slider("steps", 1, 100, value=30),
+            lambda: widgets.IntSlider(
+                value=30, min=1, max=100, step=1, description="steps", continuous_update=True
+            ),
+        ),
+        (  # the regularization app's R(W) menu
+            lambda: C.dropdown("R(W)", [("L2", "l2"), ("L1", "l1")], "l2", width="220px"),
+            lambda: widgets.Dropdown(
+                options=[("L2", "l2"), ("L1", "l1")],
+                value="l2",
+                description="R(W)",
+                layout=widgets.Layout(width="220px"),
+            ),
+        ),
+        (  # the finite-difference app's method
+            lambda: C.toggle_buttons("d", ["forward", "centered"], "centered", button_width="80px"),
+            lambda: widgets.ToggleButtons(
+                options=["forward", "centered"],
+                value="centered",
+                description="d",
+                style={"button_width": "80px"},
+            ),
+        ),
+        (  # the SGD app's batch size
+            lambda: C.selection_slider("batch size B", [1, 8, 64], 8, tooltip="examples"),
+            lambda: widgets.SelectionSlider(
+                options=[1, 8, 64],
+                value=8,
+                description="batch size B",
+                continuous_update=True,
+                tooltip="examples",
+            ),
+        ),
+    ],
+)
+def test_control_helpers_build_the_widgets_the_apps_wrote_by_hand(helper, by_hand):
+    made, written = helper(), by_hand()
+    try:
+        assert _state_without_ids(made) == _state_without_ids(written)
+    finally:
+        made.close()
+        written.close()
+
+
+@pytest.mark.parametrize(
+    ("step", "fmt"), [(0.1, ".1f"), (0.05, ".2f"), (0.001, ".3f"), (0.005, ".3f"), (1, ".0f")]
+)
+def test_a_float_slider_shows_as_many_decimals_as_its_step(step, fmt):
+    slider = C.float_slider("x", 0.0, 10.0, step)
+    assert slider.readout_format == fmt
+    assert C.float_slider("x", 0.0, 1.0, step, fmt=".4g").readout_format == ".4g"
+    slider.close()
 
 
 def test_canonical_value_snaps_to_the_step_grid():

@@ -2,11 +2,11 @@
 
 Using an app in a notebook
 --------------------------
->>> from lecture_utils.widgets import HingeTableApp   # doctest: +SKIP
->>> app = HingeTableApp()          # defaults: the lecture's example
->>> app                            # last expression of a cell: shows the live view
->>> app.set_state(s_0_1=3.0)       # set controls from code (one redraw)
->>> app.state()                    # the control values, by name
+>>> from lecture_utils.widgets import HingeTableApp
+>>> app = HingeTableApp()          # defaults: the lecture's example  # doctest: +SKIP
+>>> app                            # last expression of a cell: the live view  # doctest: +SKIP
+>>> app.set_state(s_0_1=3.0)       # set controls from code (one redraw)  # doctest: +SKIP
+>>> app.state()                    # the control values, by name  # doctest: +SKIP
 
 Every app has ``.controls`` (name -> ipywidget), ``.figure`` (its one matplotlib Figure,
 drawn by an ipympl canvas whatever ``%matplotlib`` backend the notebook uses, never
@@ -17,7 +17,9 @@ cells that display an app ``# NBVAL_IGNORE_OUTPUT``.
 Adding an app (developer guide)
 -------------------------------
 1. Create ``lecture_utils/widgets/<topic>.py`` with a subclass of
-   :class:`lecture_utils.widgets._base.App`:
+   :class:`lecture_utils.widgets.App` (``from ._app import App``). The smallest complete
+   example, to copy, is ``TinyApp`` in :mod:`lecture_utils.widgets._example` (its doctest
+   builds and drives it headless, and ``tests/test_widgets.py`` runs the app contract on it):
 
    - ``__init__(self, <data>=None, ..., *, backend="ipympl")``: with no arguments build a
      working default; validate every argument with ``lecture_utils._validation`` (clear
@@ -27,9 +29,13 @@ Adding an app (developer guide)
    - ``figsize = (w, h)`` class attribute (inches at 100 dpi; about 8-9.5 wide fits a
      notebook).
    - ``_make_controls(self) -> dict``: name -> ipywidget. Names are Python identifiers (they
-     are ``set_state`` keywords). Give sliders ``step``, ``min``, ``max`` and a
-     ``readout_format``; make buttons with ``self._button("step", self.step)`` (the action
-     runs, then the picture is redrawn).
+     are ``set_state`` keywords). Build them with the helpers of
+     :mod:`lecture_utils.widgets._controls`: ``float_slider(description, min, max, step,
+     value, width=...)``, ``log_slider`` (exponents as min/max), ``int_slider``,
+     ``dropdown``, ``toggle_buttons``, ``selection_slider``; they set the project's defaults
+     (update while dragging, as many decimals as the step). Any ipywidget with a ``value``
+     works too. Make buttons with ``self._button("step", self.step)`` (the action runs, then
+     the picture is redrawn).
    - ``_make_artists(self)``: create every artist once on ``self.figure`` (``add_axes`` /
      ``add_subplot``; the helpers in :mod:`lecture_utils.plotting` return updatable
      artists). Fix axis limits here, so no draw re-autoscales.
@@ -43,7 +49,8 @@ Adding an app (developer guide)
      end of ``_make_artists`` call ``self._bake(ax, fixed_text, ...)`` with the axes whose
      ticks/background never change and the artists that never change and lie *below*
      every changing artist (give fixed texts inside the data area ``zorder=1``); they are
-     rendered once and pasted as pixels (``StaticLayer``). Keep live texts few and short
+     rendered once and pasted as pixels (:class:`~lecture_utils.widgets._static.StaticLayer`;
+     cheap live text: :mod:`lecture_utils.widgets._fast_text`). Keep live texts few and short
      (numbers go in ``self.readout``); colour 2-D grids with a lookup table into an RGBA
      ``imshow`` (as ``plotting.DecisionRegions``) rather than a colormap. A test checks the
      baked picture equals the unbaked one.
@@ -52,20 +59,23 @@ Adding an app (developer guide)
      the artists and call ``self._draw_frame()`` (it draws only when a browser shows the
      canvas; headless it does nothing), then end by setting the controls (one update), so
      the final picture is still the one the control values give.
-   - the smallest complete example is ``TinyApp`` in ``tests/test_widgets.py``.
+   - the algorithm behind the picture (a loss, a descent) belongs in a core module
+     (``lecture_utils.losses``, ``optim``, ...), tested there; the app calls it.
 2. Add ``from .<topic> import <Name>`` below and the name to ``__all__`` (keep it sorted).
    ``tests/test_widgets.py`` then builds it, moves each control and checks that the picture
    changes, that no figure opens, float-noise echoes are ignored and fresh apps agree; and
    ``benchmarks/bench_widgets.py`` times it (target: control change + full draw <= 40 ms).
 
-The base class (``_base.App``) handles the rest: it snaps each control's value to its step
-(ipywidgets 8 sliders echo values with float noise), skips updates when nothing changed,
-ignores stale browser echoes, batches ``set_state`` into one update, and shows errors raised
-while updating in ``app.output`` (and keeps them in ``app.last_error``). ``app.close()``
-closes its widgets so the app and its figure can be freed.
+The base class handles the rest, one concern a module: :mod:`._canvas` gives the figure its
+ipympl canvas (Agg headless or as a fallback); :mod:`._controls` snaps each control's value to
+its step (ipywidgets 8 sliders echo values with float noise) and checks values given from code;
+:mod:`._app` (``App``) skips updates when nothing changed, ignores stale browser echoes,
+batches ``set_state`` into one update, shows errors raised while updating in ``app.output``
+(and keeps them in ``app.last_error``), and ``app.close()`` closes its widgets so the app and
+its figure can be freed; :mod:`._static` holds the baked pixel layer.
 """
 
-from ._base import App as App  # the base class, for subclassing (not an app itself)
+from ._app import App as App  # the base class, for subclassing (not an app itself)
 from .descent import GradientDescentApp, SGDApp
 from .finite_differences import FiniteDifferenceApp
 from .hinge_table import HingeTableApp

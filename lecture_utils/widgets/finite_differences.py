@@ -32,7 +32,8 @@ from matplotlib.lines import Line2D
 from .._validation import as_float_array, check_positive_int, check_seed, check_W_X_y
 from ..gradients import METHODS, finite_difference_errors
 from ..losses import softmax_loss, svm_loss
-from ._base import App
+from ._app import App
+from ._controls import log_slider, toggle_buttons
 
 __all__ = ["FiniteDifferenceApp"]
 
@@ -175,22 +176,15 @@ class FiniteDifferenceApp(App):
 
     def _make_controls(self) -> dict[str, widgets.Widget]:
         return {
-            "h": widgets.FloatLogSlider(
-                value=1e-5,
-                base=10,
-                min=float(_EXPONENTS[0]),
-                max=float(_EXPONENTS[-1]),
+            "h": log_slider(
+                "step h",
+                float(_EXPONENTS[0]),
+                float(_EXPONENTS[-1]),
                 step=0.25,
-                description="step h",
-                readout_format=".1e",
-                continuous_update=True,
+                value=1e-5,
+                fmt=".1e",
             ),
-            "method": widgets.ToggleButtons(
-                options=list(METHODS),
-                value="centered",
-                description="differences",
-                style={"button_width": "80px"},
-            ),
+            "method": toggle_buttons("differences", METHODS, "centered", button_width="80px"),
         }
 
     def _index(self) -> int:

@@ -20,7 +20,8 @@ import numpy as np
 from .._validation import check_nonnegative, check_scores_labels
 from ..losses import hinge_losses
 from ..plotting import VIOLATION_COLOR, MarginBars, format_number
-from ._base import App
+from ._app import App
+from ._controls import float_slider
 
 __all__ = ["HingeTableApp"]
 
@@ -118,16 +119,13 @@ class HingeTableApp(App):
         controls = {}
         for i in range(n):
             for j in range(c):
-                controls[f"s_{i}_{j}"] = widgets.FloatSlider(
-                    value=round(float(self._initial[i, j]), 1),
-                    min=self._range[0],
-                    max=self._range[1],
+                controls[f"s_{i}_{j}"] = float_slider(
+                    "",
+                    *self._range,
                     step=0.1,
-                    readout_format=".1f",
-                    continuous_update=True,
-                    description_allow_html=False,
+                    value=round(float(self._initial[i, j]), 1),
                     tooltip=f"{self.image_names[i]}: score for {self.class_names[j]}",
-                    layout=widgets.Layout(width="210px"),
+                    width="210px",
                 )
         return controls
 

@@ -21,7 +21,8 @@ import numpy as np
 from .._validation import as_float_array, check_nonnegative, check_W_X_y
 from ..losses import hinge_losses
 from ..plotting import CLASS_COLORS, VIOLATION_COLOR, MarginBars, format_number
-from ._base import App
+from ._app import App
+from ._controls import float_slider
 
 __all__ = ["MarginsApp"]
 
@@ -109,22 +110,17 @@ class MarginsApp(App):
         controls: dict[str, widgets.Widget] = {}
         for k in range(d):
             for j in range(c):
-                controls[f"w_{k}_{j}"] = widgets.FloatSlider(
-                    value=float(self._W0[k, j]),
-                    min=-_W_RANGE,
-                    max=_W_RANGE,
+                controls[f"w_{k}_{j}"] = float_slider(
+                    f"W[{k},{j}]",
+                    -_W_RANGE,
+                    _W_RANGE,
                     step=0.05,
-                    readout_format=".2f",
-                    description=f"W[{k},{j}]",
+                    value=float(self._W0[k, j]),
                     tooltip=f"weight of input x{k} for class {self.class_names[j]}",
-                    layout=widgets.Layout(width="250px"),
+                    width="250px",
                 )
-        controls["delta"] = widgets.FloatSlider(
-            value=1.0, min=0.0, max=5.0, step=0.1, readout_format=".1f", description="Δ"
-        )
-        controls["scale"] = widgets.FloatSlider(
-            value=1.0, min=0.2, max=2.0, step=0.05, readout_format=".2f", description="scale c"
-        )
+        controls["delta"] = float_slider("Δ", 0.0, 5.0, step=0.1, value=1.0)
+        controls["scale"] = float_slider("scale c", 0.2, 2.0, step=0.05, value=1.0)
         return controls
 
     def _controls_box(self) -> widgets.Widget:

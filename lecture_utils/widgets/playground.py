@@ -13,46 +13,33 @@ row j holds ``W[0, j]``, ``W[1, j]`` and ``b[j]``.
 The full loss is :math:`L = \frac{1}{N}\sum_i L_i + \lambda \sum W^2` (the bias is not
 regularized), with :math:`L_i` one of the four formulations of
 :data:`lecture_utils.losses.LOSSES` and :math:`\Delta = 1` for the hinge losses.
+
+This module is the app's wiring (data, controls, state, buttons); the descent its buttons run
+is :func:`lecture_utils.linear_descent.clipped_descent`, and what draws the figure and the
+readout table is :class:`._playground_view.PlaygroundView`.
 """
 
 from __future__ import annotations
 
-import functools
 import html
 from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection, PathCollection
-from matplotlib.path import Path
-from matplotlib.text import Text
-from matplotlib.textpath import TextPath
-from matplotlib.transforms import (
-    Affine2D,
-    ScaledTranslation,
-    Transform,
-    blended_transform_factory,
-)
 
 from .._validation import as_float_array, check_labels, check_positive_int, check_seed
 from ..data import make_blobs, make_spiral, playground_points
+from ..linear_descent import bias_gradient, clipped_descent
 from ..losses import LOSSES, LossResult, linear_loss
-from ..plotting import (
-    CLASS_COLORS,
-    VIOLATION_COLOR,
-    class_colors,
-    format_number,
-    region_colormap,
-    zero_score_segments,
-)
-from ._base import App
+from ..plotting import CLASS_COLORS, region_colormap
+from ._app import App
+from ._controls import dropdown, float_slider, log_slider
+from ._playground_view import N_CLASSES, RESOLUTION, PlaygroundView
 
 __all__ = ["ClassifierPlayground"]
 
-#: Number of classes and input dimensions of the playground (the lecture demo's).
-N_CLASSES = 3
+#: Input dimensions of the playground (the lecture demo's 2-D plane).
 N_INPUTS = 2
 #: Range of every weight and bias slider; gradient steps are clipped to it.
 PARAMETER_RANGE = (-5.0, 5.0)
@@ -60,10 +47,6 @@ PARAMETER_RANGE = (-5.0, 5.0)
 PARAMETER_STEP = 0.001
 #: The margin of the hinge losses.
 DELTA = 1.0
-#: Grid cells per side of the decision-region background.
-RESOLUTION = 200
-#: How many examples the readout table lists (the largest losses first when there are more).
-MAX_TABLE_ROWS = 12
 
 # The data menu's entries and what they are (shown as its tooltip).
 _DATA_LABELS = {
@@ -75,85 +58,6 @@ _DATA_LABELS = {
 # The lecture demo's starting point, rows = classes: w_j = (W[0, j], W[1, j]) and b_j.
 _DEFAULT_W = np.array([[1.0, 2.0, 3.0], [2.0, -4.0, -1.0]])
 _DEFAULT_B = np.array([0.0, 0.5, -0.5])
-
-
-def _nice_ceiling(x: float) -> float:
-    """The smallest of 0.1, 0.2, 0.5, 1, 2, 5, 10, ... that is >= 1.05 x."""
-    target = max(1.05 * float(x), 0.1)
-    exponent = np.floor(np.log10(target))
-    for mantissa in (1.0, 2.0, 5.0, 10.0):
-        value = mantissa * 10.0**exponent
-        if value >= target * (1 - 1e-12):
-            return float(value)
-    return float(10.0 ** (exponent + 1))  # pragma: no cover (10 * 10**e always qualifies)
-
-
-def _title(ax: Axes, text: str, ha: str = "left") -> Text:
-    """A fixed title above ``ax`` (a plain text: an axes title is re-laid out every draw)."""
-    x = 0.5 if ha == "center" else 0.0
-    return ax.text(x, 1.03, text, transform=ax.transAxes, ha=ha, va="bottom", fontsize=10)
-
-
-def _number_labels(ax: Axes, offset_transform: Transform, **kwargs: Any) -> PathCollection:
-    """An empty collection of number labels (glyph outlines), filled by _set_number_labels."""
-    labels = PathCollection(
-        [],
-        offsets=np.zeros((0, 2)),
-        offset_transform=offset_transform,
-        facecolors="k",
-        edgecolors="none",
-        **kwargs,
-    )
-    labels.set_transform(Affine2D().scale(ax.figure.dpi / 72.0))  # path units: points
-    ax.add_collection(labels, autolim=False)
-    return labels
-
-
-@functools.lru_cache(maxsize=2048)
-def _number_path(number: int, shift: tuple[float, float], centred: bool) -> Path:
-    """The outline of ``number`` in 8-point glyphs, moved by ``shift`` points (cached)."""
-    dx = -TextPath((0.0, 0.0), str(number), size=8).get_extents().width / 2 if centred else 0.0
-    return TextPath((shift[0] + dx, shift[1]), str(number), size=8)
-
-
-def _set_number_labels(
-    labels: PathCollection,
-    numbers: np.ndarray,
-    where: np.ndarray,
-    shift: tuple[float, float],
-    centred: bool = False,
-) -> None:
-    """Show ``numbers`` at the points ``where`` (N, 2), moved by ``shift`` points."""
-    labels.set_paths([_number_path(int(k), shift, centred) for k in numbers])
-    labels.set_offsets(np.asarray(where, dtype=float).reshape(-1, 2))
-
-
-def _fixed_unit_axes(ax: Axes, xlim: tuple[float, float]) -> None:
-    """Axes for values divided by a scale: y in [0, 1], ticks at 0, 0.5, 1, only "0" labelled."""
-    ax.set_xlim(*xlim)
-    ax.set_ylim(0.0, 1.06)
-    ax.set_yticks([0.0, 0.5, 1.0], ["0", "", ""])
-    ax.tick_params(labelsize=8)
-
-
-def _scale_texts(ax: Axes) -> tuple[Text, Text]:
-    """Live tick labels for y = 0.5 and y = 1 of a :func:`_fixed_unit_axes`."""
-    pad = ax.yaxis.get_major_ticks()[0].get_pad() + ax.yaxis.get_major_ticks()[0].get_tick_padding()
-    offset = ScaledTranslation(-pad / 72, 0, ax.figure.dpi_scale_trans)
-    where = ax.get_yaxis_transform() + offset
-    return tuple(  # type: ignore[return-value]
-        ax.text(0, y, "", transform=where, ha="right", va="center", fontsize=8) for y in (0.5, 1.0)
-    )
-
-
-def _show_scale(texts: tuple[Text, Text], top: float) -> None:
-    texts[0].set_text(f"{top / 2:g}")
-    texts[1].set_text(f"{top:g}")
-
-
-def _bias_gradient(result: LossResult) -> np.ndarray:
-    """``result.db``, shape (C,) (always set here: the playground passes b to linear_loss)."""
-    return result.db if result.db is not None else np.zeros(result.scores.shape[1])
 
 
 def _check_parameter(value: Any, name: str, shape: tuple[int, ...]) -> np.ndarray:
@@ -175,7 +79,7 @@ def _check_parameter(value: Any, name: str, shape: tuple[int, ...]) -> np.ndarra
     return arr
 
 
-class ClassifierPlayground(App):
+class ClassifierPlayground(PlaygroundView, App):
     r"""A 2-D, 3-class linear classifier with every parameter on a slider.
 
     The figure shows, left, the plane coloured by the winning class (a 200 x 200 grid), the
@@ -330,61 +234,41 @@ class ClassifierPlayground(App):
     # -- the pattern -----------------------------------------------------------------------
 
     def _make_controls(self) -> dict[str, widgets.Widget]:
-        lo, hi = PARAMETER_RANGE
         names = [k for k in _DATA_LABELS if k in self.datasets]
         controls: dict[str, widgets.Widget] = {
-            "data": widgets.Dropdown(
-                options=names,
-                description="data",
+            "data": dropdown(
+                "data",
+                names,
                 tooltip=", ".join(f"{k}: {_DATA_LABELS[k]}" for k in names),
-                layout=widgets.Layout(width="210px"),
+                width="210px",
             ),
-            "loss": widgets.Dropdown(
-                options=list(LOSSES),
-                description="loss",
+            "loss": dropdown(
+                "loss",
+                LOSSES,
                 tooltip="; ".join(f"{name}: {form.label}" for name, form in LOSSES.items()),
-                layout=widgets.Layout(width="230px"),
+                width="230px",
             ),
         }
-        slider_layout = widgets.Layout(width="230px")
         for j in range(N_CLASSES):
             for k in range(N_INPUTS):
-                controls[f"W_{k}_{j}"] = widgets.FloatSlider(
-                    min=lo,
-                    max=hi,
+                controls[f"W_{k}_{j}"] = float_slider(
+                    f"W[{k},{j}]",
+                    *PARAMETER_RANGE,
                     step=PARAMETER_STEP,
-                    readout_format=".3f",
-                    description=f"W[{k},{j}]",
                     tooltip=f"weight of input x{k + 1} in class {j}'s score",
-                    layout=slider_layout,
+                    width="230px",
                 )
-            controls[f"b_{j}"] = widgets.FloatSlider(
-                min=lo,
-                max=hi,
+            controls[f"b_{j}"] = float_slider(
+                f"b[{j}]",
+                *PARAMETER_RANGE,
                 step=PARAMETER_STEP,
-                readout_format=".3f",
-                description=f"b[{j}]",
                 tooltip=f"bias of class {j}",
-                layout=slider_layout,
+                width="230px",
             )
-        controls["reg"] = widgets.FloatSlider(
-            min=0.0,
-            max=1.0,
-            step=0.005,
-            readout_format=".3f",
-            description="λ",
-            tooltip="regularization strength",
-            layout=widgets.Layout(width="260px"),
+        controls["reg"] = float_slider(
+            "λ", 0.0, 1.0, step=0.005, tooltip="regularization strength", width="260px"
         )
-        controls["step_size"] = widgets.FloatLogSlider(
-            base=10,
-            min=-3,
-            max=0,
-            step=0.25,
-            readout_format=".3g",
-            description="step size",
-            layout=widgets.Layout(width="300px"),
-        )
+        controls["step_size"] = log_slider("step size", -3, 0, step=0.25, width="300px")
         controls["step"] = self._button("step", self.step, tooltip="one gradient step")
         controls["run"] = self._button(
             f"run {self.run_steps} steps", self.run, tooltip="many gradient steps"
@@ -425,72 +309,6 @@ class ClassifierPlayground(App):
         buttons = widgets.HBox([c["step"], c["run"], c["randomize"]])
         return widgets.VBox([head, grid, buttons])
 
-    def _make_artists(self) -> None:
-        fig = self.figure
-        xmin, xmax, ymin, ymax = self.extent
-        # left: decision regions, points, zero-score lines
-        w_in, h_in = self.figsize
-        side = 3.35  # inches: a square panel
-        ax = fig.add_axes((0.06, 0.1, side / w_in, side / h_in))
-        self.ax_regions = ax
-        self.image = ax.imshow(
-            np.zeros((RESOLUTION, RESOLUTION, 4), dtype=np.uint8),
-            origin="lower",
-            extent=self.extent,
-            interpolation="nearest",
-            aspect="auto",
-            zorder=0,
-        )
-        ax.set_xlim(xmin, xmax)
-        ax.set_ylim(ymin, ymax)
-        ax.set_xlabel("$x_1$", labelpad=1)
-        ax.set_ylabel("$x_2$", labelpad=1)
-        titles = [_title(ax, "winning class; zero-score lines $s_j = 0$", ha="center")]
-        self.zero_lines = []
-        self.stalks = []
-        for j in range(N_CLASSES):
-            color = CLASS_COLORS[j]
-            (line,) = ax.plot([], [], color=color, lw=2.2, zorder=2)
-            (stalk,) = ax.plot(
-                [], [], color=color, lw=2.2, marker="o", markersize=5, markevery=[1], zorder=2
-            )
-            self.zero_lines.append(line)
-            self.stalks.append(stalk)
-        self.points = ax.scatter(
-            np.zeros(1), np.zeros(1), s=44, linewidths=1.0, edgecolors="k", zorder=3
-        )
-        # example numbers next to the points (9 points only): glyph outlines in one
-        # collection, far cheaper to draw than 9 texts
-        self.point_labels = _number_labels(ax, ax.transData, zorder=4)
-        # Right: two panels whose y range follows the numbers. Their axes stay fixed (so they
-        # are rendered once, with everything else that never changes): the data are drawn
-        # divided by a "nice" top value (self.loss_scale, self.path_scale) and only the two
-        # tick labels that show it are live texts. Tick labels are the slowest thing to draw.
-        left, width = 0.49, 0.49
-        # top: per-example losses, one bar per example, spread over x in [0, 1]
-        ax = self.ax_losses = fig.add_axes((left, 0.56, width, 0.29))
-        self.loss_bars = LineCollection([], zorder=2)
-        ax.add_collection(self.loss_bars)
-        _fixed_unit_axes(ax, xlim=(0.0, 1.0))
-        ax.set_xticks([])
-        titles.append(_title(ax, "each example's loss $L_i$"))
-        self.loss_scale_texts = _scale_texts(ax)
-        self.bar_labels = _number_labels(
-            ax, blended_transform_factory(ax.transData, ax.transAxes), clip_on=False
-        )
-        # bottom: the path of the total loss under gradient descent
-        ax = self.ax_path = fig.add_axes((left, 0.1, width, 0.29))
-        (self.path_line,) = ax.plot([], [], color="k", lw=1.6, zorder=2)
-        (self.path_start,) = ax.plot([], [], "o", color=VIOLATION_COLOR, zorder=3)
-        _fixed_unit_axes(ax, xlim=(-0.02 * self.run_steps, 1.02 * self.run_steps))
-        titles.append(_title(ax, f"total loss $L$ over the next {self.run_steps} steps ('run')"))
-        ax.set_xlabel("step", labelpad=1, fontsize=9)
-        self.path_scale_texts = _scale_texts(ax)
-        self.total_text = fig.text(left, 0.955, "", fontsize=10, va="top")
-        self._shown_data: str | None = None
-        self.loss_scale = self.path_scale = 1.0
-        self._bake(self.ax_regions, self.ax_losses, self.ax_path, *titles)
-
     def update(self) -> None:
         v = self.values
         W, b = self.parameters()
@@ -512,101 +330,12 @@ class ClassifierPlayground(App):
             label.value = f"<code>{self._gradient_of(name, result):+.3f}</code>"
         self.readout.value = self._readout_html(X, y, result)
 
-    def _show_classifier(self, W: np.ndarray, b: np.ndarray, result: LossResult) -> None:
-        """Draw W (2, 3) and b (3,): regions, zero-score lines, rings and loss bars."""
-        # the plane: winning class on the precomputed grid, zero-score lines
-        winner = (self._grid @ W + b).argmax(axis=1)
-        self.image.set_data(self._region_rgba[winner].reshape(RESOLUTION, RESOLUTION, 4))
-        segments = zero_score_segments(W, b, self.extent)
-        stalk_length = 0.12 * (self.extent[1] - self.extent[0])
-        for j in range(N_CLASSES):
-            self.zero_lines[j].set_data(segments[j, :, 0], segments[j, :, 1])
-            middle = segments[j].mean(axis=0)
-            tip = middle + stalk_length * W[:, j] / max(float(np.hypot(*W[:, j])), 1e-12)
-            self.stalks[j].set_data([middle[0], tip[0]], [middle[1], tip[1]])
-        # the points' rings (their positions and colours change with the data set only)
-        rings = np.where(result.losses > 0, VIOLATION_COLOR, "k")
-        self.points.set_edgecolors(rings)
-        self.points.set_linewidths(np.where(result.losses > 0, 1.5, 0.8))
-        # per-example losses, in units of a nice top value
-        n = len(result.losses)
-        self.loss_scale = _nice_ceiling(result.losses.max())
-        segs = np.zeros((n, 2, 2))
-        segs[:, :, 0] = ((np.arange(n) + 0.5) / n)[:, None]
-        segs[:, 1, 1] = result.losses / self.loss_scale
-        self.loss_bars.set_segments(segs)
-        _show_scale(self.loss_scale_texts, self.loss_scale)
-
-    def _show_path(self, path: np.ndarray, n_steps: int, upto: int | None = None) -> None:
-        """Draw the loss ``path`` of shape (n_steps + 1,) up to step ``upto`` (default: all).
-
-        The red dot marks the last step drawn: the start of a path to come, or where a
-        running descent is.
-        """
-        k = n_steps if upto is None else upto
-        self.path_scale = _nice_ceiling(path.max())
-        self.path_line.set_data(np.arange(k + 1), path[: k + 1] / self.path_scale)
-        where = 0 if upto is None else k
-        self.path_start.set_data([where], [path[where] / self.path_scale])
-        _show_scale(self.path_scale_texts, self.path_scale)
-
-    def _show_data(self, X: np.ndarray, y: np.ndarray) -> None:
-        colors = class_colors(N_CLASSES)[y]
-        self.points.set_offsets(X)
-        self.points.set_facecolors(colors)
-        n = len(y)
-        labelled = np.arange(n) if n <= 9 else np.array([], dtype=int)
-        _set_number_labels(self.point_labels, labelled, X[labelled], (3.0, 3.0))
-        self.loss_bars.set_colors(colors)
-        self.loss_bars.set_linewidth(float(np.clip(260.0 / n, 1.0, 14.0)))
-        # example numbers under the bars: all of them, or 5 evenly spaced
-        shown = np.arange(n) if n <= 12 else np.linspace(0, n - 1, 5).astype(int)
-        where = np.column_stack([(shown + 0.5) / n, np.zeros(len(shown))])
-        _set_number_labels(self.bar_labels, shown, where, (0.0, -10.0), centred=True)
-        self._shown_data = self.values["data"]
-
     @staticmethod
     def _gradient_of(name: str, result: LossResult) -> float:
         parts = name.split("_")
         if parts[0] == "W":
             return float(result.dW[int(parts[1]), int(parts[2])])
-        return float(_bias_gradient(result)[int(parts[1])])
-
-    def _readout_html(self, X: np.ndarray, y: np.ndarray, result: LossResult) -> str:
-        n = len(y)
-        order = np.arange(n)
-        note = ""
-        if n > MAX_TABLE_ROWS:
-            order = np.argsort(-result.losses, kind="stable")[:MAX_TABLE_ROWS]
-            note = f" (the {MAX_TABLE_ROWS} largest of {n})"
-        head = "".join(
-            f"<th>{h}</th>"
-            for h in ("i", "x<sub>1</sub>", "x<sub>2</sub>", "y<sub>i</sub>")
-            + tuple(f"s<sub>{j}</sub>" for j in range(N_CLASSES))
-            + ("L<sub>i</sub>",)
-        )
-        rows = [f"<tr>{head}</tr>"]
-        for i in order:
-            s = result.scores[i]
-            cells = [str(i), f"{X[i, 0]:.2f}", f"{X[i, 1]:.2f}"]
-            cells.append(f"<span style='color:{CLASS_COLORS[y[i]]}'><b>{y[i]}</b></span>")
-            cells += [f"<b>{s[j]:.2f}</b>" if j == y[i] else f"{s[j]:.2f}" for j in range(3)]
-            style = f" style='color:{VIOLATION_COLOR}'" if result.losses[i] > 0 else ""
-            cells.append(f"<span{style}>{result.losses[i]:.3f}</span>")
-            rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-        v = self.values
-        summary = (
-            f"<p>{html.escape(LOSSES[v['loss']].label)}: data loss "
-            f"(1/N) Σ L<sub>i</sub> = <b>{result.data_loss:.3f}</b>, "
-            f"reg. loss λ Σ W² = {format_number(v['reg'])} × "
-            f"{float(np.sum(self.parameters()[0] ** 2)):.3f} = <b>{result.reg_loss:.3f}</b>, "
-            f"total L = <b>{result.loss:.3f}</b></p>"
-        )
-        table = (
-            f"<p>Each example's scores s = x W + b and loss{note}:</p>"
-            "<table class='lecture-playground-table'>" + "".join(rows) + "</table>"
-        )
-        return summary + table
+        return float(bias_gradient(result)[int(parts[1])])
 
     # -- gradient descent ------------------------------------------------------------------
 
@@ -643,20 +372,19 @@ class ClassifierPlayground(App):
         v = self.values
         X, y = self.dataset()
         W, b = self.parameters()
-        lo, hi = PARAMETER_RANGE
-        Ws, bs, results = [W], [b], []
-        for k in range(n + 1):
-            result = linear_loss(W, X, y, v["reg"], v["loss"], DELTA, b)
-            results.append(result)
-            if k < n:
-                W = np.clip(W - v["step_size"] * result.dW, lo, hi)
-                b = np.clip(b - v["step_size"] * _bias_gradient(result), lo, hi)
-                if not keep:
-                    Ws.clear()
-                    bs.clear()
-                Ws.append(W)
-                bs.append(b)
-        return Ws, bs, results
+        return clipped_descent(
+            W,
+            b,
+            X,
+            y,
+            v["reg"],
+            v["loss"],
+            v["step_size"],
+            n,
+            bounds=PARAMETER_RANGE,
+            delta=DELTA,
+            keep_all=keep,
+        )
 
     def _set_parameters(self, W: np.ndarray, b: np.ndarray) -> None:
         """Write W (2, 3) and b (3,) into the sliders (one redraw, values snapped to 0.001)."""
@@ -699,14 +427,6 @@ class ClassifierPlayground(App):
         self._set_parameters(Ws[-1], bs[-1])
         if self.n_updates == before and not self._dirty:
             self.refresh()  # same sliders as before the run: still undo the frames' artists
-
-    def _show_run_step(
-        self, W: np.ndarray, b: np.ndarray, result: LossResult, path: np.ndarray, k: int
-    ) -> None:
-        """Step ``k`` of a run: its classifier and the run's loss path up to step k (cheap)."""
-        self._show_classifier(W, b, result)
-        self._show_path(path, self.run_steps, upto=k)
-        self.total_text.set_text(f"step {k}/{self.run_steps}: L {result.loss:.3f}")
 
     def randomize(self) -> None:
         """Random W in [-2, 2] and b in [-1, 1], from the app's seeded generator."""

@@ -36,7 +36,8 @@ from .._validation import as_float_array, check_labels, check_nonnegative
 from ..losses import LOSSES
 from ..plotting import CLASS_COLORS, DecisionRegions, data_extent
 from ..regularization import REGULARIZERS, RegularizationPath, regularization_path
-from ._base import App
+from ._app import App
+from ._controls import dropdown, log_slider
 
 __all__ = ["RegularizationApp"]
 
@@ -136,22 +137,16 @@ class RegularizationApp(App):
 
     def _make_controls(self) -> dict[str, widgets.Widget]:
         return {
-            "lam": widgets.FloatLogSlider(
-                value=0.1,
-                base=10,
-                min=LOG10_LAMBDA_MIN,
-                max=LOG10_LAMBDA_MAX,
+            "lam": log_slider(
+                "λ",
+                LOG10_LAMBDA_MIN,
+                LOG10_LAMBDA_MAX,
                 step=LOG10_LAMBDA_STEP,
-                readout_format=".3g",
-                description="λ",
-                continuous_update=True,
-                layout=widgets.Layout(width="380px"),
+                value=0.1,
+                width="380px",
             ),
-            "regularizer": widgets.Dropdown(
-                options=[(_LABELS[name], name) for name in REGULARIZERS],
-                value="l2",
-                description="R(W)",
-                layout=widgets.Layout(width="220px"),
+            "regularizer": dropdown(
+                "R(W)", [(_LABELS[name], name) for name in REGULARIZERS], "l2", width="220px"
             ),
         }
 

@@ -27,7 +27,8 @@ from matplotlib.transforms import blended_transform_factory
 from .._validation import as_float_array, check_labels, check_nonnegative
 from ..losses import cross_entropy_losses, hinge_losses, softmax
 from ..plotting import CLASS_COLORS, VIOLATION_COLOR, format_number
-from ._base import App
+from ._app import App
+from ._controls import dropdown, float_slider
 
 __all__ = ["SoftmaxVsSvmApp"]
 
@@ -148,21 +149,13 @@ class SoftmaxVsSvmApp(App):
 
     def _make_controls(self) -> dict[str, widgets.Widget]:
         return {
-            "which": widgets.Dropdown(
-                options=list(self.class_names),
-                description="move score of",
+            "which": dropdown(
+                "move score of",
+                self.class_names,
+                width="230px",
                 style={"description_width": "initial"},
-                layout=widgets.Layout(width="230px"),
             ),
-            "score": widgets.FloatSlider(
-                min=self._range[0],
-                max=self._range[1],
-                step=0.1,
-                readout_format=".1f",
-                description="score",
-                continuous_update=True,
-                layout=widgets.Layout(width="420px"),
-            ),
+            "score": float_slider("score", *self._range, step=0.1, width="420px"),
         }
 
     def scores(self) -> np.ndarray:

@@ -1,0 +1,105 @@
+"""The static pixel layer: artists that never change, rendered once and pasted as pixels.
+
+Why this is its own concern: an app must redraw its whole figure within about 40 ms of a slider
+move, and most of a frame's time goes to things that never change (tick labels, titles, axes
+backgrounds: text is the slowest thing matplotlib draws). :class:`StaticLayer` takes those
+artists out of the normal draw and pastes a pre-rendered buffer instead, so the picture is the
+same pixels, only faster. Apps use it through ``App._bake`` (see :mod:`._app`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.figure import Figure
+
+__all__ = ["StaticLayer"]
+
+
+class StaticLayer(Artist):
+    """Artists that never change, rendered once and pasted as pixels on every draw.
+
+    Text is the slowest thing matplotlib draws (each glyph is rasterized again on every
+    draw: about 0.15 ms a glyph here), and tick labels are text. The artists given here
+    (axes give their background patch and both axes' ticks and labels) are hidden from the
+    normal draw; this layer, drawn first (above the figure's background only), renders them
+    once into a private Agg buffer of the renderer's size and dpi and pastes that buffer on
+    each draw. The buffer is re-rendered when the size or dpi changes (HiDPI screens,
+    ``savefig(dpi=...)``) or when one of the artists changed (``stale``). On non-Agg
+    renderers (PDF, SVG) the artists are drawn normally.
+
+    Everything in the layer ends up *below* every other artist, so give it only what lies
+    underneath the changing artists: axes backgrounds, tick labels, fixed texts and
+    reference lines, fixed data points under nothing.
+    """
+
+    def __init__(self, figure: Figure, items: list[Artist | Axes]) -> None:
+        super().__init__()
+        self.set_figure(figure)
+        self.set_zorder(-1e9)
+        self.members: list[Artist] = []
+        self._owner: dict[int, Axes | None] = {}  # the axes each member is drawn with
+        for item in items:
+            if isinstance(item, Axes):
+                for m in (item.patch, item.xaxis, item.yaxis):
+                    self.members.append(m)
+                    self._owner[id(m)] = item
+            else:
+                self.members.append(item)
+                # an axes' background patch does not know its axes (its .axes is None)
+                owner = item.axes or next((ax for ax in figure.axes if ax.patch is item), None)
+                self._owner[id(item)] = owner
+        owners = set(map(id, self._owner.values()))
+        self.axes_order = [ax for ax in figure.axes if id(ax) in owners]
+        self._shown = [m.get_visible() for m in self.members]
+        for m in self.members:
+            m.set_visible(False)
+            m.stale = False
+        self._key: tuple[float, float, float] | None = None
+        self._pixels: np.ndarray | None = None
+
+    def _in_drawing_order(self) -> list[Artist]:
+        def order(m: Artist) -> tuple[int, int, float]:
+            ax = self._owner[id(m)]
+            if ax is None:  # figure-level artists come after the axes
+                return (len(self.axes_order), 1, m.get_zorder())
+            return (self.axes_order.index(ax), 0 if m is ax.patch else 1, m.get_zorder())
+
+        shown = [m for m, v in zip(self.members, self._shown, strict=True) if v]
+        return sorted(shown, key=order)
+
+    def _draw_members(self, renderer: Any) -> None:
+        for m in self._in_drawing_order():
+            m.set_visible(True)
+            try:
+                m.draw(renderer)
+            finally:
+                m.set_visible(False)
+                m.stale = False
+
+    def invalidate(self) -> None:
+        """Render the layer again at the next draw (after changing one of its artists)."""
+        self._key = None
+
+    def draw(self, renderer: Any) -> None:
+        if not isinstance(renderer, RendererAgg):
+            self._draw_members(renderer)
+            return
+        for ax in self.axes_order:  # settle pending autoscaling first, as Axes.draw would
+            ax.viewLim  # noqa: B018 (the property brings the view limits up to date)
+            ax.apply_aspect()
+        key = (renderer.width, renderer.height, renderer.dpi)
+        if key != self._key or any(m.stale for m in self.members):
+            private = RendererAgg(renderer.width, renderer.height, renderer.dpi)
+            self.figure.patch.draw(private)  # opaque background: pasted pixels are exact
+            self._draw_members(private)
+            self._pixels = np.asarray(private.buffer_rgba()).copy()
+            self._key = key
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, 0, 0, self._pixels[::-1])
+        gc.restore()
+        self.stale = False
