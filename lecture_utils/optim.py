@@ -340,14 +340,14 @@ class Optimizer:
 
     Parameters
     ----------
-    learning_rate : float
+    step_size : float
         Step size :math:`\\eta > 0`.
     """
 
     name = "optimizer"
 
-    def __init__(self, learning_rate: float = 1e-2) -> None:
-        self.learning_rate = check_positive(learning_rate, "learning_rate")
+    def __init__(self, step_size: float = 1e-2) -> None:
+        self.step_size = check_positive(step_size, "step_size")
         self.reset()
 
     def reset(self) -> None:
@@ -397,7 +397,7 @@ class Optimizer:
         raise NotImplementedError
 
     def _params(self) -> dict[str, float]:
-        return {"learning_rate": self.learning_rate}
+        return {"step_size": self.step_size}
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self._params().items())
@@ -410,7 +410,7 @@ class SGD(Optimizer):
     name = "sgd"
 
     def _update(self, w: np.ndarray, dw: np.ndarray) -> np.ndarray:
-        return w - self.learning_rate * dw
+        return w - self.step_size * dw
 
 
 class Momentum(Optimizer):
@@ -418,24 +418,24 @@ class Momentum(Optimizer):
 
     Parameters
     ----------
-    learning_rate : float
+    step_size : float
     beta : float, default 0.9
         Momentum, in [0, 1); 0 gives plain SGD.
     """
 
     name = "momentum"
 
-    def __init__(self, learning_rate: float = 1e-2, beta: float = 0.9) -> None:
+    def __init__(self, step_size: float = 1e-2, beta: float = 0.9) -> None:
         self.beta = _check_fraction(beta, "beta")
-        super().__init__(learning_rate)
+        super().__init__(step_size)
 
     def _update(self, w: np.ndarray, dw: np.ndarray) -> np.ndarray:
-        v = self.beta * self._state_like("v", w) - self.learning_rate * dw
+        v = self.beta * self._state_like("v", w) - self.step_size * dw
         self._state["v"] = v
         return w + v
 
     def _params(self) -> dict[str, float]:
-        return {"learning_rate": self.learning_rate, "beta": self.beta}
+        return {"step_size": self.step_size, "beta": self.beta}
 
 
 class Nesterov(Momentum):
@@ -447,7 +447,7 @@ class Nesterov(Momentum):
 
     Parameters
     ----------
-    learning_rate : float
+    step_size : float
     beta : float, default 0.9
     """
 
@@ -455,7 +455,7 @@ class Nesterov(Momentum):
 
     def _update(self, w: np.ndarray, dw: np.ndarray) -> np.ndarray:
         v_prev = self._state_like("v", w)
-        v = self.beta * v_prev - self.learning_rate * dw
+        v = self.beta * v_prev - self.step_size * dw
         self._state["v"] = v
         return w - self.beta * v_prev + (1 + self.beta) * v
 
@@ -468,7 +468,7 @@ class RMSProp(Optimizer):
 
     Parameters
     ----------
-    learning_rate : float
+    step_size : float
     decay : float, default 0.99
         :math:`\rho`, in [0, 1).
     eps : float, default 1e-8
@@ -477,18 +477,18 @@ class RMSProp(Optimizer):
 
     name = "rmsprop"
 
-    def __init__(self, learning_rate: float = 1e-2, decay: float = 0.99, eps: float = 1e-8):
+    def __init__(self, step_size: float = 1e-2, decay: float = 0.99, eps: float = 1e-8):
         self.decay = _check_fraction(decay, "decay")
         self.eps = check_positive(eps, "eps")
-        super().__init__(learning_rate)
+        super().__init__(step_size)
 
     def _update(self, w: np.ndarray, dw: np.ndarray) -> np.ndarray:
         cache = self.decay * self._state_like("cache", w) + (1 - self.decay) * dw * dw
         self._state["cache"] = cache
-        return w - self.learning_rate * dw / (np.sqrt(cache) + self.eps)
+        return w - self.step_size * dw / (np.sqrt(cache) + self.eps)
 
     def _params(self) -> dict[str, float]:
-        return {"learning_rate": self.learning_rate, "decay": self.decay, "eps": self.eps}
+        return {"step_size": self.step_size, "decay": self.decay, "eps": self.eps}
 
 
 class Adam(Optimizer):
@@ -505,7 +505,7 @@ class Adam(Optimizer):
 
     Parameters
     ----------
-    learning_rate : float, default 1e-3
+    step_size : float, default 1e-3
     beta1 : float, default 0.9
     beta2 : float, default 0.999
     eps : float, default 1e-8
@@ -515,7 +515,7 @@ class Adam(Optimizer):
 
     def __init__(
         self,
-        learning_rate: float = 1e-3,
+        step_size: float = 1e-3,
         beta1: float = 0.9,
         beta2: float = 0.999,
         eps: float = 1e-8,
@@ -523,7 +523,7 @@ class Adam(Optimizer):
         self.beta1 = _check_fraction(beta1, "beta1")
         self.beta2 = _check_fraction(beta2, "beta2")
         self.eps = check_positive(eps, "eps")
-        super().__init__(learning_rate)
+        super().__init__(step_size)
 
     def _update(self, w: np.ndarray, dw: np.ndarray) -> np.ndarray:
         m = self.beta1 * self._state_like("m", w) + (1 - self.beta1) * dw
@@ -531,18 +531,18 @@ class Adam(Optimizer):
         self._state["m"], self._state["v"] = m, v
         m_hat = m / (1 - self.beta1**self.t)
         v_hat = v / (1 - self.beta2**self.t)
-        return w - self.learning_rate * m_hat / (np.sqrt(v_hat) + self.eps)
+        return w - self.step_size * m_hat / (np.sqrt(v_hat) + self.eps)
 
     def _params(self) -> dict[str, float]:
         return {
-            "learning_rate": self.learning_rate,
+            "step_size": self.step_size,
             "beta1": self.beta1,
             "beta2": self.beta2,
             "eps": self.eps,
         }
 
 
-#: The update rules by name (for menus): ``OPTIMIZERS["adam"](learning_rate=0.1)``.
+#: The update rules by name (for menus): ``OPTIMIZERS["adam"](step_size=0.1)``.
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     cls.name: cls for cls in (SGD, Momentum, Nesterov, RMSProp, Adam)
 }
@@ -570,7 +570,7 @@ def optimize(
     w0 : ndarray of any shape
         Starting point (not modified).
     optimizer : Optimizer
-        E.g. ``Momentum(learning_rate=0.1, beta=0.9)``.
+        E.g. ``Momentum(step_size=0.1, beta=0.9)``.
     n_steps : int
         Number of updates (>= 0).
 

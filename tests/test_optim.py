@@ -284,35 +284,35 @@ def two_steps(opt: Optimizer) -> tuple[np.ndarray, np.ndarray]:
 
 
 def test_sgd_rule_by_hand():
-    w1, w2 = two_steps(SGD(learning_rate=0.1))
+    w1, w2 = two_steps(SGD(step_size=0.1))
     np.testing.assert_allclose(w1, [0.95, -1.9])
     np.testing.assert_allclose(w2, [0.85, -2.1])
 
 
 def test_momentum_by_hand():
     # v1 = -0.1 g1 = (-0.05, 0.1); v2 = 0.9 v1 - 0.1 g2 = (-0.145, -0.11)
-    w1, w2 = two_steps(Momentum(learning_rate=0.1, beta=0.9))
+    w1, w2 = two_steps(Momentum(step_size=0.1, beta=0.9))
     np.testing.assert_allclose(w1, [0.95, -1.9])
     np.testing.assert_allclose(w2, [0.805, -2.01])
 
 
 def test_nesterov_by_hand():
     # w1 = w0 - 0.9 v0 + 1.9 v1 with v0 = 0; w2 = w1 - 0.9 v1 + 1.9 v2 (v as for momentum)
-    w1, w2 = two_steps(Nesterov(learning_rate=0.1, beta=0.9))
+    w1, w2 = two_steps(Nesterov(step_size=0.1, beta=0.9))
     np.testing.assert_allclose(w1, [0.905, -1.81])
     np.testing.assert_allclose(w2, [0.6745, -2.109])
 
 
 def test_rmsprop_by_hand():
     # c1 = 0.1 g1^2 = (0.025, 0.1); c2 = 0.9 c1 + 0.1 g2^2 = (0.1225, 0.49) -> sqrt (0.35, 0.7)
-    w1, w2 = two_steps(RMSProp(learning_rate=0.1, decay=0.9, eps=1e-8))
+    w1, w2 = two_steps(RMSProp(step_size=0.1, decay=0.9, eps=1e-8))
     step1 = 0.1 / np.sqrt(0.1)  # the first step is lr / sqrt(1 - decay) per coordinate
     np.testing.assert_allclose(w1, [1 - step1, -2 + step1], rtol=1e-7)
     np.testing.assert_allclose(w2, [1 - step1 - 0.1 / 0.35, -2 + step1 - 0.2 / 0.7], rtol=1e-7)
 
 
 def test_adam_by_hand():
-    w1, w2 = two_steps(Adam(learning_rate=0.1, beta1=0.9, beta2=0.999, eps=1e-8))
+    w1, w2 = two_steps(Adam(step_size=0.1, beta1=0.9, beta2=0.999, eps=1e-8))
     # step 1: m_hat = g1 and v_hat = g1^2, so each coordinate moves by lr against its sign
     np.testing.assert_allclose(w1, [0.9, -1.9], rtol=1e-7)
     # step 2: m2 = 0.9 * 0.1 g1 + 0.1 g2 = (0.145, 0.11); v2 = 0.999 * 0.001 g1^2 + 0.001 g2^2
@@ -323,7 +323,7 @@ def test_adam_by_hand():
 
 @pytest.mark.parametrize("scale", [1e-2, 1.0, 1e4])
 def test_adam_bias_correction_makes_first_step_lr_whatever_the_gradient_scale(scale):
-    opt = Adam(learning_rate=0.01)
+    opt = Adam(step_size=0.01)
     w1 = opt.step(np.zeros(3), scale * np.array([1.0, -2.0, 3.0]))
     np.testing.assert_allclose(w1, [-0.01, 0.01, -0.01], rtol=1e-5)  # eps / |g| <= 1e-6
     assert opt.t == 1
@@ -333,7 +333,7 @@ def test_adam_bias_correction_makes_first_step_lr_whatever_the_gradient_scale(sc
 
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
 def test_step_is_pure_and_reset_forgets_state(name):
-    opt = OPTIMIZERS[name](learning_rate=0.1)
+    opt = OPTIMIZERS[name](step_size=0.1)
     w, g = W0_HAND.copy(), G1.copy()
     first = opt.step(w, g)
     assert first is not w
@@ -424,7 +424,7 @@ def test_linear_classifier_learned_attributes_and_shapes(digits_split):
     per_epoch = int(np.ceil(1079 / 64))
     assert clf.n_iter_ == 3 * per_epoch == clf.loss_history_.shape[0]
     assert clf.train_accuracy_history_.shape == clf.val_accuracy_history_.shape == (3,)
-    assert clf.learning_rate_ == 0.5 and not clf.diverged_
+    assert clf.step_size_ == 0.5 and not clf.diverged_
     assert clf.loss_history_[:5].mean() > clf.loss_history_[-5:].mean()
     # callback every 10 steps and after the last one, with the loss of that step
     assert [k for k, _ in steps] == [*range(10, clf.n_iter_ + 1, 10), clf.n_iter_]
@@ -479,8 +479,8 @@ def test_linear_classifier_does_not_mutate_X(digits_split):
 
 def test_linear_classifier_divergence_warns_and_keeps_finite_weights(digits_split):
     s = digits_split
-    clf = LinearClassifier(learning_rate=1e4, reg=1.0, n_epochs=5)
-    with pytest.warns(RuntimeWarning, match="lower learning_rate"):
+    clf = LinearClassifier(step_size=1e4, reg=1.0, n_epochs=5)
+    with pytest.warns(RuntimeWarning, match="lower step_size"):
         clf.fit(s.X_train, s.y_train)
     assert clf.diverged_ and clf.n_iter_ < 5 * 17
     assert np.isfinite(clf.W_).all() and np.isfinite(clf.b_).all()
@@ -598,9 +598,9 @@ def test_bad_optimizer_type():
         optimize(quad_loss_and_grad, [0.0, 0.0], "adam", n_steps=1)
 
 
-def test_bad_learning_rate_of_a_rule():
-    with pytest.raises(ValueError, match=r"learning_rate must be > 0"):
-        Adam(learning_rate=-1e-3)
+def test_bad_step_size_of_a_rule():
+    with pytest.raises(ValueError, match=r"step_size must be > 0"):
+        Adam(step_size=-1e-3)
 
 
 def test_bad_momentum_beta():

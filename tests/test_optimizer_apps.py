@@ -77,8 +77,8 @@ def _library_rule(name, lr, beta):
     "state",
     [
         {},  # defaults: lr 0.1, beta 0.9, 100 steps, valley
-        {"learning_rate": 0.5, "beta": 0.5, "n_steps": 60, "surface": "tilted valley"},
-        {"learning_rate": 1.0, "beta": 0.99, "n_steps": 200},  # some rules overflow
+        {"step_size": 0.5, "beta": 0.5, "n_steps": 60, "surface": "tilted valley"},
+        {"step_size": 1.0, "beta": 0.99, "n_steps": 200},  # some rules overflow
     ],
 )
 def test_paths_are_the_library_update_rules(state):
@@ -91,7 +91,7 @@ def test_paths_are_the_library_update_rules(state):
         want = optim.optimize(
             valley.loss_and_grad,
             app.start,
-            _library_rule(name, v["learning_rate"], v["beta"]),
+            _library_rule(name, v["step_size"], v["beta"]),
             v["n_steps"],
         )
         np.testing.assert_array_equal(params, want.params)
@@ -100,12 +100,12 @@ def test_paths_are_the_library_update_rules(state):
 
 
 def test_overflowing_rules_end_early_and_the_readout_says_so():
-    app = OptimizerPathsApp(backend="agg", learning_rate=1.0, beta=0.99, n_steps=200)
+    app = OptimizerPathsApp(backend="agg", step_size=1.0, beta=0.99, n_steps=200)
     params, _ = app.path("nesterov")
     assert len(params) < 201  # overflowed: ends at the last finite point
     assert np.isfinite(params).all()
     assert "diverged (overflow after" in app.readout.value
-    app.set_state(learning_rate=0.6, n_steps=50)  # SGD: |1 - 0.6 * 4| = 1.4 > 1, grows
+    app.set_state(step_size=0.6, n_steps=50)  # SGD: |1 - 0.6 * 4| = 1.4 > 1, grows
     assert "(diverging)" in app.readout.value
     sgd_params, sgd_losses = app.path("sgd")
     assert len(sgd_params) == 51 and sgd_losses[-1] > sgd_losses[0]
@@ -175,8 +175,8 @@ def test_optimizer_app_rejects_bad_arguments():
         OptimizerPathsApp(start=(1.0, 2.0, 3.0))
     with pytest.raises(ValueError, match="extent must be"):
         OptimizerPathsApp(extent=(1.0, -1.0, 0.0, 1.0))
-    with pytest.raises(ValueError, match="learning_rate must be in"):
-        OptimizerPathsApp(learning_rate=10.0)
+    with pytest.raises(ValueError, match="step_size must be in"):
+        OptimizerPathsApp(step_size=10.0)
     with pytest.raises(ValueError, match="surface must be one of"):
         OptimizerPathsApp(surface="banana")
     with pytest.raises(ValueError, match="name must be one of"):
@@ -194,12 +194,12 @@ def digits_split():
 
 
 def test_training_app_shows_the_classifier_its_settings_give(digits_split):
-    app = TrainingApp(backend="agg", loss="softmax", learning_rate=0.3, reg=1e-4, epochs=4)
-    lr = app.state()["learning_rate"]
+    app = TrainingApp(backend="agg", loss="softmax", step_size=0.3, reg=1e-4, epochs=4)
+    lr = app.state()["step_size"]
     assert lr == 0.3  # a value of the slider, exactly
     s = digits_split
     want = LinearClassifier(
-        loss="softmax", reg=1e-4, learning_rate=lr, n_epochs=4, batch_size=64, seed=0
+        loss="softmax", reg=1e-4, step_size=lr, n_epochs=4, batch_size=64, seed=0
     ).fit(s.X_train, s.y_train, s.X_val, s.y_val)
     np.testing.assert_array_equal(app.classifier.W_, want.W_)
     np.testing.assert_array_equal(app.classifier.loss_history_, want.loss_history_)
@@ -263,8 +263,8 @@ def test_train_from_code_and_its_limits():
         app.train(21)
     with pytest.raises(TypeError, match="epochs must be an integer"):
         app.train(2.5)
-    with pytest.raises(ValueError, match=r"learning_rate must be one of \[0.001, 0.003"):
-        TrainingApp(learning_rate=0.2)
+    with pytest.raises(ValueError, match=r"step_size must be one of \[0.001, 0.003"):
+        TrainingApp(step_size=0.2)
 
 
 def test_training_app_on_other_data_has_no_templates_panel():

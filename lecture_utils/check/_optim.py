@@ -4,17 +4,17 @@ Notebook 08, training a linear classifier:
 
 - ``accuracy(W, X, y)``: the fraction of rows of X whose highest score :math:`X W` is the
   label.
-- ``sgd_epoch(W, X, y, learning_rate, reg, batch_size, rng)``: one epoch of minibatch SGD on
+- ``sgd_epoch(W, X, y, step_size, reg, batch_size, rng)``: one epoch of minibatch SGD on
   the softmax loss, visiting the examples in the order ``rng.permutation(N)``.
 
 Notebook 09, update rules (the formulas of :mod:`lecture_utils.optim`):
 
-- ``momentum_update(w, dw, v, learning_rate, beta) -> (w, v)``:
+- ``momentum_update(w, dw, v, step_size, beta) -> (w, v)``:
   :math:`v \leftarrow \beta v - \eta\, dw`, :math:`w \leftarrow w + v`
-- ``rmsprop_update(w, dw, cache, learning_rate, decay, eps) -> (w, cache)``:
+- ``rmsprop_update(w, dw, cache, step_size, decay, eps) -> (w, cache)``:
   :math:`c \leftarrow \rho c + (1-\rho)\, dw^2`,
   :math:`w \leftarrow w - \eta\, dw/(\sqrt c + \epsilon)`
-- ``adam_update(w, dw, m, v, t, learning_rate, beta1, beta2, eps) -> (w, m, v)``:
+- ``adam_update(w, dw, m, v, t, step_size, beta1, beta2, eps) -> (w, m, v)``:
   :math:`m \leftarrow \beta_1 m + (1-\beta_1) dw`,
   :math:`v \leftarrow \beta_2 v + (1-\beta_2) dw^2`,
   :math:`w \leftarrow w - \eta\, \hat m / (\sqrt{\hat v} + \epsilon)` with
@@ -60,22 +60,22 @@ _Bug = tuple[tuple[np.ndarray, ...], str, str]
 # ----------------------------------------------------------------------------------------
 
 
-def _momentum(w, dw, v, learning_rate, beta):
-    v_new = beta * v - learning_rate * dw
+def _momentum(w, dw, v, step_size, beta):
+    v_new = beta * v - step_size * dw
     return w + v_new, v_new
 
 
-def _rmsprop(w, dw, cache, learning_rate, decay, eps):
+def _rmsprop(w, dw, cache, step_size, decay, eps):
     cache_new = decay * cache + (1 - decay) * dw * dw
-    return w - learning_rate * dw / (np.sqrt(cache_new) + eps), cache_new
+    return w - step_size * dw / (np.sqrt(cache_new) + eps), cache_new
 
 
-def _adam(w, dw, m, v, t, learning_rate, beta1, beta2, eps):
+def _adam(w, dw, m, v, t, step_size, beta1, beta2, eps):
     m_new = beta1 * m + (1 - beta1) * dw
     v_new = beta2 * v + (1 - beta2) * dw * dw
     m_hat = m_new / (1 - beta1**t)
     v_hat = v_new / (1 - beta2**t)
-    return w - learning_rate * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
+    return w - step_size * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
 
 
 # ----------------------------------------------------------------------------------------
@@ -196,7 +196,7 @@ def _random_arrays(seed: int, shape: tuple[int, ...], n: int) -> list[np.ndarray
 
 
 # ----------------------------------------------------------------------------------------
-# momentum_update(w, dw, v, learning_rate, beta) -> (w, v)
+# momentum_update(w, dw, v, step_size, beta) -> (w, v)
 # ----------------------------------------------------------------------------------------
 
 
@@ -204,40 +204,40 @@ def _momentum_cases() -> list[_StepCase]:
     w, dw, v = _random_arrays(11, (4, 3), 3)
     return [
         _StepCase(
-            "w = [1, -2], dw = [0.5, 0.5], v = [0.1, -0.2], learning_rate 0.1, beta 0.9",
+            "w = [1, -2], dw = [0.5, 0.5], v = [0.1, -0.2], step_size 0.1, beta 0.9",
             dict(
                 w=np.array([1.0, -2.0]),
                 dw=np.array([0.5, 0.5]),
                 v=np.array([0.1, -0.2]),
-                learning_rate=0.1,
+                step_size=0.1,
                 beta=0.9,
             ),
         ),
         _StepCase(
-            "random w, dw, v of shape (4, 3), learning_rate 0.05, beta 0.8",
-            dict(w=w, dw=dw, v=v, learning_rate=0.05, beta=0.8),
+            "random w, dw, v of shape (4, 3), step_size 0.05, beta 0.8",
+            dict(w=w, dw=dw, v=v, step_size=0.05, beta=0.8),
         ),
         _StepCase(
-            "a first step (v = 0), learning_rate 0.3, beta 0.9",
-            dict(w=w, dw=dw, v=np.zeros_like(w), learning_rate=0.3, beta=0.9),
+            "a first step (v = 0), step_size 0.3, beta 0.9",
+            dict(w=w, dw=dw, v=np.zeros_like(w), step_size=0.3, beta=0.9),
         ),
     ]
 
 
 def _momentum_bugs(a: dict[str, Any]) -> list[_Bug]:
-    w, dw, v, lr, beta = a["w"], a["dw"], a["v"], a["learning_rate"], a["beta"]
+    w, dw, v, lr, beta = a["w"], a["dw"], a["v"], a["step_size"], a["beta"]
     right_w, right_v = _momentum(w, dw, v, lr, beta)
     pt_v = beta * v + dw  # the other common convention
     return [
         (
             (w + beta * v + lr * dw, beta * v + lr * dw),
-            "the step goes uphill: v should subtract learning_rate * dw",
-            "v = beta * v - learning_rate * dw",
+            "the step goes uphill: v should subtract step_size * dw",
+            "v = beta * v - step_size * dw",
         ),
         (
             (w + v - lr * dw, v - lr * dw),
             "the old velocity is not multiplied by beta",
-            "v = beta * v - learning_rate * dw",
+            "v = beta * v - step_size * dw",
         ),
         (
             (w + v, right_v),
@@ -246,9 +246,9 @@ def _momentum_bugs(a: dict[str, Any]) -> list[_Bug]:
         ),
         (
             (w - lr * pt_v, pt_v),
-            "that is the other common form (v = beta * v + dw, w = w - learning_rate * v): "
-            "it moves w the same way, but this exercise stores v = beta * v - learning_rate * dw",
-            "v = beta * v - learning_rate * dw; w = w + v",
+            "that is the other common form (v = beta * v + dw, w = w - step_size * v): "
+            "it moves w the same way, but this exercise stores v = beta * v - step_size * dw",
+            "v = beta * v - step_size * dw; w = w + v",
         ),
         (
             (right_v, right_w),
@@ -258,13 +258,13 @@ def _momentum_bugs(a: dict[str, Any]) -> list[_Bug]:
         (
             (w + beta * v - (1 - beta) * lr * dw, beta * v - (1 - beta) * lr * dw),
             "the gradient is scaled by (1 - beta): that is an average, not this momentum form",
-            "v = beta * v - learning_rate * dw",
+            "v = beta * v - step_size * dw",
         ),
     ]
 
 
 def momentum_update(fn: Callable[..., Any]) -> CheckResult:
-    r"""Check ``fn(w, dw, v, learning_rate, beta) -> (w_new, v_new)``.
+    r"""Check ``fn(w, dw, v, step_size, beta) -> (w_new, v_new)``.
 
     SGD with momentum: :math:`v \leftarrow \beta v - \eta\, dw`, :math:`w \leftarrow w + v`,
     as :class:`lecture_utils.optim.Momentum`, without changing the inputs.
@@ -289,7 +289,7 @@ def momentum_update(fn: Callable[..., Any]) -> CheckResult:
 
 
 # ----------------------------------------------------------------------------------------
-# rmsprop_update(w, dw, cache, learning_rate, decay, eps) -> (w, cache)
+# rmsprop_update(w, dw, cache, step_size, decay, eps) -> (w, cache)
 # ----------------------------------------------------------------------------------------
 
 
@@ -297,30 +297,30 @@ def _rmsprop_cases() -> list[_StepCase]:
     w, dw, c = _random_arrays(12, (3, 4), 3)
     return [
         _StepCase(
-            "w = [1, -2], dw = [0.5, -4], cache = [0.2, 1.0], learning_rate 0.1, decay 0.9, "
+            "w = [1, -2], dw = [0.5, -4], cache = [0.2, 1.0], step_size 0.1, decay 0.9, "
             "eps 1e-8",
             dict(
                 w=np.array([1.0, -2.0]),
                 dw=np.array([0.5, -4.0]),
                 cache=np.array([0.2, 1.0]),
-                learning_rate=0.1,
+                step_size=0.1,
                 decay=0.9,
                 eps=1e-8,
             ),
         ),
         _StepCase(
-            "random w, dw and cache (3, 4), learning_rate 0.01, decay 0.99, eps 0.1",
-            dict(w=w, dw=dw, cache=c * c, learning_rate=0.01, decay=0.99, eps=0.1),
+            "random w, dw and cache (3, 4), step_size 0.01, decay 0.99, eps 0.1",
+            dict(w=w, dw=dw, cache=c * c, step_size=0.01, decay=0.99, eps=0.1),
         ),
         _StepCase(
-            "a first step (cache = 0), learning_rate 0.01, decay 0.99, eps 1e-8",
-            dict(w=w, dw=dw, cache=np.zeros_like(w), learning_rate=0.01, decay=0.99, eps=1e-8),
+            "a first step (cache = 0), step_size 0.01, decay 0.99, eps 1e-8",
+            dict(w=w, dw=dw, cache=np.zeros_like(w), step_size=0.01, decay=0.99, eps=1e-8),
         ),
     ]
 
 
 def _rmsprop_bugs(a: dict[str, Any]) -> list[_Bug]:
-    w, dw, c, lr, rho, eps = (a[k] for k in ("w", "dw", "cache", "learning_rate", "decay", "eps"))
+    w, dw, c, lr, rho, eps = (a[k] for k in ("w", "dw", "cache", "step_size", "decay", "eps"))
     right_w, right_c = _rmsprop(w, dw, c, lr, rho, eps)
     no_avg = rho * c + dw * dw
     return [
@@ -342,7 +342,7 @@ def _rmsprop_bugs(a: dict[str, Any]) -> list[_Bug]:
         (
             (w + lr * dw / (np.sqrt(right_c) + eps), right_c),
             "the step goes uphill: subtract it",
-            "w = w - learning_rate * dw / (np.sqrt(cache) + eps)",
+            "w = w - step_size * dw / (np.sqrt(cache) + eps)",
         ),
         (
             (w - lr * dw / (np.sqrt(c) + eps), right_c),
@@ -354,7 +354,7 @@ def _rmsprop_bugs(a: dict[str, Any]) -> list[_Bug]:
 
 
 def rmsprop_update(fn: Callable[..., Any]) -> CheckResult:
-    r"""Check ``fn(w, dw, cache, learning_rate, decay, eps) -> (w_new, cache_new)``.
+    r"""Check ``fn(w, dw, cache, step_size, decay, eps) -> (w_new, cache_new)``.
 
     RMSProp: :math:`c \leftarrow \rho c + (1-\rho)\, dw^2`,
     :math:`w \leftarrow w - \eta\, dw / (\sqrt{c} + \epsilon)`, as
@@ -382,7 +382,7 @@ def rmsprop_update(fn: Callable[..., Any]) -> CheckResult:
 
 
 # ----------------------------------------------------------------------------------------
-# adam_update(w, dw, m, v, t, learning_rate, beta1, beta2, eps) -> (w, m, v)
+# adam_update(w, dw, m, v, t, step_size, beta1, beta2, eps) -> (w, m, v)
 # ----------------------------------------------------------------------------------------
 
 
@@ -391,32 +391,32 @@ def _adam_cases() -> list[_StepCase]:
     return [
         _StepCase(
             "w = [1, -2], dw = [0.5, -4], m = [0.1, 0.2], v = [0.3, 1.0], t = 3, "
-            "learning_rate 0.1, beta1 0.9, beta2 0.999, eps 1e-8",
+            "step_size 0.1, beta1 0.9, beta2 0.999, eps 1e-8",
             dict(
                 w=np.array([1.0, -2.0]),
                 dw=np.array([0.5, -4.0]),
                 m=np.array([0.1, 0.2]),
                 v=np.array([0.3, 1.0]),
                 t=3,
-                learning_rate=0.1,
+                step_size=0.1,
                 beta1=0.9,
                 beta2=0.999,
                 eps=1e-8,
             ),
         ),
         _StepCase(
-            "random arrays (4, 2), t = 7, learning_rate 0.01, beta1 0.8, beta2 0.99, eps 0.1",
-            dict(w=w, dw=dw, m=m, v=s * s, t=7, learning_rate=0.01, beta1=0.8, beta2=0.99, eps=0.1),
+            "random arrays (4, 2), t = 7, step_size 0.01, beta1 0.8, beta2 0.99, eps 0.1",
+            dict(w=w, dw=dw, m=m, v=s * s, t=7, step_size=0.01, beta1=0.8, beta2=0.99, eps=0.1),
         ),
         _StepCase(
-            "a first step (m = v = 0, t = 1), learning_rate 0.01, beta1 0.9, beta2 0.999",
+            "a first step (m = v = 0, t = 1), step_size 0.01, beta1 0.9, beta2 0.999",
             dict(
                 w=w,
                 dw=dw,
                 m=np.zeros_like(w),
                 v=np.zeros_like(w),
                 t=1,
-                learning_rate=0.01,
+                step_size=0.01,
                 beta1=0.9,
                 beta2=0.999,
                 eps=1e-8,
@@ -427,7 +427,7 @@ def _adam_cases() -> list[_StepCase]:
 
 def _adam_bugs(a: dict[str, Any]) -> list[_Bug]:
     w, dw, m, v, t = a["w"], a["dw"], a["m"], a["v"], a["t"]
-    lr, b1, b2, eps = a["learning_rate"], a["beta1"], a["beta2"], a["eps"]
+    lr, b1, b2, eps = a["step_size"], a["beta1"], a["beta2"], a["eps"]
     right_w, right_m, right_v = _adam(w, dw, m, v, t, lr, b1, b2, eps)
     m_hat, v_hat = right_m / (1 - b1**t), right_v / (1 - b2**t)
     bugs: list[_Bug] = [
@@ -455,7 +455,7 @@ def _adam_bugs(a: dict[str, Any]) -> list[_Bug]:
         (
             (w + lr * m_hat / (np.sqrt(v_hat) + eps), right_m, right_v),
             "the step goes uphill: subtract it",
-            "w = w - learning_rate * m_hat / (np.sqrt(v_hat) + eps)",
+            "w = w - step_size * m_hat / (np.sqrt(v_hat) + eps)",
         ),
         (
             (right_w, m_hat, v_hat),
@@ -481,7 +481,7 @@ def _adam_bugs(a: dict[str, Any]) -> list[_Bug]:
 
 
 def adam_update(fn: Callable[..., Any]) -> CheckResult:
-    r"""Check ``fn(w, dw, m, v, t, learning_rate, beta1, beta2, eps) -> (w_new, m_new, v_new)``.
+    r"""Check ``fn(w, dw, m, v, t, step_size, beta1, beta2, eps) -> (w_new, m_new, v_new)``.
 
     Adam with bias correction (t = 1 at the first step), as :class:`lecture_utils.optim.Adam`:
     :math:`m \leftarrow \beta_1 m + (1-\beta_1) dw`,
@@ -510,7 +510,7 @@ def adam_update(fn: Callable[..., Any]) -> CheckResult:
 
 
 # ----------------------------------------------------------------------------------------
-# Notebook 08: accuracy(W, X, y) and sgd_epoch(W, X, y, learning_rate, reg, batch_size, rng)
+# Notebook 08: accuracy(W, X, y) and sgd_epoch(W, X, y, step_size, reg, batch_size, rng)
 # ----------------------------------------------------------------------------------------
 
 
@@ -571,7 +571,7 @@ def accuracy(fn: Callable[..., Any]) -> CheckResult:
     return passed(name, f"correct on {len(cases)} inputs")
 
 
-def _sgd_epoch_reference(W, X, y, learning_rate, reg, batch_size, rng, *, variant=""):
+def _sgd_epoch_reference(W, X, y, step_size, reg, batch_size, rng, *, variant=""):
     n = X.shape[0]
     order = np.arange(n) if variant == "no_shuffle" else rng.permutation(n)
     stop = n - n % batch_size if variant == "drop_last" else n
@@ -580,18 +580,18 @@ def _sgd_epoch_reference(W, X, y, learning_rate, reg, batch_size, rng, *, varian
         idx = order[start : start + batch_size]
         loss, dW = losses.softmax_loss(W, X[idx], y[idx], reg)
         step = dW if variant != "plus" else -dW
-        W = W - learning_rate * step
+        W = W - step_size * step
         batch_losses.append(loss)
     return W, np.array(batch_losses)
 
 
 def sgd_epoch(fn: Callable[..., Any]) -> CheckResult:
-    """Check ``fn(W, X, y, learning_rate, reg, batch_size, rng) -> (W_new, batch_losses)``.
+    """Check ``fn(W, X, y, step_size, reg, batch_size, rng) -> (W_new, batch_losses)``.
 
     One epoch of minibatch SGD on the softmax loss: ``order = rng.permutation(N)``, then for
     each run of ``batch_size`` consecutive indices of ``order`` (the last batch may be
     smaller): ``loss, dW = lecture_utils.losses.softmax_loss(W, X[idx], y[idx], reg)`` and
-    ``W = W - learning_rate * dW``. ``batch_losses`` holds each batch's loss, in order.
+    ``W = W - step_size * dW``. ``batch_losses`` holds each batch's loss, in order.
 
     Returns
     -------
@@ -644,7 +644,7 @@ def sgd_epoch(fn: Callable[..., Any]) -> CheckResult:
                 f"({X.shape[0] % b} examples)",
                 "range(0, N, batch_size) also gives the last partial batch",
             ),
-            ("plus", "W goes uphill: subtract learning_rate * dW", "W = W - learning_rate * dW"),
+            ("plus", "W goes uphill: subtract step_size * dW", "W = W - step_size * dW"),
         ):
             if close(got_W, reference(variant)[0]):
                 return failed(name, f"on {label}: {message}", hint)
@@ -654,7 +654,7 @@ def sgd_epoch(fn: Callable[..., Any]) -> CheckResult:
                 f"on {label}: W after the epoch differs from the recipe's (largest difference "
                 f"{fmt(np.abs(got_W - want_W).max())})",
                 "one rng.permutation(N) per epoch, batches order[start:start + batch_size], "
-                "losses.softmax_loss(W, X[idx], y[idx], reg), W = W - learning_rate * dW",
+                "losses.softmax_loss(W, X[idx], y[idx], reg), W = W - step_size * dW",
             )
         if got_losses.shape != (n_batches,):
             return failed(
