@@ -297,8 +297,7 @@ def _rmsprop_cases() -> list[_StepCase]:
     w, dw, c = _random_arrays(12, (3, 4), 3)
     return [
         _StepCase(
-            "w = [1, -2], dw = [0.5, -4], cache = [0.2, 1.0], step_size 0.1, decay 0.9, "
-            "eps 1e-8",
+            "w = [1, -2], dw = [0.5, -4], cache = [0.2, 1.0], step_size 0.1, decay 0.9, eps 1e-8",
             dict(
                 w=np.array([1.0, -2.0]),
                 dw=np.array([0.5, -4.0]),
