@@ -101,6 +101,35 @@ def test_reference_formulas_step_like_the_library():
             np.testing.assert_array_equal(w_ours, w_lib)
 
 
+def test_the_runs_descend_the_landscape_valley_with_the_old_matrix():
+    from lecture_utils.check import _rule_harness
+    from lecture_utils.landscape import Valley
+
+    old_A = np.array([[0.5, 0.6], [0.6, 3.7]])  # the matrix the checks used to copy
+    valley = _rule_harness.VALLEY
+    assert isinstance(valley, Valley)
+    np.testing.assert_allclose(valley.A, old_A, rtol=0, atol=1e-12)
+    w = np.array([-3.0, 1.5])
+    np.testing.assert_array_equal(valley.loss_and_grad(w)[1], old_A @ w)
+
+
+def test_references_are_the_library_rules_not_copies(monkeypatch):
+    # the references step the library's classes: a change there shows up here
+    calls = []
+    original = optim.Optimizer.step
+
+    def spy(self, w, dw):
+        calls.append(type(self).__name__)
+        return original(self, w, dw)
+
+    monkeypatch.setattr(optim.Optimizer, "step", spy)
+    w = np.array([1.0, -2.0])
+    _optim._momentum(w, w, w, 0.1, 0.9)
+    _optim._rmsprop(w, w, w * w, 0.1, 0.9, 1e-8)
+    _optim._adam(w, w, w, w * w, 2, 0.1, 0.9, 0.999, 1e-8)
+    assert calls == ["Momentum", "RMSProp", "Adam"]
+
+
 def test_hand_computed_momentum_step():
     w, v = _optim._momentum(
         np.array([1.0, -2.0]), np.array([0.5, 0.5]), np.array([0.1, -0.2]), 0.1, 0.9

@@ -13,49 +13,15 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from lecture_utils import gradients, optim, plotting
-from lecture_utils.classifier import LinearClassifier
+from lecture_utils import LinearClassifier, optim, plotting
 from lecture_utils.data import load_digits, make_blobs, train_val_test_split
 from lecture_utils.widgets import OptimizerPathsApp, TrainingApp
-from lecture_utils.widgets.optimizers import OPTIMIZER_LABELS, SURFACES, Valley
+from lecture_utils.widgets.optimizers import OPTIMIZER_LABELS, SURFACES
 
 
 def render(app) -> np.ndarray:
     FigureCanvasAgg.draw(app.figure.canvas)
     return np.asarray(app.figure.canvas.buffer_rgba()).copy()
-
-
-# ---------------------------------------------------------------------------------------------
-# The valley
-# ---------------------------------------------------------------------------------------------
-
-
-def test_valley_hand_values_and_gradient():
-    v = Valley()  # L = 0.5 * (0.2 w1^2 + 4 w2^2)
-    loss, grad = v.loss_and_grad(np.array([1.0, 1.0]))
-    assert loss == pytest.approx(2.1)
-    np.testing.assert_allclose(grad, [0.2, 4.0])
-    assert v.condition_number == pytest.approx(20.0)
-    assert v.loss(np.zeros(2)) == 0.0
-    np.testing.assert_allclose(v.loss(np.array([[2.0, 0.0], [0.0, 1.0]])), [0.4, 2.0])
-
-
-@pytest.mark.parametrize("angle", [0.0, 30.0, -75.0])
-def test_valley_gradient_matches_finite_differences_and_turns_with_the_angle(angle):
-    v = Valley((0.5, 3.0), angle)
-    w = np.array([0.7, -1.3])
-    numeric = gradients.numerical_gradient(lambda x: float(v.loss(x)), w)
-    assert gradients.rel_error(numeric, v.loss_and_grad(w)[1]) < 1e-8
-    np.testing.assert_allclose(np.linalg.eigvalsh(v.A), [0.5, 3.0])
-    flat = np.array([np.cos(np.deg2rad(angle)), np.sin(np.deg2rad(angle))])
-    np.testing.assert_allclose(v.A @ flat, 0.5 * flat, atol=1e-12)  # the flat direction
-
-
-def test_valley_rejects_bad_curvatures():
-    with pytest.raises(ValueError, match="curvatures must be > 0"):
-        Valley((0.0, 1.0))
-    with pytest.raises(ValueError, match="curvatures must be two numbers"):
-        Valley((1.0, 2.0, 3.0))
 
 
 # ---------------------------------------------------------------------------------------------

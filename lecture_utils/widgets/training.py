@@ -90,9 +90,11 @@ class TrainingApp(App):
 
     Examples
     --------
-    >>> app = TrainingApp(loss="softmax", epochs=10)
+    >>> app = TrainingApp(loss="softmax", step_size=0.3, epochs=10)
     >>> round(app.classifier.score(app.X_val, app.y_val), 3)  # doctest: +SKIP
-    >>> app.train(20)   # 20 epochs, drawn live while fit runs
+    >>> clf = app.train(20)   # 20 epochs, drawn live while fit runs
+    >>> clf.step_size_, app.state()["epochs"]
+    (0.3, 20)
     """
 
     figsize = (9.6, 3.7)
