@@ -7,13 +7,15 @@ One module per idea of the lecture "Loss functions and optimization":
   registry.
 - :mod:`lecture_utils.regularization`: L1, L2 (R(W) = sum W**2, gradient 2W) and elastic net.
 - :mod:`lecture_utils.gradients`: numerical gradients, relative error, gradient checking.
-- :mod:`lecture_utils.optim`: random search, gradient descent, minibatch SGD, momentum,
-  Nesterov, RMSProp, Adam, and :class:`~optim.LinearClassifier`
-  (defined in :mod:`lecture_utils.classifier`).
+- :mod:`lecture_utils.optim`: random search, gradient descent, minibatch SGD (step size
+  ``step_size``, η), the step-size regimes, momentum, Nesterov, RMSProp, Adam.
+- :class:`lecture_utils.LinearClassifier` (in :mod:`lecture_utils.classifier`): a linear
+  classifier trained by minibatch SGD; ``from lecture_utils import LinearClassifier``.
 - :mod:`lecture_utils.data`: the lecture's examples, 2-D toy sets, the bundled digits and a
   CIFAR-10 reader.
-- :mod:`lecture_utils.landscape`: slices of a loss along random directions, and the
-  two-weight problem whose surface notebook 07 descends.
+- :mod:`lecture_utils.landscape`: slices of a loss along random directions, the
+  two-weight problem whose surface notebook 07 descends, and the ill-conditioned quadratic
+  valley of notebook 09.
 
 Imported on demand (they pull in matplotlib and ipywidgets):
 

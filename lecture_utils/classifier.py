@@ -8,7 +8,7 @@ standardized by the training set's per-feature mean and standard deviation. Trai
 (any data loss :math:`L_i` of :data:`lecture_utils.losses.LOSSES`; the bias is not regularized)
 by minibatch SGD: :math:`W \leftarrow W - \eta\, dW`, :math:`b \leftarrow b - \eta\, db`.
 
-Also available as ``lecture_utils.optim.LinearClassifier``.
+Import it as ``from lecture_utils import LinearClassifier``.
 """
 
 from __future__ import annotations
@@ -29,18 +29,18 @@ from ._validation import (
 )
 from .losses import LOSSES
 
-__all__ = ["LinearClassifier", "NotFittedError", "DEFAULT_LEARNING_RATES"]
+__all__ = ["LinearClassifier", "NotFittedError", "DEFAULT_STEP_SIZES"]
 
-#: Initial learning rate per loss when ``LinearClassifier(learning_rate=None)``: with the other
+#: Initial step size η per loss when ``LinearClassifier(step_size=None)``: with the other
 #: defaults, each gives >= 94% test accuracy on the bundled digits on every one of 40 seeded
 #: stratified 60/20/20 splits tried for "svm" and "softmax" (mean 96.3% and 96.6%).
-DEFAULT_LEARNING_RATES: dict[str, float] = {
+DEFAULT_STEP_SIZES: dict[str, float] = {
     "svm": 0.02,
     "ova": 0.3,
     "crammer_singer": 0.05,
     "softmax": 0.5,
 }
-_FALLBACK_LEARNING_RATE = 0.1  # for a loss added to LOSSES without an entry above
+_FALLBACK_STEP_SIZE = 0.1  # for a loss added to LOSSES without an entry above
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -98,9 +98,9 @@ class LinearClassifier:
         "softmax".
     reg : float, default 1e-3
         Regularization strength :math:`\lambda \ge 0` (on W, not on b).
-    learning_rate : float or None, default None
+    step_size : float or None, default None
         SGD step size :math:`\eta > 0`. None takes the loss's entry of
-        :data:`DEFAULT_LEARNING_RATES` (0.02 for "svm", 0.5 for "softmax"): a hinge loss's
+        :data:`DEFAULT_STEP_SIZES` (0.02 for "svm", 0.5 for "softmax"): a hinge loss's
         gradient grows with the number of violated margins (up to C - 1 per example), while
         the softmax gradient per example is at most :math:`2\lVert x \rVert`, so the two
         want step sizes an order of magnitude apart.
@@ -108,8 +108,9 @@ class LinearClassifier:
         Passes over the training set; one epoch is ``ceil(N / batch_size)`` steps.
     batch_size : int, default 64
         Examples per minibatch (at most N is used).
-    lr_decay : float, default 1.0
-        The learning rate is multiplied by ``lr_decay`` in (0, 1] after every epoch.
+    step_size_decay : float, default 1.0
+        The step size is multiplied by ``step_size_decay`` in (0, 1] after every epoch (a
+        learning-rate schedule).
     delta : float, default 1.0
         Margin :math:`\Delta \ge 0` of the hinge losses (ignored by softmax).
     standardize : bool, default True
@@ -138,12 +139,12 @@ class LinearClassifier:
         Training accuracy after each epoch.
     val_accuracy_history_ : ndarray of shape (n_epochs_done,) or None
         Validation accuracy after each epoch, when ``X_val`` is given.
-    learning_rate_ : float
-        The initial learning rate used (``learning_rate`` or the loss's default).
+    step_size_ : float
+        The initial step size used (``step_size`` or the loss's default).
     n_iter_ : int
         Number of SGD steps taken.
     diverged_ : bool
-        True if training stopped because the loss became NaN or Inf (learning rate too large);
+        True if training stopped because the loss became NaN or Inf (step size too large);
         W_ and b_ are then the last finite values and a ``RuntimeWarning`` is issued.
 
     Examples
@@ -160,10 +161,10 @@ class LinearClassifier:
         self,
         loss: str = "svm",
         reg: float = 1e-3,
-        learning_rate: float | None = None,
+        step_size: float | None = None,
         n_epochs: int = 40,
         batch_size: int = 64,
-        lr_decay: float = 1.0,
+        step_size_decay: float = 1.0,
         delta: float = 1.0,
         standardize: bool = True,
         seed: int | np.random.Generator = 0,
@@ -172,10 +173,10 @@ class LinearClassifier:
     ) -> None:
         self.loss = loss
         self.reg = reg
-        self.learning_rate = learning_rate
+        self.step_size = step_size
         self.n_epochs = n_epochs
         self.batch_size = batch_size
-        self.lr_decay = lr_decay
+        self.step_size_decay = step_size_decay
         self.delta = delta
         self.standardize = standardize
         self.seed = seed
@@ -185,10 +186,10 @@ class LinearClassifier:
     _param_names = (
         "loss",
         "reg",
-        "learning_rate",
+        "step_size",
         "n_epochs",
         "batch_size",
-        "lr_decay",
+        "step_size_decay",
         "delta",
         "standardize",
         "seed",
@@ -214,13 +215,13 @@ class LinearClassifier:
         if self.loss not in LOSSES:
             raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {self.loss!r}")
         check_nonnegative(self.reg, "reg")
-        if self.learning_rate is not None:
-            check_positive(self.learning_rate, "learning_rate")
+        if self.step_size is not None:
+            check_positive(self.step_size, "step_size")
         check_positive_int(self.n_epochs, "n_epochs")
         check_positive_int(self.batch_size, "batch_size")
-        decay = check_positive(self.lr_decay, "lr_decay")
+        decay = check_positive(self.step_size_decay, "step_size_decay")
         if decay > 1:
-            raise ValueError(f"lr_decay must be in (0, 1], got {decay}")
+            raise ValueError(f"step_size_decay must be in (0, 1], got {decay}")
         check_nonnegative(self.delta, "delta")
         if not isinstance(self.standardize, (bool, np.bool_)):
             raise TypeError(f"standardize must be True or False, got {self.standardize!r}")
@@ -274,11 +275,11 @@ class LinearClassifier:
                 raise ValueError(f"y_val has labels not seen in y: {unknown.tolist()}")
 
         form = LOSSES[self.loss]
-        if self.learning_rate is None:
-            lr = DEFAULT_LEARNING_RATES.get(self.loss, _FALLBACK_LEARNING_RATE)
+        if self.step_size is None:
+            eta = DEFAULT_STEP_SIZES.get(self.loss, _FALLBACK_STEP_SIZE)
         else:
-            lr = float(self.learning_rate)
-        self.learning_rate_ = lr
+            eta = float(self.step_size)
+        self.step_size_ = eta
         reg, delta = float(self.reg), float(self.delta)
         rng = check_seed(self.seed)
         n, d = X.shape
@@ -306,7 +307,7 @@ class LinearClassifier:
         train_acc: list[float] = []
         val_acc: list[float] = []
         step, diverged = 0, False
-        # overflow is expected when the learning rate is too large: it is reported below
+        # overflow is expected when the step size is too large: it is reported below
         with np.errstate(over="ignore", invalid="ignore"):
             while step < n_steps:
                 idx = np.sort(rng.choice(n, size=batch, replace=False))
@@ -319,8 +320,8 @@ class LinearClassifier:
                     break
                 dscores /= batch
                 # one SGD step on W and b (new arrays, so the last finite ones survive an overflow)
-                W_new = W - dtype(lr) * (Xb.T @ dscores + dtype(2 * reg) * W)
-                b_new = b - dtype(lr) * dscores.sum(axis=0)
+                W_new = W - dtype(eta) * (Xb.T @ dscores + dtype(2 * reg) * W)
+                b_new = b - dtype(eta) * dscores.sum(axis=0)
                 if not (np.isfinite(W_new).all() and np.isfinite(b_new).all()):
                     diverged = True
                     break
@@ -330,7 +331,7 @@ class LinearClassifier:
                 if self.callback is not None and (step % every == 0 or step == n_steps):
                     self.callback(step, loss)
                 if step % steps_per_epoch == 0:
-                    lr *= float(self.lr_decay)
+                    eta *= float(self.step_size_decay)
                     train_acc.append(_accuracy(X, labels, W, b, mean, scale))
                     if X_val is not None:
                         val_acc.append(_accuracy(X_val, y_val_labels, W, b, mean, scale))
@@ -338,7 +339,7 @@ class LinearClassifier:
         if diverged:
             warnings.warn(
                 f"training diverged after {step} steps (the loss became NaN or Inf): "
-                f"lower learning_rate (now {lr})",
+                f"lower step_size (now {eta})",
                 RuntimeWarning,
                 stacklevel=2,
             )

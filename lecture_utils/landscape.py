@@ -12,18 +12,23 @@ facets with kinks where some margin :math:`s_j - s_{y_i} + \Delta` crosses 0.
 Because scores are linear in W, :math:`X(W + aW_1 + bW_2) = S + aS_1 + bS_2`: a slice needs
 only three matrix products, whatever the number of points on it (:func:`loss_slice`).
 
-The descent views need a loss you can see whole: :class:`TwoWeightProblem` is a binary
-linear classifier with just two weights :math:`w = (w_1, w_2)`, trained with the (2-class)
-softmax loss, so its surface *is* the whole parameter space.
+The descent views need a loss you can see whole, with two parameters :math:`w = (w_1, w_2)`
+(defined in the private module ``_surfaces``, imported from here):
+
+- :class:`TwoWeightProblem` is a binary linear classifier with just two weights, trained with
+  the (2-class) softmax loss, so its surface *is* the whole parameter space (notebook 07);
+- :class:`Valley` is the quadratic :math:`L(w) = \tfrac12 w^\top A w`, a bowl much steeper
+  across than along, tilted by an angle: the ill-conditioned valley where plain SGD zigzags
+  and momentum, RMSProp and Adam do better (notebook 09).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ._surfaces import TwoWeightProblem, Valley, two_weight_problem
 from ._validation import (
     as_float_array,
     check_nonnegative,
@@ -41,6 +46,7 @@ __all__ = [
     "loss_slice_2d",
     "TwoWeightProblem",
     "two_weight_problem",
+    "Valley",
 ]
 
 # Largest number of scores (points x N x C) held at once while slicing.
@@ -268,219 +274,3 @@ def loss_slice_2d(
     coords = np.column_stack([aa.ravel(), bb.ravel()])
     out = loss_slice(W, X, y, np.stack([d1, d2]), coords, loss=loss, reg=reg, delta=delta)
     return out.reshape(b.shape[0], a.shape[0])
-
-
-# --------------------------------------------------------------------------------------------
-# A classifier with two weights: a loss surface we can see whole
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class TwoWeightProblem:
-    r"""A binary linear classifier with two weights, and its softmax loss surface.
-
-    Scores :math:`s_i = x_i \cdot w` (no bias), labels :math:`y_i \in \{0, 1\}` written as
-    :math:`t_i = 2y_i - 1 \in \{-1, +1\}`, and
-
-    .. math::  L(w) = \frac{1}{N}\sum_i \log\big(1 + e^{-t_i\, x_i \cdot w}\big)
-               + \lambda \|w\|^2 .
-
-    This is the 2-class softmax loss of :func:`lecture_utils.losses.softmax_loss` for the
-    weight matrix :math:`W = [-w/2,\ w/2]` (columns: class 0, class 1) with strength
-    :math:`2\lambda`, since then :math:`s_1 - s_0 = x \cdot w` and
-    :math:`2\lambda\|W\|^2 = \lambda\|w\|^2`. Its gradient is
-
-    .. math::  \nabla L(w) = -\frac{1}{N}\sum_i t_i\, \sigma(-t_i\, x_i \cdot w)\, x_i
-               + 2\lambda w, \qquad \sigma(z) = 1 / (1 + e^{-z}).
-
-    Build the default with :func:`two_weight_problem`.
-
-    Attributes
-    ----------
-    X : ndarray of shape (N, 2)
-        The examples (read-only).
-    y : ndarray of shape (N,)
-        Labels in {0, 1} (read-only).
-    reg : float
-        :math:`\lambda \ge 0`.
-    """
-
-    X: np.ndarray
-    y: np.ndarray
-    reg: float = 0.0
-
-    def __post_init__(self) -> None:
-        X = as_float_array(self.X, "X", ndim=2).astype(np.float64)
-        if X.shape[1] != 2 or X.shape[0] == 0:
-            raise ValueError(f"X must have shape (N, 2) with N >= 1, got shape {X.shape}")
-        y = np.asarray(self.y)
-        if y.dtype == np.bool_ or not np.issubdtype(y.dtype, np.integer):
-            raise TypeError(f"y must hold integer labels 0 or 1, got dtype {y.dtype}")
-        if y.shape != (X.shape[0],):
-            raise ValueError(f"y must have shape (N,) = ({X.shape[0]},), got shape {y.shape}")
-        if not np.isin(y, (0, 1)).all():
-            raise ValueError("y must hold labels 0 or 1 only (a binary problem)")
-        X, y = X.copy(), y.astype(np.int64)
-        X.setflags(write=False)
-        y.setflags(write=False)
-        object.__setattr__(self, "X", X)
-        object.__setattr__(self, "y", y)
-        object.__setattr__(self, "reg", check_nonnegative(self.reg, "reg"))
-        object.__setattr__(self, "_t", (2.0 * y - 1.0))
-
-    @property
-    def n_examples(self) -> int:
-        """N, the number of examples."""
-        return int(self.X.shape[0])
-
-    def _check_w(self, w: Any) -> np.ndarray:
-        if type(w) is np.ndarray and w.dtype == np.float64 and w.shape == (2,):
-            if np.isfinite(w).all():  # the common case, called in every descent step: fast
-                return w
-        wa = as_float_array(w, "w").astype(np.float64, copy=False)
-        if wa.shape != (2,):
-            raise ValueError(f"w must have shape (2,), got shape {wa.shape}")
-        return wa
-
-    @staticmethod
-    def _loss_grad(
-        w: np.ndarray, X: np.ndarray, t: np.ndarray, reg: float
-    ) -> tuple[float, np.ndarray]:
-        margins = t * (X @ w)  # t_i x_i . w
-        loss = float(np.mean(np.logaddexp(0.0, -margins))) + reg * float(w @ w)
-        weight = t * _sigmoid(-margins)  # t_i sigma(-t_i x_i . w)
-        grad = -(weight @ X) / X.shape[0] + 2 * reg * w
-        return loss, grad
-
-    def loss(self, w: Any) -> float:
-        """:math:`L(w)` for w of shape (2,)."""
-        return self._loss_grad(self._check_w(w), self.X, self._t, self.reg)[0]
-
-    def loss_and_grad(self, w: Any) -> tuple[float, np.ndarray]:
-        """:math:`(L(w), \\nabla L(w))` for w of shape (2,); the gradient has shape (2,)."""
-        return self._loss_grad(self._check_w(w), self.X, self._t, self.reg)
-
-    def loss_and_grad_batch(self, w: Any, X_batch: Any, y_batch: Any) -> tuple[float, np.ndarray]:
-        """The same loss on a minibatch (for :func:`lecture_utils.optim.sgd`).
-
-        Parameters
-        ----------
-        w : array_like of shape (2,)
-        X_batch : ndarray of shape (B, 2)
-        y_batch : ndarray of shape (B,), labels in {0, 1}
-
-        Returns
-        -------
-        loss : float
-            Mean over the batch plus :math:`\\lambda\\|w\\|^2`.
-        grad : ndarray of shape (2,)
-        """
-        Xb = np.asarray(X_batch, dtype=np.float64)
-        tb = 2.0 * np.asarray(y_batch, dtype=np.float64) - 1.0
-        return self._loss_grad(self._check_w(w), Xb, tb, self.reg)
-
-    def losses_at(self, points: Any) -> np.ndarray:
-        """:math:`L(w)` at many points at once.
-
-        Parameters
-        ----------
-        points : array_like of shape (M, 2)
-
-        Returns
-        -------
-        ndarray of shape (M,)
-        """
-        P = as_float_array(points, "points", ndim=2).astype(np.float64, copy=False)
-        if P.shape[1] != 2:
-            raise ValueError(f"points must have shape (M, 2), got shape {P.shape}")
-        out = np.empty(P.shape[0])
-        chunk = max(1, _BLOCK // self.n_examples)
-        for start in range(0, P.shape[0], chunk):
-            p = P[start : start + chunk]
-            margins = (p @ self.X.T) * self._t  # (m, N)
-            out[start : start + p.shape[0]] = np.logaddexp(0.0, -margins).mean(axis=1)
-        return out + self.reg * np.einsum("mk,mk->m", P, P)
-
-    def loss_grid(self, w1_values: Any, w2_values: Any) -> np.ndarray:
-        """:math:`L` on the grid ``w1_values`` x ``w2_values``.
-
-        Returns
-        -------
-        ndarray of shape (len(w2_values), len(w1_values))
-            Rows follow :math:`w_2` (for ``imshow(..., origin="lower")``).
-        """
-        a = as_float_array(w1_values, "w1_values", ndim=1)
-        b = as_float_array(w2_values, "w2_values", ndim=1)
-        aa, bb = np.meshgrid(a, b)
-        return self.losses_at(np.column_stack([aa.ravel(), bb.ravel()])).reshape(
-            b.shape[0], a.shape[0]
-        )
-
-    def hessian(self, w: Any) -> np.ndarray:
-        r""":math:`\nabla^2 L(w) = \frac{1}{N}\sum_i \sigma_i(1-\sigma_i) x_i x_i^T + 2\lambda I`.
-
-        Returns
-        -------
-        ndarray of shape (2, 2)
-        """
-        wa = self._check_w(w)
-        p = _sigmoid(self.X @ wa)
-        return (self.X.T * (p * (1 - p))) @ self.X / self.n_examples + 2 * self.reg * np.eye(2)
-
-    def minimum(self) -> np.ndarray:
-        """The minimizer :math:`w^*` (Newton's method; needs ``reg > 0`` or non-separable data).
-
-        Returns
-        -------
-        ndarray of shape (2,)
-        """
-        w = np.zeros(2)
-        for _ in range(100):
-            _, g = self._loss_grad(w, self.X, self._t, self.reg)
-            step = np.linalg.solve(self.hessian(w), g)
-            w = w - step
-            if np.abs(step).max() < 1e-13 * (1 + np.abs(w).max()):
-                break
-        return w
-
-    def softmax_weights(self, w: Any) -> np.ndarray:
-        """The (2, 2) softmax weight matrix :math:`[-w/2,\\ w/2]` with the same loss."""
-        wa = self._check_w(w)
-        return np.column_stack([-wa / 2, wa / 2])
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    # 1 / (1 + e^-z) without overflow for large |z|
-    return np.exp(-np.logaddexp(0.0, -z))
-
-
-def two_weight_problem(
-    n_per_class: int = 50, reg: float = 0.02, seed: int | np.random.Generator = 0
-) -> TwoWeightProblem:
-    r"""The descent views' default problem: two overlapping, stretched classes in 2-D.
-
-    Points are :math:`z A + t\,(0, 0.3)` with z standard normal,
-    :math:`A = \begin{pmatrix}1.5 & 0.5\\ 0 & 0.3\end{pmatrix}` and :math:`t = \pm 1`
-    the class. The features have very different spreads, so the loss surface is a long,
-    tilted valley (the curvatures at the minimum differ by a factor of about 8): a small
-    step crawls along the valley floor, a large one bounces across it.
-
-    Parameters
-    ----------
-    n_per_class : int, default 50
-    reg : float, default 0.02
-        :math:`\lambda`.
-    seed : int or numpy.random.Generator, default 0
-
-    Returns
-    -------
-    TwoWeightProblem
-        N = 2 * n_per_class examples, class 0 first.
-    """
-    n = check_positive_int(n_per_class, "n_per_class")
-    rng = check_seed(seed)
-    y = np.repeat(np.array([0, 1], dtype=np.int64), n)
-    t = 2.0 * y - 1.0
-    A = np.array([[1.5, 0.5], [0.0, 0.3]])
-    X = rng.standard_normal((2 * n, 2)) @ A + np.outer(t, [0.0, 0.3])
-    return TwoWeightProblem(X, y, reg)

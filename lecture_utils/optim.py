@@ -5,13 +5,21 @@ loss at every recorded point) that plots can draw:
 
 1. :func:`random_search`: try random W, keep the best.
 2. :func:`random_local_search`: perturb W at random, keep the perturbation if the loss drops.
-3. :func:`gradient_descent`: follow the slope, :math:`W \leftarrow W - \eta\,\nabla_W L`.
+3. :func:`gradient_descent`: follow the slope, :math:`W \leftarrow W - \eta\,\nabla_W L`, with
+   the step size :math:`\eta` (``step_size``, also called the learning rate).
 4. :func:`sgd`: the same step on the gradient of a random minibatch.
+
+:func:`descent_regime` names what a run did as the step size grows: "slow", "just right",
+"oscillating" or "diverging" (:data:`REGIMES`).
 
 Beyond the lecture, update rules sharing one interface (``step(w, dw) -> new w``):
 :class:`SGD`, :class:`Momentum`, :class:`Nesterov`, :class:`RMSProp` and :class:`Adam`, run by
-:func:`optimize`. :class:`~lecture_utils.classifier.LinearClassifier` (re-exported here) trains
-a linear classifier with minibatch SGD.
+:func:`optimize`. A linear classifier trained with minibatch SGD is
+:class:`lecture_utils.LinearClassifier`.
+
+Every public name is imported from here; the code lives in this module (the gradient steps and
+the regimes) and in private ones: ``_history`` (:class:`History`), ``_search`` (strategies 1
+and 2) and ``_update_rules`` (the update rules).
 
 Conventions
 -----------
@@ -21,23 +29,41 @@ classifier, (2,) for a point on a 2-D surface. Inputs are never modified; random
 from the ``seed`` argument (an int or a ``numpy.random.Generator``). A step size that is too
 large is a regime to look at, not an error: when the loss overflows, the run stops, returns the
 path so far and sets ``History.diverged`` (numpy's overflow warnings are silenced meanwhile).
+
+Examples
+--------
+>>> import numpy as np
+>>> from lecture_utils import optim
+>>> bowl = lambda w: (float(w @ w), 2 * w)            # L(w) = |w|^2, gradient 2w
+>>> run = optim.gradient_descent(bowl, np.array([1.0, -2.0]), step_size=0.25, n_steps=3)
+>>> run.params[-1]                                     # each step halves w
+array([ 0.125, -0.25 ])
+>>> optim.descent_regime(run.losses, run.params, loss_min=0.0)
+'just right'
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ._validation import (
-    as_float_array,
-    check_finite_number,
-    check_positive,
-    check_positive_int,
-    check_seed,
+from ._history import (
+    History,
+    LossAndGrad,
+    LossAndGradBatch,
+    LossFn,
+    _as_loss,
+    _as_loss_and_grad,
+    _check_callable,
+    _check_n_steps,
+    _check_start,
+    _history,
+    _quiet_overflow,
 )
+from ._search import random_local_search, random_search
+from ._update_rules import OPTIMIZERS, SGD, Adam, Momentum, Nesterov, Optimizer, RMSProp
+from ._validation import as_float_array, check_positive, check_positive_int, check_seed
 
 __all__ = [
     "History",
@@ -45,6 +71,8 @@ __all__ = [
     "random_local_search",
     "gradient_descent",
     "sgd",
+    "REGIMES",
+    "descent_regime",
     "Optimizer",
     "SGD",
     "Momentum",
@@ -53,499 +81,7 @@ __all__ = [
     "Adam",
     "OPTIMIZERS",
     "optimize",
-    "LinearClassifier",
 ]
-
-LossFn = Callable[[np.ndarray], float]
-LossAndGrad = Callable[[np.ndarray], tuple[float, np.ndarray]]
-LossAndGradBatch = Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[float, np.ndarray]]
-
-
-# --------------------------------------------------------------------------------------------
-# The result of every strategy
-# --------------------------------------------------------------------------------------------
-
-
-def _frozen(a: np.ndarray | None) -> np.ndarray | None:
-    if a is not None:
-        a.setflags(write=False)
-    return a
-
-
-@dataclass(frozen=True)
-class History:
-    """The path an optimizer took: parameters and loss at every recorded point.
-
-    Point 0 is the start; point k is the parameter after k steps (for the search strategies:
-    the best parameter after k + 1 tries). The arrays are read-only.
-
-    Attributes
-    ----------
-    params : ndarray of shape (n_points, *param_shape)
-        The path, start included.
-    losses : ndarray of shape (n_points,), float64
-        Loss at each point (for :func:`sgd`: the minibatch loss that gave that step's gradient).
-        Always finite.
-    evaluations : ndarray of shape (n_points,), int64, or None
-        Cumulative number of loss (or loss-and-gradient) evaluations spent up to each point:
-        the x axis of a "progress vs cost" plot.
-    diverged : bool
-        True if the run stopped early because the loss, the parameters or the gradient became
-        non-finite (NaN or Inf). The path then ends at the last point with a finite loss.
-    examples_seen : ndarray of shape (n_points,), int64, or None
-        :func:`sgd` only: cumulative number of training examples whose gradients were computed.
-    full_loss_steps : ndarray of shape (n_evals,), int64, or None
-        :func:`sgd` with ``full_loss_fn`` only: the points at which the full loss was computed.
-    full_losses : ndarray of shape (n_evals,), float64, or None
-        The full (all-data) loss at those points.
-    """
-
-    params: np.ndarray
-    losses: np.ndarray
-    evaluations: np.ndarray | None = None
-    diverged: bool = False
-    examples_seen: np.ndarray | None = None
-    full_loss_steps: np.ndarray | None = None
-    full_losses: np.ndarray | None = None
-
-    def __len__(self) -> int:
-        """Number of recorded points (``n_steps + 1`` for a run that did not diverge)."""
-        return int(self.losses.shape[0])
-
-    @property
-    def n_steps(self) -> int:
-        """Number of steps taken between the first and the last recorded point."""
-        return len(self) - 1
-
-    @property
-    def final(self) -> np.ndarray:
-        """The last parameter, shape ``param_shape``."""
-        return self.params[-1]
-
-    @property
-    def final_loss(self) -> float:
-        """The loss at the last point."""
-        return float(self.losses[-1])
-
-
-def _history(
-    params: np.ndarray,
-    losses: np.ndarray,
-    count: int,
-    diverged: bool = False,
-    **optional: np.ndarray | None,
-) -> History:
-    """Build a read-only History from preallocated buffers holding ``count`` points."""
-    trimmed = {k: (None if v is None else v[:count]) for k, v in optional.items()}
-    return History(
-        params=_frozen(params[:count].copy()),
-        losses=_frozen(losses[:count].copy()),
-        diverged=diverged,
-        **{k: _frozen(None if v is None else v.copy()) for k, v in trimmed.items()},
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Checking what user functions return
-# --------------------------------------------------------------------------------------------
-
-
-def _check_callable(fn: Any, name: str) -> None:
-    if not callable(fn):
-        raise TypeError(f"{name} must be a callable, got {type(fn).__name__}")
-
-
-def _as_loss(value: Any, fn_name: str) -> float:
-    """The loss a user function returned, as a float (NaN/Inf allowed: callers decide)."""
-    if isinstance(value, float):  # the common case, checked first: this runs every step
-        return value
-    arr = np.asarray(value) if not isinstance(value, (str, bytes)) else None
-    # dtype kinds: i/u integers, f floats (bool, complex, object and strings are refused)
-    if arr is None or arr.shape != () or arr.dtype.kind not in "iuf":
-        raise TypeError(f"{fn_name} must return the loss as a real number, got {value!r}")
-    return float(arr)
-
-
-def _as_loss_and_grad(out: Any, fn_name: str, shape: tuple[int, ...]) -> tuple[float, np.ndarray]:
-    if not isinstance(out, tuple) or len(out) != 2:
-        raise TypeError(f"{fn_name} must return a tuple (loss, dW), got {type(out).__name__}")
-    loss = _as_loss(out[0], fn_name)
-    grad = np.asarray(out[1])
-    if grad.dtype.kind not in "iuf":
-        raise TypeError(f"{fn_name} must return a real-valued gradient dW, got dtype {grad.dtype}")
-    if grad.shape != shape:
-        raise ValueError(
-            f"{fn_name} returned a gradient dW of shape {grad.shape}, expected the parameter's "
-            f"shape {shape}"
-        )
-    return loss, grad
-
-
-def _quiet_overflow() -> np.errstate:
-    """Silence numpy's overflow warnings: a diverging run is reported by History.diverged."""
-    return np.errstate(over="ignore", invalid="ignore")
-
-
-def _check_start(W0: Any, name: str) -> np.ndarray:
-    """A finite float copy of the starting point (so the caller's array is never touched)."""
-    W = as_float_array(W0, name)
-    if W.size == 0:
-        raise ValueError(f"{name} is empty: need at least one parameter")
-    return W.copy()
-
-
-def _check_n_steps(n_steps: Any) -> int:
-    if isinstance(n_steps, bool) or not isinstance(n_steps, (int, np.integer)):
-        raise TypeError(f"n_steps must be an integer >= 0, got {type(n_steps).__name__}")
-    if int(n_steps) < 0:
-        raise ValueError(f"n_steps must be >= 0, got {int(n_steps)}")
-    return int(n_steps)
-
-
-# --------------------------------------------------------------------------------------------
-# Strategies 1 and 2: random search
-# --------------------------------------------------------------------------------------------
-
-
-def random_search(
-    loss_fn: LossFn,
-    shape: tuple[int, ...] | int,
-    n_tries: int,
-    scale: float = 1e-3,
-    seed: int | np.random.Generator = 0,
-) -> History:
-    """Strategy 1: try random parameters, keep the best.
-
-    Each try draws ``W = scale * standard_normal(shape)`` independently of the others.
-
-    Parameters
-    ----------
-    loss_fn : callable
-        ``loss_fn(W) -> float`` for W of shape ``shape``.
-    shape : tuple of int or int
-        Shape of the parameter, e.g. (D, C).
-    n_tries : int
-        Number of random parameters to try (>= 1); one loss evaluation each.
-    scale : float, default 1e-3
-        Standard deviation of the random entries (> 0).
-    seed : int or numpy.random.Generator, default 0
-
-    Returns
-    -------
-    History
-        ``n_tries`` points: after try k, the best parameter so far and its loss (so ``losses``
-        never increases); ``evaluations[k] = k + 1``.
-    """
-    _check_callable(loss_fn, "loss_fn")
-    shape = _check_shape(shape)
-    n_tries = check_positive_int(n_tries, "n_tries")
-    scale = check_positive(scale, "scale")
-    rng = check_seed(seed)
-    params = np.empty((n_tries, *shape))
-    losses = np.empty(n_tries)
-    best_W, best_loss = None, np.inf
-    for k in range(n_tries):
-        W = scale * rng.standard_normal(shape)
-        loss = _finite_loss(loss_fn(W), "loss_fn")
-        if best_W is None or loss < best_loss:
-            best_W, best_loss = W, loss
-        params[k], losses[k] = best_W, best_loss
-    return _history(params, losses, n_tries, evaluations=np.arange(1, n_tries + 1))
-
-
-def random_local_search(
-    loss_fn: LossFn,
-    W0: np.ndarray,
-    n_steps: int,
-    step_size: float,
-    seed: int | np.random.Generator = 0,
-) -> History:
-    """Strategy 2: take a random step, keep it only if the loss goes down.
-
-    ``W_try = W + step_size * standard_normal(W.shape)``; ``W = W_try`` if
-    ``loss_fn(W_try) < loss_fn(W)``.
-
-    Parameters
-    ----------
-    loss_fn : callable
-        ``loss_fn(W) -> float``.
-    W0 : ndarray of any shape, e.g. (D, C)
-        Starting point (not modified).
-    n_steps : int
-        Number of random steps tried (>= 0).
-    step_size : float
-        Standard deviation of each random step (> 0).
-    seed : int or numpy.random.Generator, default 0
-
-    Returns
-    -------
-    History
-        ``n_steps + 1`` points (the start, then W after each try, accepted or not);
-        ``losses`` never increases; ``evaluations[k] = k + 1``.
-    """
-    _check_callable(loss_fn, "loss_fn")
-    W = _check_start(W0, "W0")
-    n_steps = _check_n_steps(n_steps)
-    step_size = check_positive(step_size, "step_size")
-    rng = check_seed(seed)
-    params = np.empty((n_steps + 1, *W.shape), dtype=W.dtype)
-    losses = np.empty(n_steps + 1)
-    loss = _finite_loss(loss_fn(W.copy()), "loss_fn")
-    params[0], losses[0] = W, loss
-    for k in range(1, n_steps + 1):
-        W_try = W + W.dtype.type(step_size) * rng.standard_normal(W.shape).astype(W.dtype)
-        loss_try = _finite_loss(loss_fn(W_try), "loss_fn")
-        if loss_try < loss:
-            W, loss = W_try, loss_try
-        params[k], losses[k] = W, loss
-    return _history(params, losses, n_steps + 1, evaluations=np.arange(1, n_steps + 2))
-
-
-def _check_shape(shape: Any) -> tuple[int, ...]:
-    dims = (shape,) if isinstance(shape, (int, np.integer)) else shape
-    if not isinstance(dims, (tuple, list)) or not all(
-        isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in dims
-    ):
-        raise TypeError(f"shape must be an int or a tuple of ints, got {shape!r}")
-    if len(dims) == 0 or any(int(d) < 1 for d in dims):
-        raise ValueError(f"shape must have at least one dimension, all >= 1, got {shape!r}")
-    return tuple(int(d) for d in dims)
-
-
-def _finite_loss(value: Any, fn_name: str) -> float:
-    loss = _as_loss(value, fn_name)
-    if not np.isfinite(loss):
-        raise ValueError(f"{fn_name} returned a non-finite loss ({loss})")
-    return loss
-
-
-# --------------------------------------------------------------------------------------------
-# Update rules: one interface, step(w, dw) -> new w
-# --------------------------------------------------------------------------------------------
-
-
-def _check_fraction(value: Any, name: str) -> float:
-    v = check_finite_number(value, name)
-    if not 0 <= v < 1:
-        raise ValueError(f"{name} must be in [0, 1), got {v}")
-    return v
-
-
-class Optimizer:
-    """Base class of the update rules: ``step(w, dw)`` returns the next parameter.
-
-    ``step`` never modifies ``w`` or ``dw``; the rule keeps its own state (velocity, running
-    averages), created at the first step with ``w``'s shape. Call :meth:`reset` before
-    optimizing something else (:func:`optimize` does it for you).
-
-    Parameters
-    ----------
-    learning_rate : float
-        Step size :math:`\\eta > 0`.
-    """
-
-    name = "optimizer"
-
-    def __init__(self, learning_rate: float = 1e-2) -> None:
-        self.learning_rate = check_positive(learning_rate, "learning_rate")
-        self.reset()
-
-    def reset(self) -> None:
-        """Forget the state (as if no step had been taken)."""
-        self._state: dict[str, np.ndarray] = {}
-        self._shape: tuple[int, ...] | None = None
-        self.t = 0
-
-    def step(self, w: np.ndarray, dw: np.ndarray) -> np.ndarray:
-        """Return the parameter after one update.
-
-        Parameters
-        ----------
-        w : ndarray of any shape
-            Current parameter.
-        dw : ndarray of the same shape
-            Gradient of the loss at ``w``.
-
-        Returns
-        -------
-        ndarray of ``w``'s shape: a new array.
-        """
-        w = as_float_array(w, "w")
-        dw = as_float_array(dw, "dw")
-        if dw.shape != w.shape:
-            raise ValueError(f"dw must have w's shape {w.shape}, got shape {dw.shape}")
-        if self._shape is None:
-            self._shape = w.shape
-        elif w.shape != self._shape:
-            raise ValueError(
-                f"w has shape {w.shape} but this {type(self).__name__} was stepping a parameter "
-                f"of shape {self._shape}; call reset() first"
-            )
-        return self._step_checked(w, dw)
-
-    def _step_checked(self, w: np.ndarray, dw: np.ndarray) -> np.ndarray:
-        """:meth:`step` on input already checked (finite floats, one shape): the hot loop's."""
-        self.t += 1
-        return self._update(w, dw.astype(w.dtype, copy=False))
-
-    def _state_like(self, key: str, w: np.ndarray) -> np.ndarray:
-        if key not in self._state:
-            self._state[key] = np.zeros_like(w)
-        return self._state[key]
-
-    def _update(self, w: np.ndarray, dw: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
-    def _params(self) -> dict[str, float]:
-        return {"learning_rate": self.learning_rate}
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self._params().items())
-        return f"{type(self).__name__}({args})"
-
-
-class SGD(Optimizer):
-    r"""Vanilla update :math:`w \leftarrow w - \eta\, dw`."""
-
-    name = "sgd"
-
-    def _update(self, w: np.ndarray, dw: np.ndarray) -> np.ndarray:
-        return w - self.learning_rate * dw
-
-
-class Momentum(Optimizer):
-    r"""SGD with momentum: :math:`v \leftarrow \beta v - \eta\, dw`, :math:`w \leftarrow w + v`.
-
-    Parameters
-    ----------
-    learning_rate : float
-    beta : float, default 0.9
-        Momentum, in [0, 1); 0 gives plain SGD.
-    """
-
-    name = "momentum"
-
-    def __init__(self, learning_rate: float = 1e-2, beta: float = 0.9) -> None:
-        self.beta = _check_fraction(beta, "beta")
-        super().__init__(learning_rate)
-
-    def _update(self, w: np.ndarray, dw: np.ndarray) -> np.ndarray:
-        v = self.beta * self._state_like("v", w) - self.learning_rate * dw
-        self._state["v"] = v
-        return w + v
-
-    def _params(self) -> dict[str, float]:
-        return {"learning_rate": self.learning_rate, "beta": self.beta}
-
-
-class Nesterov(Momentum):
-    r"""Nesterov momentum, written on the look-ahead point (CS231n's form).
-
-    With ``dw`` evaluated at the current ``w``:
-    :math:`v' = \beta v - \eta\, dw`, :math:`w \leftarrow w - \beta v + (1 + \beta) v'`.
-    This equals evaluating the gradient at :math:`w + \beta v` in the textbook form.
-
-    Parameters
-    ----------
-    learning_rate : float
-    beta : float, default 0.9
-    """
-
-    name = "nesterov"
-
-    def _update(self, w: np.ndarray, dw: np.ndarray) -> np.ndarray:
-        v_prev = self._state_like("v", w)
-        v = self.beta * v_prev - self.learning_rate * dw
-        self._state["v"] = v
-        return w - self.beta * v_prev + (1 + self.beta) * v
-
-
-class RMSProp(Optimizer):
-    r"""RMSProp: a per-coordinate step scaled by a running RMS of the gradient.
-
-    :math:`c \leftarrow \rho c + (1 - \rho)\, dw^2`,
-    :math:`w \leftarrow w - \eta\, dw / (\sqrt{c} + \epsilon)`.
-
-    Parameters
-    ----------
-    learning_rate : float
-    decay : float, default 0.99
-        :math:`\rho`, in [0, 1).
-    eps : float, default 1e-8
-        :math:`\epsilon > 0`, avoids division by zero.
-    """
-
-    name = "rmsprop"
-
-    def __init__(self, learning_rate: float = 1e-2, decay: float = 0.99, eps: float = 1e-8):
-        self.decay = _check_fraction(decay, "decay")
-        self.eps = check_positive(eps, "eps")
-        super().__init__(learning_rate)
-
-    def _update(self, w: np.ndarray, dw: np.ndarray) -> np.ndarray:
-        cache = self.decay * self._state_like("cache", w) + (1 - self.decay) * dw * dw
-        self._state["cache"] = cache
-        return w - self.learning_rate * dw / (np.sqrt(cache) + self.eps)
-
-    def _params(self) -> dict[str, float]:
-        return {"learning_rate": self.learning_rate, "decay": self.decay, "eps": self.eps}
-
-
-class Adam(Optimizer):
-    r"""Adam: momentum on the gradient plus RMSProp scaling, both bias-corrected.
-
-    :math:`m \leftarrow \beta_1 m + (1 - \beta_1) dw`,
-    :math:`v \leftarrow \beta_2 v + (1 - \beta_2) dw^2`,
-    :math:`\hat m = m / (1 - \beta_1^t)`, :math:`\hat v = v / (1 - \beta_2^t)`,
-    :math:`w \leftarrow w - \eta\, \hat m / (\sqrt{\hat v} + \epsilon)`, with t = 1, 2, ... the
-    step count. m and v start at 0, so early on they are biased towards 0; the correction
-    removes that bias. With it the first step moves every coordinate by about :math:`\eta`,
-    whatever the gradient's scale; without it, by :math:`\eta (1-\beta_1)/\sqrt{1-\beta_2}
-    \approx 3.2\,\eta` for the defaults.
-
-    Parameters
-    ----------
-    learning_rate : float, default 1e-3
-    beta1 : float, default 0.9
-    beta2 : float, default 0.999
-    eps : float, default 1e-8
-    """
-
-    name = "adam"
-
-    def __init__(
-        self,
-        learning_rate: float = 1e-3,
-        beta1: float = 0.9,
-        beta2: float = 0.999,
-        eps: float = 1e-8,
-    ) -> None:
-        self.beta1 = _check_fraction(beta1, "beta1")
-        self.beta2 = _check_fraction(beta2, "beta2")
-        self.eps = check_positive(eps, "eps")
-        super().__init__(learning_rate)
-
-    def _update(self, w: np.ndarray, dw: np.ndarray) -> np.ndarray:
-        m = self.beta1 * self._state_like("m", w) + (1 - self.beta1) * dw
-        v = self.beta2 * self._state_like("v", w) + (1 - self.beta2) * dw * dw
-        self._state["m"], self._state["v"] = m, v
-        m_hat = m / (1 - self.beta1**self.t)
-        v_hat = v / (1 - self.beta2**self.t)
-        return w - self.learning_rate * m_hat / (np.sqrt(v_hat) + self.eps)
-
-    def _params(self) -> dict[str, float]:
-        return {
-            "learning_rate": self.learning_rate,
-            "beta1": self.beta1,
-            "beta2": self.beta2,
-            "eps": self.eps,
-        }
-
-
-#: The update rules by name (for menus): ``OPTIMIZERS["adam"](learning_rate=0.1)``.
-OPTIMIZERS: dict[str, type[Optimizer]] = {
-    cls.name: cls for cls in (SGD, Momentum, Nesterov, RMSProp, Adam)
-}
 
 
 # --------------------------------------------------------------------------------------------
@@ -570,7 +106,7 @@ def optimize(
     w0 : ndarray of any shape
         Starting point (not modified).
     optimizer : Optimizer
-        E.g. ``Momentum(learning_rate=0.1, beta=0.9)``.
+        E.g. ``Momentum(step_size=0.1, beta=0.9)``.
     n_steps : int
         Number of updates (>= 0).
 
@@ -769,4 +305,62 @@ def sgd(
     )
 
 
-from .classifier import LinearClassifier  # noqa: E402  (re-export; classifier does not import optim)
+# --------------------------------------------------------------------------------------------
+# Naming what a run of gradient descent did
+# --------------------------------------------------------------------------------------------
+
+#: The four behaviours of gradient descent the notebook names, in order of step size.
+REGIMES = ("slow", "just right", "oscillating", "diverging")
+
+
+def descent_regime(losses: Any, params: Any, loss_min: float, diverged: bool = False) -> str:
+    r"""Name what a run of gradient descent did: one of :data:`REGIMES`.
+
+    The first rule that applies wins:
+
+    - "diverging": the run diverged, or the loss ended *higher* than it started
+      (:math:`L(w_K) > L(w_0)`);
+    - "oscillating": the path zigzags: at least half of the consecutive steps
+      :math:`\Delta w_k = w_{k+1} - w_k` point against each other,
+      :math:`\Delta w_{k+1} \cdot \Delta w_k < 0`;
+    - "slow": more than 10 % of the initial gap is left,
+      :math:`L(w_K) - L^* > 0.1\,(L(w_0) - L^*)`;
+    - "just right": otherwise.
+
+    Parameters
+    ----------
+    losses : array_like of shape (K + 1,)
+        The loss at each point of the path, the start first (e.g. ``History.losses``).
+    params : array_like of shape (K + 1, P) or (K + 1, \*param_shape)
+        The path (e.g. ``History.params``).
+    loss_min : float
+        :math:`L^*`, the lowest loss.
+    diverged : bool, default False
+        Whether the run stopped on a NaN or Inf (``History.diverged``).
+
+    Returns
+    -------
+    str
+        One of :data:`REGIMES`.
+
+    Examples
+    --------
+    >>> straight = [[4.0], [2.0], [1.0], [0.5]]          # w halves at every step
+    >>> descent_regime([16.0, 4.0, 1.0, 0.25], straight, loss_min=0.0)
+    'just right'
+    >>> descent_regime([16.0, 4.0, 1.0, 0.25], [[4.0], [-2.0], [1.0], [-0.5]], loss_min=0.0)
+    'oscillating'
+    """
+    L = np.asarray(losses, dtype=float)
+    p = np.asarray(params, dtype=float).reshape(L.shape[0], -1)
+    if diverged or not np.isfinite(L).all() or L[-1] > L[0]:
+        return "diverging"
+    steps = np.diff(p, axis=0)
+    if steps.shape[0] >= 2:
+        turns = np.einsum("kp,kp->k", steps[1:], steps[:-1]) < 0
+        if turns.mean() >= 0.5:
+            return "oscillating"
+    gap0 = L[0] - loss_min
+    if gap0 > 0 and (L[-1] - loss_min) > 0.1 * gap0:
+        return "slow"
+    return "just right"

@@ -20,35 +20,35 @@ from lecture_utils.check import _optim
 # ---------------------------------------------------------------------------------------------
 
 
-def momentum_right(w, dw, v, learning_rate, beta):
-    v = beta * v - learning_rate * dw
+def momentum_right(w, dw, v, step_size, beta):
+    v = beta * v - step_size * dw
     return w + v, v
 
 
-def rmsprop_right(w, dw, cache, learning_rate, decay, eps):
+def rmsprop_right(w, dw, cache, step_size, decay, eps):
     cache = decay * cache + (1 - decay) * dw**2
-    return w - learning_rate * dw / (np.sqrt(cache) + eps), cache
+    return w - step_size * dw / (np.sqrt(cache) + eps), cache
 
 
-def adam_right(w, dw, m, v, t, learning_rate, beta1, beta2, eps):
+def adam_right(w, dw, m, v, t, step_size, beta1, beta2, eps):
     m = beta1 * m + (1 - beta1) * dw
     v = beta2 * v + (1 - beta2) * dw**2
     m_hat = m / (1 - beta1**t)
     v_hat = v / (1 - beta2**t)
-    return w - learning_rate * m_hat / (np.sqrt(v_hat) + eps), m, v
+    return w - step_size * m_hat / (np.sqrt(v_hat) + eps), m, v
 
 
 def accuracy_right(W, X, y):
     return np.mean((X @ W).argmax(axis=1) == y)
 
 
-def sgd_epoch_right(W, X, y, learning_rate, reg, batch_size, rng):
+def sgd_epoch_right(W, X, y, step_size, reg, batch_size, rng):
     order = rng.permutation(X.shape[0])
     batch_losses = []
     for start in range(0, X.shape[0], batch_size):
         idx = order[start : start + batch_size]
         loss, dW = losses.softmax_loss(W, X[idx], y[idx], reg)
-        W = W - learning_rate * dW
+        W = W - step_size * dW
         batch_losses.append(loss)
     return W, batch_losses
 
@@ -101,6 +101,35 @@ def test_reference_formulas_step_like_the_library():
             np.testing.assert_array_equal(w_ours, w_lib)
 
 
+def test_the_runs_descend_the_landscape_valley_with_the_old_matrix():
+    from lecture_utils.check import _rule_harness
+    from lecture_utils.landscape import Valley
+
+    old_A = np.array([[0.5, 0.6], [0.6, 3.7]])  # the matrix the checks used to copy
+    valley = _rule_harness.VALLEY
+    assert isinstance(valley, Valley)
+    np.testing.assert_allclose(valley.A, old_A, rtol=0, atol=1e-12)
+    w = np.array([-3.0, 1.5])
+    np.testing.assert_array_equal(valley.loss_and_grad(w)[1], old_A @ w)
+
+
+def test_references_are_the_library_rules_not_copies(monkeypatch):
+    # the references step the library's classes: a change there shows up here
+    calls = []
+    original = optim.Optimizer.step
+
+    def spy(self, w, dw):
+        calls.append(type(self).__name__)
+        return original(self, w, dw)
+
+    monkeypatch.setattr(optim.Optimizer, "step", spy)
+    w = np.array([1.0, -2.0])
+    _optim._momentum(w, w, w, 0.1, 0.9)
+    _optim._rmsprop(w, w, w * w, 0.1, 0.9, 1e-8)
+    _optim._adam(w, w, w, w * w, 2, 0.1, 0.9, 0.999, 1e-8)
+    assert calls == ["Momentum", "RMSProp", "Adam"]
+
+
 def test_hand_computed_momentum_step():
     w, v = _optim._momentum(
         np.array([1.0, -2.0]), np.array([0.5, 0.5]), np.array([0.1, -0.2]), 0.1, 0.9
@@ -109,7 +138,7 @@ def test_hand_computed_momentum_step():
     np.testing.assert_allclose(w, [1.04, -2.23])
 
 
-def test_hand_computed_first_adam_step_moves_every_coordinate_by_the_learning_rate():
+def test_hand_computed_first_adam_step_moves_every_coordinate_by_the_step_size():
     # t = 1, m = v = 0: m_hat = dw, v_hat = dw**2, so the step is lr * sign(dw) (up to eps)
     dw = np.array([0.001, -50.0])
     w, m, v = _optim._adam(np.zeros(2), dw, np.zeros(2), np.zeros(2), 1, 0.1, 0.9, 0.999, 1e-12)
@@ -124,23 +153,23 @@ def test_hand_computed_first_adam_step_moves_every_coordinate_by_the_learning_ra
 
 
 def _momentum_bug(kind):
-    def fn(w, dw, v, learning_rate, beta):
+    def fn(w, dw, v, step_size, beta):
         if kind == "uphill":
-            v_new = beta * v + learning_rate * dw
+            v_new = beta * v + step_size * dw
             return w + v_new, v_new
         if kind == "no_beta":
-            v_new = v - learning_rate * dw
+            v_new = v - step_size * dw
             return w + v_new, v_new
         if kind == "old_v":
-            return w + v, beta * v - learning_rate * dw
+            return w + v, beta * v - step_size * dw
         if kind == "other_form":
             v_new = beta * v + dw
-            return w - learning_rate * v_new, v_new
+            return w - step_size * v_new, v_new
         if kind == "swapped":
-            v_new = beta * v - learning_rate * dw
+            v_new = beta * v - step_size * dw
             return v_new, w + v_new
         if kind == "average":
-            v_new = beta * v - (1 - beta) * learning_rate * dw
+            v_new = beta * v - (1 - beta) * step_size * dw
             return w + v_new, v_new
         raise AssertionError(kind)
 
@@ -165,21 +194,21 @@ def test_momentum_mistakes_are_named(kind, message):
 
 
 def _rmsprop_bug(kind):
-    def fn(w, dw, cache, learning_rate, decay, eps):
+    def fn(w, dw, cache, step_size, decay, eps):
         c = decay * cache + (1 - decay) * dw**2
         if kind == "no_average":
             c = decay * cache + dw**2
-            return w - learning_rate * dw / (np.sqrt(c) + eps), c
+            return w - step_size * dw / (np.sqrt(c) + eps), c
         if kind == "eps_inside":
-            return w - learning_rate * dw / np.sqrt(c + eps), c
+            return w - step_size * dw / np.sqrt(c + eps), c
         if kind == "no_sqrt":
-            return w - learning_rate * dw / (c + eps), c
+            return w - step_size * dw / (c + eps), c
         if kind == "uphill":
-            return w + learning_rate * dw / (np.sqrt(c) + eps), c
+            return w + step_size * dw / (np.sqrt(c) + eps), c
         if kind == "old_cache":
-            return w - learning_rate * dw / (np.sqrt(cache) + eps), c
+            return w - step_size * dw / (np.sqrt(cache) + eps), c
         if kind == "swapped":
-            return c, w - learning_rate * dw / (np.sqrt(c) + eps)
+            return c, w - step_size * dw / (np.sqrt(c) + eps)
         raise AssertionError(kind)
 
     return fn
@@ -203,7 +232,7 @@ def test_rmsprop_mistakes_are_named(kind, message):
 
 
 def _adam_bug(kind):
-    def fn(w, dw, m, v, t, learning_rate, beta1, beta2, eps):
+    def fn(w, dw, m, v, t, step_size, beta1, beta2, eps):
         if kind == "swapped_betas":
             beta1, beta2 = beta2, beta1
         m_new = beta1 * m + (1 - beta1) * dw
@@ -213,11 +242,11 @@ def _adam_bug(kind):
         v_hat = v_new / (1 - beta2**tt) if tt > 0 else v_new
         if kind == "no_bias_correction":
             m_hat, v_hat = m_new, v_new
-        step = learning_rate * m_hat / (np.sqrt(v_hat) + eps)
+        step = step_size * m_hat / (np.sqrt(v_hat) + eps)
         if kind == "eps_inside":
-            step = learning_rate * m_hat / np.sqrt(v_hat + eps)
+            step = step_size * m_hat / np.sqrt(v_hat + eps)
         if kind == "no_sqrt":
-            step = learning_rate * m_hat / (v_hat + eps)
+            step = step_size * m_hat / (v_hat + eps)
         if kind == "uphill":
             step = -step
         if kind == "returns_hat":
@@ -247,9 +276,9 @@ def test_adam_mistakes_are_named(kind, message):
 
 
 def test_update_checks_report_in_place_changes_missing_returns_and_errors():
-    def in_place(w, dw, v, learning_rate, beta):
+    def in_place(w, dw, v, step_size, beta):
         v *= beta
-        v -= learning_rate * dw
+        v -= step_size * dw
         w += v
         return w, v
 
@@ -267,7 +296,7 @@ def test_update_checks_report_in_place_changes_missing_returns_and_errors():
         result.message
     )
 
-    def todo(w, dw, v, learning_rate, beta):
+    def todo(w, dw, v, step_size, beta):
         raise NotImplementedError
 
     result = check.momentum_update(todo)
@@ -280,9 +309,9 @@ def test_update_checks_report_in_place_changes_missing_returns_and_errors():
 def test_a_rule_that_drifts_over_many_steps_is_caught_by_the_run():
     calls = []
 
-    def drifting(w, dw, v, learning_rate, beta):
+    def drifting(w, dw, v, step_size, beta):
         calls.append(1)
-        v = beta * v - learning_rate * dw
+        v = beta * v - step_size * dw
         if len(calls) > 10:  # right on the single steps, wrong later in the run
             v = 0.5 * v
         return w + v, v
@@ -306,7 +335,7 @@ def test_accuracy_mistakes_are_named():
 
 
 def _epoch_bug(kind):
-    def fn(W, X, y, learning_rate, reg, batch_size, rng):
+    def fn(W, X, y, step_size, reg, batch_size, rng):
         n = X.shape[0]
         order = np.arange(n) if kind == "no_shuffle" else rng.permutation(n)
         stop = n - n % batch_size if kind == "drop_last" else n
@@ -314,7 +343,7 @@ def _epoch_bug(kind):
         for start in range(0, stop, batch_size):
             idx = order[start : start + batch_size]
             loss, dW = losses.softmax_loss(W, X[idx], y[idx], reg)
-            W = W + learning_rate * dW if kind == "plus" else W - learning_rate * dW
+            W = W + step_size * dW if kind == "plus" else W - step_size * dW
             batch_losses.append(loss)
         if kind == "no_losses":
             return W, []
@@ -342,13 +371,13 @@ def test_sgd_epoch_mistakes_are_named(kind, message):
 
 
 def test_sgd_epoch_reports_in_place_updates():
-    def in_place(W, X, y, learning_rate, reg, batch_size, rng):
+    def in_place(W, X, y, step_size, reg, batch_size, rng):
         order = rng.permutation(X.shape[0])
         out = []
         for start in range(0, X.shape[0], batch_size):
             idx = order[start : start + batch_size]
             loss, dW = losses.softmax_loss(W, X[idx], y[idx], reg)
-            W -= learning_rate * dW
+            W -= step_size * dW
             out.append(loss)
         return W, out
 

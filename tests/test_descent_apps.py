@@ -12,24 +12,6 @@ import pytest
 from lecture_utils import losses, optim
 from lecture_utils.landscape import TwoWeightProblem, two_weight_problem
 from lecture_utils.widgets import FiniteDifferenceApp, GradientDescentApp, SGDApp
-from lecture_utils.widgets.descent import REGIMES, descent_regime
-
-# ---------------------------------------------------------------------------------------------
-# descent_regime
-# ---------------------------------------------------------------------------------------------
-
-
-def test_regime_of_hand_made_runs():
-    straight = np.array([[0.0, 0.0], [1.0, 0.0], [1.5, 0.0], [1.75, 0.0]])
-    # 0.5 of the gap 4.0 left is more than 10 %; 0.3 is less
-    assert descent_regime([4.0, 2.0, 1.0, 0.5], straight, 0.0) == "slow"
-    assert descent_regime([4.0, 2.0, 1.0, 0.3], straight, 0.0) == "just right"
-    zigzag = np.array([[0.0, 0.0], [2.0, 1.0], [0.0, 2.0], [2.0, 3.0]])  # back and forth
-    assert descent_regime([4.0, 3.0, 2.0, 1.0], zigzag, 1.0) == "oscillating"
-    assert descent_regime([1.0, 2.0, 4.0, 8.0], straight, 0.0) == "diverging"
-    assert descent_regime([1.0, 0.5], straight[:2], 0.0, diverged=True) == "diverging"
-    assert REGIMES == ("slow", "just right", "oscillating", "diverging")
-
 
 # ---------------------------------------------------------------------------------------------
 # GradientDescentApp

@@ -1,4 +1,5 @@
-"""Loss slices along random directions and the 2-weight classifier's surface."""
+"""Loss slices along random directions, the 2-weight classifier's surface and the quadratic
+valley."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from lecture_utils import gradients, losses
 from lecture_utils.landscape import (
     TwoWeightProblem,
+    Valley,
     loss_slice,
     loss_slice_1d,
     loss_slice_2d,
@@ -248,3 +250,95 @@ def test_two_weight_problem_copies_its_input_and_rejects_bad_data():
         p.loss([1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match=r"points must have shape \(M, 2\)"):
         p.losses_at(np.ones((3, 3)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Valley: L(w) = 0.5 w^T A w
+# ---------------------------------------------------------------------------------------------
+
+
+def test_valley_hand_values_and_gradient():
+    v = Valley()  # L = 0.5 * (0.2 w1^2 + 4 w2^2)
+    loss, grad = v.loss_and_grad(np.array([1.0, 1.0]))
+    assert loss == pytest.approx(2.1)
+    np.testing.assert_allclose(grad, [0.2, 4.0])
+    assert v.condition_number == pytest.approx(20.0)
+    assert v.loss(np.zeros(2)) == 0.0
+    np.testing.assert_allclose(v.loss(np.array([[2.0, 0.0], [0.0, 1.0]])), [0.4, 2.0])
+
+
+@pytest.mark.parametrize("angle", [0.0, 30.0, -75.0])
+def test_valley_gradient_matches_finite_differences_and_turns_with_the_angle(angle):
+    v = Valley((0.5, 3.0), angle)
+    w = np.array([0.7, -1.3])
+    numeric = gradients.numerical_gradient(lambda x: float(v.loss(x)), w)
+    assert gradients.rel_error(numeric, v.loss_and_grad(w)[1]) < 1e-8
+    np.testing.assert_allclose(np.linalg.eigvalsh(v.A), [0.5, 3.0])
+    flat = np.array([np.cos(np.deg2rad(angle)), np.sin(np.deg2rad(angle))])
+    np.testing.assert_allclose(v.A @ flat, 0.5 * flat, atol=1e-12)  # the flat direction
+
+
+def test_valley_rejects_bad_curvatures():
+    with pytest.raises(ValueError, match="curvatures must be > 0"):
+        Valley((0.0, 1.0))
+    with pytest.raises(ValueError, match="curvatures must be two numbers"):
+        Valley((1.0, 2.0, 3.0))
+
+
+def test_valley_loss_is_half_the_quadratic_form_at_one_point_and_many():
+    v = Valley((0.5, 3.0), 30.0)
+    rng = np.random.default_rng(0)
+    W = rng.normal(size=(4, 5, 2))
+    want = 0.5 * np.einsum("abi,ij,abj->ab", W, v.A, W)
+    np.testing.assert_allclose(v.loss(W), want, rtol=1e-14)
+    assert v.loss(W).shape == (4, 5)
+    assert v.loss_and_grad(W[0, 0])[0] == pytest.approx(float(want[0, 0]), rel=1e-14)
+    assert all(v.loss(w) > 0 for w in W.reshape(-1, 2))  # positive definite: 0 only at w = 0
+
+
+@pytest.mark.parametrize("curvatures", [(0.2, 4.0), (1.0, 1.0), (0.05, 10.0)])
+def test_valley_condition_number_is_the_ratio_of_the_eigenvalues(curvatures):
+    v = Valley(curvatures, 40.0)
+    eig = np.linalg.eigvalsh(v.A)
+    assert v.condition_number == pytest.approx(eig[-1] / eig[0], rel=1e-12)
+    assert v.condition_number == pytest.approx(curvatures[1] / curvatures[0])
+
+
+def test_valley_rotation_turns_the_loss_and_the_gradient():
+    # the valley turned by theta is the axis-aligned one seen in coordinates turned by -theta
+    flat, turned = Valley((0.5, 3.0), 0.0), Valley((0.5, 3.0), 25.0)
+    t = np.deg2rad(25.0)
+    R = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+    w = np.array([0.7, -1.3])
+    assert turned.loss(R @ w) == pytest.approx(float(flat.loss(w)), rel=1e-12)
+    np.testing.assert_allclose(turned.loss_and_grad(R @ w)[1], R @ flat.loss_and_grad(w)[1])
+    np.testing.assert_allclose(Valley((0.5, 3.0), 180.0).A, flat.A, atol=1e-15)
+    np.testing.assert_allclose(turned.A, turned.A.T, rtol=0, atol=0)  # exactly symmetric
+
+
+def test_valley_from_hessian_keeps_the_matrix_and_finds_curvatures_and_angle():
+    A = np.array([[0.5, 0.6], [0.6, 3.7]])
+    v = Valley.from_hessian(A)
+    np.testing.assert_array_equal(v.A, A)
+    assert not v.A.flags.writeable
+    h1, h2 = v.curvatures
+    assert h1 < h2 and h1 + h2 == pytest.approx(4.2) and h1 * h2 == pytest.approx(1.49)
+    assert -90.0 < v.angle <= 90.0
+    # the same valley built from its curvatures and angle gives A back
+    np.testing.assert_allclose(Valley(v.curvatures, v.angle).A, A, rtol=0, atol=1e-12)
+    for angle in (0.0, 30.0, -75.0, 90.0):
+        u = Valley((0.5, 3.0), angle)
+        back = Valley.from_hessian(u.A)
+        assert back.curvatures == pytest.approx((0.5, 3.0))
+        assert back.angle == pytest.approx(angle)
+
+
+def test_valley_from_hessian_rejects_bad_matrices():
+    with pytest.raises(ValueError, match=r"A must have shape \(2, 2\)"):
+        Valley.from_hessian(np.eye(3))
+    with pytest.raises(ValueError, match="A must be symmetric"):
+        Valley.from_hessian([[1.0, 0.5], [0.4, 2.0]])
+    with pytest.raises(ValueError, match="A must be positive definite"):
+        Valley.from_hessian([[1.0, 2.0], [2.0, 1.0]])
+    with pytest.raises(ValueError, match="A"):
+        Valley.from_hessian([[1.0, np.nan], [np.nan, 1.0]])

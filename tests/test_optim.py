@@ -1,4 +1,5 @@
-"""Tests of lecture_utils.optim: search strategies, (S)GD, update rules, LinearClassifier."""
+"""Tests of lecture_utils.optim (search strategies, (S)GD, step-size regimes, update rules) and
+of lecture_utils.LinearClassifier."""
 
 from __future__ import annotations
 
@@ -7,18 +8,20 @@ import time
 import numpy as np
 import pytest
 
+from lecture_utils import LinearClassifier, optim
 from lecture_utils.data import load_digits, train_val_test_split
 from lecture_utils.losses import LOSSES, svm_loss
 from lecture_utils.optim import (
     OPTIMIZERS,
+    REGIMES,
     SGD,
     Adam,
     History,
-    LinearClassifier,
     Momentum,
     Nesterov,
     Optimizer,
     RMSProp,
+    descent_regime,
     gradient_descent,
     optimize,
     random_local_search,
@@ -269,6 +272,76 @@ def test_random_local_search_improves_monotonically():
 
 
 # --------------------------------------------------------------------------------------------
+# descent_regime: naming what a run did, on small hand-made paths
+# --------------------------------------------------------------------------------------------
+
+
+def test_regime_of_hand_made_runs():
+    straight = np.array([[0.0, 0.0], [1.0, 0.0], [1.5, 0.0], [1.75, 0.0]])
+    # 0.5 of the gap 4.0 left is more than 10 %; 0.3 is less
+    assert descent_regime([4.0, 2.0, 1.0, 0.5], straight, 0.0) == "slow"
+    assert descent_regime([4.0, 2.0, 1.0, 0.3], straight, 0.0) == "just right"
+    zigzag = np.array([[0.0, 0.0], [2.0, 1.0], [0.0, 2.0], [2.0, 3.0]])  # back and forth
+    assert descent_regime([4.0, 3.0, 2.0, 1.0], zigzag, 1.0) == "oscillating"
+    assert descent_regime([1.0, 2.0, 4.0, 8.0], straight, 0.0) == "diverging"
+    assert descent_regime([1.0, 0.5], straight[:2], 0.0, diverged=True) == "diverging"
+    assert REGIMES == ("slow", "just right", "oscillating", "diverging")
+
+
+STRAIGHT = np.array([[0.0, 0.0], [1.0, 0.0], [1.5, 0.0], [1.75, 0.0]])  # steps shrink, one way
+ZIGZAG = np.array([[0.0, 0.0], [2.0, 1.0], [0.0, 2.0], [2.0, 3.0]])  # every step turns back
+
+
+def test_regime_diverging_when_the_loss_ends_higher_or_the_run_diverged():
+    assert descent_regime([1.0, 2.0, 4.0, 8.0], ZIGZAG, 0.0) == "diverging"  # before zigzag
+    assert descent_regime([1.0, 0.5, np.inf], STRAIGHT[:3], 0.0) == "diverging"
+    assert descent_regime([1.0, 0.5, np.nan], STRAIGHT[:3], 0.0) == "diverging"
+    assert descent_regime([4.0, 0.0], STRAIGHT[:2], 0.0, diverged=True) == "diverging"
+    assert descent_regime([4.0, 4.0 + 1e-12], STRAIGHT[:2], 0.0) == "diverging"
+
+
+def test_regime_oscillating_needs_half_of_the_steps_to_turn_back():
+    # 2 of 3 step pairs turn back: oscillating, even though the loss reached L*
+    half = np.array([[0.0], [2.0], [1.0], [1.5], [2.0]])  # steps +2, -1, +0.5, +0.5
+    assert descent_regime([4.0, 3.0, 2.0, 1.0, 0.0], half, 0.0) == "oscillating"
+    # 1 of 3 turns back: not oscillating
+    once = np.array([[0.0], [2.0], [1.0], [0.5], [0.25]])  # steps +2, -1, -0.5, -0.25
+    assert descent_regime([4.0, 3.0, 2.0, 1.0, 0.0], once, 0.0) == "just right"
+    # a single step cannot zigzag
+    assert descent_regime([4.0, 0.0], ZIGZAG[:2], 0.0) == "just right"
+
+
+def test_regime_slow_when_more_than_a_tenth_of_the_gap_is_left():
+    ends_at = lambda final: descent_regime([5.0, 3.0, 2.0, final], STRAIGHT, 0.0)  # noqa: E731
+    assert ends_at(0.51) == "slow"  # 0.51 of the gap 5.0 left: more than 10 %
+    assert ends_at(0.5) == "just right"  # exactly 10 %: not more
+    assert ends_at(0.0) == "just right"
+    assert descent_regime([5.0, 3.0, 2.0, 1.5], STRAIGHT, 1.0) == "slow"  # gap measured to L*
+    # a start already at L* has no gap to close
+    assert descent_regime([1.0, 1.0, 1.0, 1.0], STRAIGHT, 1.0) == "just right"
+
+
+def test_regime_accepts_parameters_of_any_shape_and_a_history():
+    path = np.zeros((4, 2, 3))
+    path[:, 0, 0] = [0.0, 1.0, 1.5, 1.75]  # a (D, C) = (2, 3) weight matrix moving one way
+    assert descent_regime([4.0, 2.0, 1.0, 0.5], path, 0.0) == "slow"
+    bowl = lambda w: (float(w @ w), 2 * w)  # noqa: E731
+    for eta, regime in [(0.01, "slow"), (0.25, "just right"), (0.9, "oscillating")]:
+        run = gradient_descent(bowl, np.array([1.0, -2.0]), eta, 20)
+        assert descent_regime(run.losses, run.params, 0.0, run.diverged) == regime
+    run = gradient_descent(bowl, np.array([1.0, -2.0]), 1e3, 200)
+    assert run.diverged
+    assert descent_regime(run.losses, run.params, 0.0, run.diverged) == "diverging"
+
+
+def test_descent_regime_has_one_import_path():
+    from lecture_utils.widgets import descent
+
+    assert descent.descent_regime is optim.descent_regime  # the widget uses the core function
+    assert "descent_regime" not in descent.__all__ and "REGIMES" not in descent.__all__
+
+
+# --------------------------------------------------------------------------------------------
 # Update rules: first two steps by hand, with gradients g1 then g2 from w0
 # --------------------------------------------------------------------------------------------
 
@@ -284,35 +357,35 @@ def two_steps(opt: Optimizer) -> tuple[np.ndarray, np.ndarray]:
 
 
 def test_sgd_rule_by_hand():
-    w1, w2 = two_steps(SGD(learning_rate=0.1))
+    w1, w2 = two_steps(SGD(step_size=0.1))
     np.testing.assert_allclose(w1, [0.95, -1.9])
     np.testing.assert_allclose(w2, [0.85, -2.1])
 
 
 def test_momentum_by_hand():
     # v1 = -0.1 g1 = (-0.05, 0.1); v2 = 0.9 v1 - 0.1 g2 = (-0.145, -0.11)
-    w1, w2 = two_steps(Momentum(learning_rate=0.1, beta=0.9))
+    w1, w2 = two_steps(Momentum(step_size=0.1, beta=0.9))
     np.testing.assert_allclose(w1, [0.95, -1.9])
     np.testing.assert_allclose(w2, [0.805, -2.01])
 
 
 def test_nesterov_by_hand():
     # w1 = w0 - 0.9 v0 + 1.9 v1 with v0 = 0; w2 = w1 - 0.9 v1 + 1.9 v2 (v as for momentum)
-    w1, w2 = two_steps(Nesterov(learning_rate=0.1, beta=0.9))
+    w1, w2 = two_steps(Nesterov(step_size=0.1, beta=0.9))
     np.testing.assert_allclose(w1, [0.905, -1.81])
     np.testing.assert_allclose(w2, [0.6745, -2.109])
 
 
 def test_rmsprop_by_hand():
     # c1 = 0.1 g1^2 = (0.025, 0.1); c2 = 0.9 c1 + 0.1 g2^2 = (0.1225, 0.49) -> sqrt (0.35, 0.7)
-    w1, w2 = two_steps(RMSProp(learning_rate=0.1, decay=0.9, eps=1e-8))
+    w1, w2 = two_steps(RMSProp(step_size=0.1, decay=0.9, eps=1e-8))
     step1 = 0.1 / np.sqrt(0.1)  # the first step is lr / sqrt(1 - decay) per coordinate
     np.testing.assert_allclose(w1, [1 - step1, -2 + step1], rtol=1e-7)
     np.testing.assert_allclose(w2, [1 - step1 - 0.1 / 0.35, -2 + step1 - 0.2 / 0.7], rtol=1e-7)
 
 
 def test_adam_by_hand():
-    w1, w2 = two_steps(Adam(learning_rate=0.1, beta1=0.9, beta2=0.999, eps=1e-8))
+    w1, w2 = two_steps(Adam(step_size=0.1, beta1=0.9, beta2=0.999, eps=1e-8))
     # step 1: m_hat = g1 and v_hat = g1^2, so each coordinate moves by lr against its sign
     np.testing.assert_allclose(w1, [0.9, -1.9], rtol=1e-7)
     # step 2: m2 = 0.9 * 0.1 g1 + 0.1 g2 = (0.145, 0.11); v2 = 0.999 * 0.001 g1^2 + 0.001 g2^2
@@ -323,7 +396,7 @@ def test_adam_by_hand():
 
 @pytest.mark.parametrize("scale", [1e-2, 1.0, 1e4])
 def test_adam_bias_correction_makes_first_step_lr_whatever_the_gradient_scale(scale):
-    opt = Adam(learning_rate=0.01)
+    opt = Adam(step_size=0.01)
     w1 = opt.step(np.zeros(3), scale * np.array([1.0, -2.0, 3.0]))
     np.testing.assert_allclose(w1, [-0.01, 0.01, -0.01], rtol=1e-5)  # eps / |g| <= 1e-6
     assert opt.t == 1
@@ -333,7 +406,7 @@ def test_adam_bias_correction_makes_first_step_lr_whatever_the_gradient_scale(sc
 
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
 def test_step_is_pure_and_reset_forgets_state(name):
-    opt = OPTIMIZERS[name](learning_rate=0.1)
+    opt = OPTIMIZERS[name](step_size=0.1)
     w, g = W0_HAND.copy(), G1.copy()
     first = opt.step(w, g)
     assert first is not w
@@ -366,6 +439,25 @@ def test_every_rule_converges_on_an_ill_conditioned_quadratic(opt):
     assert not h.diverged and len(h) == 2001
     np.testing.assert_allclose(h.final, CENTER, atol=1e-2)
     assert h.final_loss < 1e-4 * h.losses[0]
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_step_from_a_given_state_continues_a_run_exactly(name):
+    # after 3 steps, one _step_from(state, t=4) equals the 4th step of the same run
+    rng = np.random.default_rng(1)
+    grads = rng.normal(size=(4, 3, 2))
+    run = OPTIMIZERS[name](step_size=0.05)
+    w = rng.normal(size=(3, 2))
+    for g in grads[:3]:
+        w = run.step(w, g)
+    state = {k: v.copy() for k, v in run._state.items()}
+    fresh = OPTIMIZERS[name](step_size=0.05)
+    w_from, state_from = fresh._step_from(w, grads[3], state, t=4)
+    np.testing.assert_array_equal(w_from, run.step(w, grads[3]))
+    assert state_from.keys() == run._state.keys()
+    for k in state_from:
+        np.testing.assert_array_equal(state_from[k], run._state[k])
+    assert fresh.t == run.t == 4
 
 
 def test_optimize_resets_the_optimizer_so_reuse_gives_the_same_path():
@@ -424,7 +516,7 @@ def test_linear_classifier_learned_attributes_and_shapes(digits_split):
     per_epoch = int(np.ceil(1079 / 64))
     assert clf.n_iter_ == 3 * per_epoch == clf.loss_history_.shape[0]
     assert clf.train_accuracy_history_.shape == clf.val_accuracy_history_.shape == (3,)
-    assert clf.learning_rate_ == 0.5 and not clf.diverged_
+    assert clf.step_size_ == 0.5 and not clf.diverged_
     assert clf.loss_history_[:5].mean() > clf.loss_history_[-5:].mean()
     # callback every 10 steps and after the last one, with the loss of that step
     assert [k for k, _ in steps] == [*range(10, clf.n_iter_ + 1, 10), clf.n_iter_]
@@ -479,8 +571,8 @@ def test_linear_classifier_does_not_mutate_X(digits_split):
 
 def test_linear_classifier_divergence_warns_and_keeps_finite_weights(digits_split):
     s = digits_split
-    clf = LinearClassifier(learning_rate=1e4, reg=1.0, n_epochs=5)
-    with pytest.warns(RuntimeWarning, match="lower learning_rate"):
+    clf = LinearClassifier(step_size=1e4, reg=1.0, n_epochs=5)
+    with pytest.warns(RuntimeWarning, match="lower step_size"):
         clf.fit(s.X_train, s.y_train)
     assert clf.diverged_ and clf.n_iter_ < 5 * 17
     assert np.isfinite(clf.W_).all() and np.isfinite(clf.b_).all()
@@ -598,9 +690,9 @@ def test_bad_optimizer_type():
         optimize(quad_loss_and_grad, [0.0, 0.0], "adam", n_steps=1)
 
 
-def test_bad_learning_rate_of_a_rule():
-    with pytest.raises(ValueError, match=r"learning_rate must be > 0"):
-        Adam(learning_rate=-1e-3)
+def test_bad_step_size_of_a_rule():
+    with pytest.raises(ValueError, match=r"step_size must be > 0"):
+        Adam(step_size=-1e-3)
 
 
 def test_bad_momentum_beta():

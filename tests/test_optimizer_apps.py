@@ -13,49 +13,15 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from lecture_utils import gradients, optim, plotting
-from lecture_utils.classifier import LinearClassifier
+from lecture_utils import LinearClassifier, optim, plotting
 from lecture_utils.data import load_digits, make_blobs, train_val_test_split
 from lecture_utils.widgets import OptimizerPathsApp, TrainingApp
-from lecture_utils.widgets.optimizers import OPTIMIZER_LABELS, SURFACES, Valley
+from lecture_utils.widgets.optimizers import OPTIMIZER_LABELS, SURFACES
 
 
 def render(app) -> np.ndarray:
     FigureCanvasAgg.draw(app.figure.canvas)
     return np.asarray(app.figure.canvas.buffer_rgba()).copy()
-
-
-# ---------------------------------------------------------------------------------------------
-# The valley
-# ---------------------------------------------------------------------------------------------
-
-
-def test_valley_hand_values_and_gradient():
-    v = Valley()  # L = 0.5 * (0.2 w1^2 + 4 w2^2)
-    loss, grad = v.loss_and_grad(np.array([1.0, 1.0]))
-    assert loss == pytest.approx(2.1)
-    np.testing.assert_allclose(grad, [0.2, 4.0])
-    assert v.condition_number == pytest.approx(20.0)
-    assert v.loss(np.zeros(2)) == 0.0
-    np.testing.assert_allclose(v.loss(np.array([[2.0, 0.0], [0.0, 1.0]])), [0.4, 2.0])
-
-
-@pytest.mark.parametrize("angle", [0.0, 30.0, -75.0])
-def test_valley_gradient_matches_finite_differences_and_turns_with_the_angle(angle):
-    v = Valley((0.5, 3.0), angle)
-    w = np.array([0.7, -1.3])
-    numeric = gradients.numerical_gradient(lambda x: float(v.loss(x)), w)
-    assert gradients.rel_error(numeric, v.loss_and_grad(w)[1]) < 1e-8
-    np.testing.assert_allclose(np.linalg.eigvalsh(v.A), [0.5, 3.0])
-    flat = np.array([np.cos(np.deg2rad(angle)), np.sin(np.deg2rad(angle))])
-    np.testing.assert_allclose(v.A @ flat, 0.5 * flat, atol=1e-12)  # the flat direction
-
-
-def test_valley_rejects_bad_curvatures():
-    with pytest.raises(ValueError, match="curvatures must be > 0"):
-        Valley((0.0, 1.0))
-    with pytest.raises(ValueError, match="curvatures must be two numbers"):
-        Valley((1.0, 2.0, 3.0))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -77,8 +43,8 @@ def _library_rule(name, lr, beta):
     "state",
     [
         {},  # defaults: lr 0.1, beta 0.9, 100 steps, valley
-        {"learning_rate": 0.5, "beta": 0.5, "n_steps": 60, "surface": "tilted valley"},
-        {"learning_rate": 1.0, "beta": 0.99, "n_steps": 200},  # some rules overflow
+        {"step_size": 0.5, "beta": 0.5, "n_steps": 60, "surface": "tilted valley"},
+        {"step_size": 1.0, "beta": 0.99, "n_steps": 200},  # some rules overflow
     ],
 )
 def test_paths_are_the_library_update_rules(state):
@@ -91,7 +57,7 @@ def test_paths_are_the_library_update_rules(state):
         want = optim.optimize(
             valley.loss_and_grad,
             app.start,
-            _library_rule(name, v["learning_rate"], v["beta"]),
+            _library_rule(name, v["step_size"], v["beta"]),
             v["n_steps"],
         )
         np.testing.assert_array_equal(params, want.params)
@@ -100,12 +66,12 @@ def test_paths_are_the_library_update_rules(state):
 
 
 def test_overflowing_rules_end_early_and_the_readout_says_so():
-    app = OptimizerPathsApp(backend="agg", learning_rate=1.0, beta=0.99, n_steps=200)
+    app = OptimizerPathsApp(backend="agg", step_size=1.0, beta=0.99, n_steps=200)
     params, _ = app.path("nesterov")
     assert len(params) < 201  # overflowed: ends at the last finite point
     assert np.isfinite(params).all()
     assert "diverged (overflow after" in app.readout.value
-    app.set_state(learning_rate=0.6, n_steps=50)  # SGD: |1 - 0.6 * 4| = 1.4 > 1, grows
+    app.set_state(step_size=0.6, n_steps=50)  # SGD: |1 - 0.6 * 4| = 1.4 > 1, grows
     assert "(diverging)" in app.readout.value
     sgd_params, sgd_losses = app.path("sgd")
     assert len(sgd_params) == 51 and sgd_losses[-1] > sgd_losses[0]
@@ -175,8 +141,8 @@ def test_optimizer_app_rejects_bad_arguments():
         OptimizerPathsApp(start=(1.0, 2.0, 3.0))
     with pytest.raises(ValueError, match="extent must be"):
         OptimizerPathsApp(extent=(1.0, -1.0, 0.0, 1.0))
-    with pytest.raises(ValueError, match="learning_rate must be in"):
-        OptimizerPathsApp(learning_rate=10.0)
+    with pytest.raises(ValueError, match="step_size must be in"):
+        OptimizerPathsApp(step_size=10.0)
     with pytest.raises(ValueError, match="surface must be one of"):
         OptimizerPathsApp(surface="banana")
     with pytest.raises(ValueError, match="name must be one of"):
@@ -194,12 +160,12 @@ def digits_split():
 
 
 def test_training_app_shows_the_classifier_its_settings_give(digits_split):
-    app = TrainingApp(backend="agg", loss="softmax", learning_rate=0.3, reg=1e-4, epochs=4)
-    lr = app.state()["learning_rate"]
+    app = TrainingApp(backend="agg", loss="softmax", step_size=0.3, reg=1e-4, epochs=4)
+    lr = app.state()["step_size"]
     assert lr == 0.3  # a value of the slider, exactly
     s = digits_split
     want = LinearClassifier(
-        loss="softmax", reg=1e-4, learning_rate=lr, n_epochs=4, batch_size=64, seed=0
+        loss="softmax", reg=1e-4, step_size=lr, n_epochs=4, batch_size=64, seed=0
     ).fit(s.X_train, s.y_train, s.X_val, s.y_val)
     np.testing.assert_array_equal(app.classifier.W_, want.W_)
     np.testing.assert_array_equal(app.classifier.loss_history_, want.loss_history_)
@@ -263,8 +229,8 @@ def test_train_from_code_and_its_limits():
         app.train(21)
     with pytest.raises(TypeError, match="epochs must be an integer"):
         app.train(2.5)
-    with pytest.raises(ValueError, match=r"learning_rate must be one of \[0.001, 0.003"):
-        TrainingApp(learning_rate=0.2)
+    with pytest.raises(ValueError, match=r"step_size must be one of \[0.001, 0.003"):
+        TrainingApp(step_size=0.2)
 
 
 def test_training_app_on_other_data_has_no_templates_panel():

@@ -378,7 +378,7 @@ APP_MISTAKES: list[tuple[str, dict[str, Any], str]] = [
     ("ClassifierPlayground", {"step_size": -0.1}, "step_size"),
     ("GradientDescentApp", {"step_size": -1.0}, "step_size"),
     ("SGDApp", {"batch_size": 0}, "batch_size"),
-    ("TrainingApp", {"learning_rate": -0.1}, "learning_rate"),
+    ("TrainingApp", {"step_size": -0.1}, "step_size"),
     ("TrainingApp", {"reg": -0.1}, "reg"),
     ("FiniteDifferenceApp", {"h": -1e-5}, "h"),
 ]

@@ -16,10 +16,11 @@ line here.
 from ._feedback import CheckResult
 from ._gradients import gradient_descent, numerical_gradient, rel_error, sample_minibatch, sgd_step
 from ._losses import hinge_losses, svm_initial_loss, svm_loss, svm_loss_bounds, svm_loss_vectorized
-from ._optim import accuracy, adam_update, momentum_update, rmsprop_update, sgd_epoch
+from ._optim import adam_update, momentum_update, rmsprop_update
 from ._playground import linear_scores, softmax_loss_with_bias, zero_loss_parameters
 from ._regularization import elastic_net, l1, l2, regularization_preference
 from ._softmax import softmax, softmax_initial_loss, softmax_loss, softmax_loss_bounds
+from ._training import accuracy, sgd_epoch
 
 __all__ = [
     "CheckResult",

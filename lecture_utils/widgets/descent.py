@@ -24,7 +24,7 @@ from matplotlib.ticker import FormatStrFormatter, MaxNLocator, NullLocator
 
 from .._validation import as_float_array
 from ..landscape import TwoWeightProblem, two_weight_problem
-from ..optim import History, gradient_descent, sgd
+from ..optim import History, descent_regime, gradient_descent, sgd
 from ..plotting import (
     PATH_COLOR,
     SGD_COLOR,
@@ -34,10 +34,7 @@ from ..plotting import (
 )
 from ._base import App
 
-__all__ = ["GradientDescentApp", "SGDApp", "descent_regime", "REGIMES"]
-
-#: The four behaviours of gradient descent the notebook names, in order of step size.
-REGIMES = ("slow", "just right", "oscillating", "diverging")
+__all__ = ["GradientDescentApp", "SGDApp"]
 
 _RESOLUTION = 200
 _DEFAULT_EXTENT = (-4.5, 3.5, -2.5, 5.5)
@@ -87,45 +84,6 @@ def _surface(problem: Any, extent: Any) -> _Surface:
     if e.shape != (4,) or not (e[0] < e[1] and e[2] < e[3]):
         raise ValueError(f"extent must be (w1_min, w1_max, w2_min, w2_max), got {tuple(extent)}")
     return _Surface(problem, tuple(float(v) for v in e))
-
-
-def descent_regime(losses: Any, params: Any, loss_min: float, diverged: bool = False) -> str:
-    r"""Name what a run of gradient descent did: one of :data:`REGIMES`.
-
-    - "diverging": the run diverged, or the loss ended *higher* than it started;
-    - "oscillating": the path zigzags (at least half of the consecutive steps point
-      against each other, :math:`\Delta w_{k+1} \cdot \Delta w_k < 0`);
-    - "slow": otherwise, if more than 10 % of the initial gap :math:`L(w_0) - L^*` is left;
-    - "just right": otherwise.
-
-    Parameters
-    ----------
-    losses : array_like of shape (K,)
-        The loss at each point of the path, the start first.
-    params : array_like of shape (K, P)
-        The path.
-    loss_min : float
-        :math:`L^*`, the lowest loss.
-    diverged : bool, default False
-        Whether the run stopped on a NaN or Inf.
-
-    Returns
-    -------
-    str
-    """
-    L = np.asarray(losses, dtype=float)
-    p = np.asarray(params, dtype=float).reshape(L.shape[0], -1)
-    if diverged or not np.isfinite(L).all() or L[-1] > L[0]:
-        return "diverging"
-    steps = np.diff(p, axis=0)
-    if steps.shape[0] >= 2:
-        turns = np.einsum("kp,kp->k", steps[1:], steps[:-1]) < 0
-        if turns.mean() >= 0.5:
-            return "oscillating"
-    gap0 = L[0] - loss_min
-    if gap0 > 0 and (L[-1] - loss_min) > 0.1 * gap0:
-        return "slow"
-    return "just right"
 
 
 class _SurfaceApp(App):
@@ -217,10 +175,10 @@ class GradientDescentApp(_SurfaceApp):
     Left: the loss surface (contours, lighter is lower, the star is the minimum :math:`w^*`)
     with the path :math:`w_0, w_1, \dots` from the start (white dot) to the last point (X).
     Right: the loss at every step, on a log scale, against the lowest loss :math:`L^*`. The
-    title names the regime (:func:`descent_regime`): slow, just right, oscillating or
-    diverging. The readout gives the surface's curvatures :math:`h_{min}, h_{max}` at the
-    minimum: steps :math:`\eta < 1/h_{max}` never overshoot across the valley, steps
-    :math:`\eta > 2/h_{max}` cannot converge.
+    title names the regime (:func:`lecture_utils.optim.descent_regime`): slow, just right,
+    oscillating or diverging. The readout gives the surface's curvatures
+    :math:`h_{min}, h_{max}` at the minimum: steps :math:`\eta < 1/h_{max}` never overshoot
+    across the valley, steps :math:`\eta > 2/h_{max}` cannot converge.
 
     Parameters
     ----------
@@ -247,7 +205,7 @@ class GradientDescentApp(_SurfaceApp):
     history : lecture_utils.optim.History
         The current run.
     regime : str
-        One of :data:`REGIMES`.
+        One of :data:`lecture_utils.optim.REGIMES`.
 
     Examples
     --------

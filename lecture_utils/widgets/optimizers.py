@@ -7,9 +7,10 @@ other (condition number :math:`h_2 / h_1 = 20` by default),
            \begin{pmatrix} h_1 & 0 \\ 0 & h_2 \end{pmatrix} R_\theta,
            \qquad \nabla L(w) = A\,w,
 
-with its minimum :math:`L = 0` at :math:`w = 0`. Its 200 x 200 picture is computed once; a
-control change only recomputes the paths (each rule of :mod:`lecture_utils.optim` stepped from
-the same start, at most 200 steps) and moves the lines.
+with its minimum :math:`L = 0` at :math:`w = 0` (:class:`lecture_utils.landscape.Valley`).
+Its 200 x 200 picture is computed once; a control change only recomputes the paths (each
+rule of :mod:`lecture_utils.optim` stepped from the same start, at most 200 steps) and moves
+the lines.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from __future__ import annotations
 import html
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import contourpy
@@ -28,11 +28,12 @@ from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.path import Path
 from matplotlib.ticker import MaxNLocator
 
-from .._validation import as_float_array, check_finite_number, check_positive
+from .._validation import as_float_array, check_finite_number
+from ..landscape import Valley
 from ..optim import SGD, Adam, Momentum, Nesterov, Optimizer, RMSProp
 from ._base import App
 
-__all__ = ["OptimizerPathsApp", "Valley", "OPTIMIZER_LABELS", "SURFACES"]
+__all__ = ["OptimizerPathsApp", "OPTIMIZER_LABELS", "SURFACES"]
 
 #: The update rules the app races, in legend order, with their display names.
 OPTIMIZER_LABELS: dict[str, str] = {
@@ -56,87 +57,17 @@ SURFACES: dict[str, float] = {"valley": 0.0, "tilted valley": 30.0}
 _CONVERGED = 1e-3
 
 
-@dataclass(frozen=True)
-class Valley:
-    r"""The quadratic valley :math:`L(w) = \frac12 w^\top A w` with :math:`\nabla L = A w`.
-
-    Parameters
-    ----------
-    curvatures : (float, float), default (0.2, 4.0)
-        :math:`h_1 \le h_2`, the second derivatives along the flat and the steep direction.
-    angle : float, default 0.0
-        Angle in degrees of the flat direction from the :math:`w_1` axis (0: the valley is
-        aligned with the axes).
-
-    Attributes
-    ----------
-    A : ndarray of shape (2, 2)
-        The (symmetric, positive definite) Hessian.
-
-    Examples
-    --------
-    >>> v = Valley()
-    >>> v.loss_and_grad(np.array([1.0, 1.0]))
-    (2.1, array([0.2, 4. ]))
-    """
-
-    curvatures: tuple[float, float] = (0.2, 4.0)
-    angle: float = 0.0
-    A: np.ndarray = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        if len(self.curvatures) != 2:
-            raise ValueError(f"curvatures must be two numbers (h1, h2), got {self.curvatures!r}")
-        h1, h2 = (check_positive(h, "curvatures") for h in self.curvatures)
-        angle = check_finite_number(self.angle, "angle")
-        theta = np.deg2rad(angle)
-        c, s = np.cos(theta), np.sin(theta)
-        # columns of Q are the flat and the steep direction
-        Q = np.array([[c, -s], [s, c]])
-        A = Q @ np.diag([h1, h2]) @ Q.T
-        A = 0.5 * (A + A.T)  # exactly symmetric
-        A.setflags(write=False)
-        object.__setattr__(self, "curvatures", (h1, h2))
-        object.__setattr__(self, "angle", angle)
-        object.__setattr__(self, "A", A)
-
-    @property
-    def condition_number(self) -> float:
-        """:math:`h_2 / h_1`: how much steeper the steep direction is."""
-        return max(self.curvatures) / min(self.curvatures)
-
-    def loss(self, w: np.ndarray) -> np.ndarray:
-        r"""The loss at one point or many.
-
-        Parameters
-        ----------
-        w : ndarray of shape (..., 2)
-
-        Returns
-        -------
-        ndarray of shape (...)
-        """
-        w = np.asarray(w, dtype=float)
-        return 0.5 * np.einsum("...i,ij,...j->...", w, self.A, w)
-
-    def loss_and_grad(self, w: np.ndarray) -> tuple[float, np.ndarray]:
-        """``(L(w), A w)`` for one point ``w`` of shape (2,): the ``loss_and_grad`` of
-        :func:`lecture_utils.optim.optimize`."""
-        w = np.asarray(w, dtype=float)
-        return float(self.loss(w)), self.A @ w
-
-
-def _make_optimizer(name: str, learning_rate: float, beta: float) -> Optimizer:
+def _make_optimizer(name: str, step_size: float, beta: float) -> Optimizer:
     """The update rule ``name`` with step size η; β is the momentum (Adam: β1)."""
     if name == "sgd":
-        return SGD(learning_rate)
+        return SGD(step_size)
     if name == "momentum":
-        return Momentum(learning_rate, beta=beta)
+        return Momentum(step_size, beta=beta)
     if name == "nesterov":
-        return Nesterov(learning_rate, beta=beta)
+        return Nesterov(step_size, beta=beta)
     if name == "rmsprop":
-        return RMSProp(learning_rate)
-    return Adam(learning_rate, beta1=beta)
+        return RMSProp(step_size)
+    return Adam(step_size, beta1=beta)
 
 
 class _Run:
@@ -192,15 +123,16 @@ class OptimizerPathsApp(App):
     start : (float, float), default (-4.5, 1.5)
         Where every path starts.
     curvatures : (float, float), default (0.2, 4.0)
-        The valley's second derivatives, flat and steep direction (see :class:`Valley`).
-    learning_rate, beta, n_steps, surface
+        The valley's second derivatives, flat and steep direction (see
+        :class:`lecture_utils.landscape.Valley`).
+    step_size, beta, n_steps, surface
         Starting values of the controls below.
     extent : (w1_min, w1_max, w2_min, w2_max), default (-5.0, 5.0, -2.5, 2.5)
         The part of the plane shown.
 
     Controls
     --------
-    ``learning_rate`` (FloatLogSlider, 0.001 .. 1) : the step size η of every rule.
+    ``step_size`` (FloatLogSlider, 0.001 .. 1) : the step size η of every rule.
     ``beta`` (FloatSlider, 0 .. 0.99) : momentum β of SGD + momentum and Nesterov, and Adam's
     β1. RMSProp (decay 0.99) and Adam's β2 (0.999) keep the library's defaults.
     ``n_steps`` (IntSlider, 10 .. 200) : number of steps of every path.
@@ -215,7 +147,7 @@ class OptimizerPathsApp(App):
     >>> params, losses = app.path("momentum")
     >>> params.shape
     (101, 2)
-    >>> app.set_state(learning_rate=0.5)   # SGD now bounces across the valley
+    >>> app.set_state(step_size=0.5)   # SGD now bounces across the valley
     """
 
     figsize = (9.6, 4.0)
@@ -227,7 +159,7 @@ class OptimizerPathsApp(App):
         start: Sequence[float] = (-4.5, 1.5),
         curvatures: Sequence[float] = (0.2, 4.0),
         *,
-        learning_rate: float = 0.1,
+        step_size: float = 0.1,
         beta: float = 0.9,
         n_steps: int = 100,
         surface: str = "valley",
@@ -254,7 +186,7 @@ class OptimizerPathsApp(App):
         self._surface_shown = next(iter(SURFACES))
         self._shown_steps: int | None = None  # the loss panel's x axis runs to n_steps
         super().__init__(
-            {"learning_rate": learning_rate, "beta": beta, "n_steps": n_steps, "surface": surface},
+            {"step_size": step_size, "beta": beta, "n_steps": n_steps, "surface": surface},
             backend=backend,
         )
 
@@ -291,7 +223,7 @@ class OptimizerPathsApp(App):
     def _make_controls(self) -> dict[str, widgets.Widget]:
         style = {"description_width": "90px"}
         controls: dict[str, widgets.Widget] = {
-            "learning_rate": widgets.FloatLogSlider(
+            "step_size": widgets.FloatLogSlider(
                 value=0.1,
                 base=10,
                 min=-3,
@@ -336,7 +268,7 @@ class OptimizerPathsApp(App):
         return controls
 
     def _controls_box(self) -> widgets.Widget:
-        sliders = [self.controls[n] for n in ("learning_rate", "beta", "n_steps")]
+        sliders = [self.controls[n] for n in ("step_size", "beta", "n_steps")]
         shown = [self.controls[f"show_{n}"] for n in OPTIMIZER_LABELS]
         return widgets.VBox(
             [
@@ -458,11 +390,11 @@ class OptimizerPathsApp(App):
         if name not in OPTIMIZER_LABELS:
             raise ValueError(f"name must be one of {list(OPTIMIZER_LABELS)}, got {name!r}")
         v = self.values
-        lr, beta = v["learning_rate"], v["beta"]
-        key = (v["surface"], name, lr, beta if name in ("momentum", "nesterov", "adam") else None)
+        eta, beta = v["step_size"], v["beta"]
+        key = (v["surface"], name, eta, beta if name in ("momentum", "nesterov", "adam") else None)
         run = self._runs.get(key)
         if run is None:
-            optimizer = _make_optimizer(name, lr, beta)
+            optimizer = _make_optimizer(name, eta, beta)
             run = _Run(self.valleys[v["surface"]], optimizer, self.start, self.max_steps)
             self._runs[key] = run
             while len(self._runs) > 64:  # keep the cache small

@@ -27,10 +27,10 @@ from ..losses import LOSSES
 from ..plotting import ClassTemplates
 from ._base import App
 
-__all__ = ["TrainingApp", "LEARNING_RATES", "REGULARIZATION_STRENGTHS"]
+__all__ = ["TrainingApp", "STEP_SIZES", "REGULARIZATION_STRENGTHS"]
 
-#: The learning-rate slider's values (1-3-10 steps, as a grid search tries them).
-LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+#: The step-size slider's values (1-3-10 steps, as a grid search tries them).
+STEP_SIZES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 #: The regularization slider's values, 0 included.
 REGULARIZATION_STRENGTHS = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
 
@@ -58,7 +58,7 @@ class TrainingApp(App):
     X_val : array_like of shape (N_val, D), optional
         Validation examples (default: the digits' validation part).
     y_val : array_like of shape (N_val,), optional
-    loss, learning_rate, reg, epochs
+    loss, step_size, reg, epochs
         Starting values of the controls below.
     batch_size : int, default 64
         Examples per SGD step.
@@ -74,7 +74,7 @@ class TrainingApp(App):
     Controls
     --------
     ``loss`` (Dropdown) : "svm" (multiclass SVM) or "softmax".
-    ``learning_rate`` (SelectionSlider, :data:`LEARNING_RATES`: 0.001 .. 3) : the SGD step
+    ``step_size`` (SelectionSlider, :data:`STEP_SIZES`: 0.001 .. 3) : the SGD step
     size η.
     ``reg`` (SelectionSlider, :data:`REGULARIZATION_STRENGTHS`: 0, 1e-4 .. 1) : the L2
     regularization strength λ.
@@ -90,9 +90,11 @@ class TrainingApp(App):
 
     Examples
     --------
-    >>> app = TrainingApp(loss="softmax", epochs=10)
+    >>> app = TrainingApp(loss="softmax", step_size=0.3, epochs=10)
     >>> round(app.classifier.score(app.X_val, app.y_val), 3)  # doctest: +SKIP
-    >>> app.train(20)   # 20 epochs, drawn live while fit runs
+    >>> clf = app.train(20)   # 20 epochs, drawn live while fit runs
+    >>> clf.step_size_, app.state()["epochs"]
+    (0.3, 20)
     """
 
     figsize = (9.6, 3.7)
@@ -107,7 +109,7 @@ class TrainingApp(App):
         y_val: Any = None,
         *,
         loss: str = "svm",
-        learning_rate: float = 0.1,
+        step_size: float = 0.1,
         reg: float = 1e-3,
         epochs: int = 5,
         batch_size: int = 64,
@@ -151,7 +153,7 @@ class TrainingApp(App):
         self._runs: OrderedDict[tuple[Any, ...], LinearClassifier] = OrderedDict()
         self.classifier: LinearClassifier | None = None
         super().__init__(
-            {"loss": loss, "learning_rate": learning_rate, "reg": reg, "epochs": epochs},
+            {"loss": loss, "step_size": step_size, "reg": reg, "epochs": epochs},
             backend=backend,
         )
 
@@ -167,8 +169,8 @@ class TrainingApp(App):
                 style=style,
                 layout=widgets.Layout(width="220px"),
             ),
-            "learning_rate": widgets.SelectionSlider(
-                options=list(LEARNING_RATES),
+            "step_size": widgets.SelectionSlider(
+                options=list(STEP_SIZES),
                 value=0.1,
                 description="learning rate η",
                 style=style,
@@ -202,7 +204,7 @@ class TrainingApp(App):
         return widgets.VBox(
             [
                 widgets.HBox(
-                    [c["loss"], c["learning_rate"], c["reg"]],
+                    [c["loss"], c["step_size"], c["reg"]],
                     layout=widgets.Layout(flex_flow="row wrap"),
                 ),
                 widgets.HBox(
@@ -262,7 +264,7 @@ class TrainingApp(App):
 
     def update(self) -> None:
         v = self.values
-        clf = self._fit(v["loss"], v["learning_rate"], v["reg"], v["epochs"])
+        clf = self._fit(v["loss"], v["step_size"], v["reg"], v["epochs"])
         self.classifier = clf
         self._show_losses(clf.loss_history_)
         epochs = np.arange(1, clf.train_accuracy_history_.size + 1)
@@ -285,23 +287,23 @@ class TrainingApp(App):
 
     # -- training ----------------------------------------------------------------------------
 
-    def _classifier(self, loss: str, learning_rate: float, reg: float, epochs: int, **kw: Any):
+    def _classifier(self, loss: str, step_size: float, reg: float, epochs: int, **kw: Any):
         return LinearClassifier(
             loss=loss,
             reg=reg,
-            learning_rate=learning_rate,
+            step_size=step_size,
             n_epochs=epochs,
             batch_size=self.batch_size,
             seed=self.seed,
             **kw,
         )
 
-    def _fit(self, loss: str, learning_rate: float, reg: float, epochs: int) -> LinearClassifier:
+    def _fit(self, loss: str, step_size: float, reg: float, epochs: int) -> LinearClassifier:
         """The classifier these settings give (trained once, then cached)."""
-        key = (loss, learning_rate, reg, epochs)
+        key = (loss, step_size, reg, epochs)
         clf = self._runs.get(key)
         if clf is None:
-            clf = self._classifier(loss, learning_rate, reg, epochs)
+            clf = self._classifier(loss, step_size, reg, epochs)
             with np.errstate(all="ignore"), _quiet_divergence():
                 clf.fit(self.X_train, self.y_train, self.X_val, self.y_val)
             self._remember(key, clf)
@@ -374,12 +376,12 @@ class TrainingApp(App):
 
         self._set_progress(0, total)
         clf = self._classifier(
-            v["loss"], v["learning_rate"], v["reg"], epochs, callback=on_step, callback_every=1
+            v["loss"], v["step_size"], v["reg"], epochs, callback=on_step, callback_every=1
         )
         with np.errstate(all="ignore"), _quiet_divergence():
             clf.fit(self.X_train, self.y_train, self.X_val, self.y_val)
         clf.callback = None  # the cached classifier keeps no reference to this closure
-        self._remember((v["loss"], v["learning_rate"], v["reg"], epochs), clf)
+        self._remember((v["loss"], v["step_size"], v["reg"], epochs), clf)
         with self.hold_updates():
             control.value = epochs
         if self.values["epochs"] == v["epochs"]:  # same epochs: show the final frame anyway
