@@ -29,6 +29,7 @@ from .gradients import (
     _evaluate,
     _Perturber,
     _working_array,
+    format_rel_error,
 )
 
 __all__ = ["grad_check", "GradCheckResult", "KINK_TOL"]
@@ -91,7 +92,11 @@ class GradCheckResult:
         return bool(np.all(self.rel_errors[~self.on_kink] <= t))
 
     def summary(self) -> str:
-        """A table with one row per checked coordinate, and a last line with the maxima."""
+        """A table with one row per checked coordinate, and a last line with the maxima.
+
+        Relative errors below 1e-7 print as ``< 1e-7`` (:func:`format_rel_error`): their digits
+        are round-off and differ between machines; ``rel_errors`` holds the values.
+        """
         idx_strs = [str(tuple(int(i) for i in ix)) for ix in self.indices]
         width = max([len("index")] + [len(s) for s in idx_strs])
         lines = [
@@ -101,10 +106,12 @@ class GradCheckResult:
             idx_strs, self.numerical, self.analytic, self.rel_errors, self.on_kink, strict=True
         ):
             flag = "  yes" if kink else ""
-            lines.append(f"{s:>{width}}  {num:13.6e}  {ana:13.6e}  {err:10.2e}{flag}")
+            lines.append(
+                f"{s:>{width}}  {num:13.6e}  {ana:13.6e}  {format_rel_error(err):>10}{flag}"
+            )
         lines.append(
-            f"max rel. error {self.max_rel_error:.2e} "
-            f"(off kinks {self.max_rel_error_off_kink:.2e}); "
+            f"max rel. error {format_rel_error(self.max_rel_error)} "
+            f"(off kinks {format_rel_error(self.max_rel_error_off_kink)}); "
             f"{self.n_kinks} of {len(self.indices)} checked coordinates on a kink"
         )
         return "\n".join(lines)

@@ -28,13 +28,16 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_float_array, check_positive
+from ._validation import as_float_array, check_nonnegative, check_positive
 
 __all__ = [
     "numerical_gradient",
     "numerical_gradient_forward",
     "rel_error",
     "REL_ERROR_FLOOR",
+    "REL_ERROR_BANDS",
+    "rel_error_band",
+    "format_rel_error",
     "grad_check",
     "GradCheckResult",
     "KINK_TOL",
@@ -239,8 +242,8 @@ def rel_error(a: Any, b: Any) -> float:
     and tiny entries (|a_i| + |b_i| < 1e-8) are compared absolutely (the floor is
     ``REL_ERROR_FLOOR``, the same as in CS231n).
 
-    Rough reading for gradient checks in float64: < 1e-7 good, 1e-7..1e-4 look
-    closer (kinks?), > 1e-4 usually a bug.
+    Reading it in a float64 gradient check: :data:`REL_ERROR_BANDS` (< 1e-7 right,
+    1e-7 to 1e-4 look closer, 1e-4 to 1e-2 uncomfortable, >= 1e-2 a bug).
 
     Parameters
     ----------
@@ -269,6 +272,67 @@ def rel_error(a: Any, b: Any) -> float:
     if a_arr.size == 0:
         raise ValueError("a and b are empty: nothing to compare")
     return float(np.max(_elementwise_rel_error(a_arr, b_arr)))
+
+
+#: CS231n's reading of a relative error in a float64 gradient check, as (upper bound, band,
+#: verdict) rows: :func:`rel_error_band` names the band an error falls in.
+REL_ERROR_BANDS: tuple[tuple[float, str, str], ...] = (
+    (1e-7, "< 1e-7", "the gradient is right"),
+    (1e-4, "1e-7 to 1e-4", "fine near kinks, suspicious for a smooth loss"),
+    (1e-2, "1e-4 to 1e-2", "uncomfortable: probably wrong"),
+    (np.inf, ">= 1e-2", "almost certainly a bug"),
+)
+
+
+def rel_error_band(error: float) -> str:
+    """The band of :data:`REL_ERROR_BANDS` that a relative error falls in.
+
+    A relative error near the floating-point round-off (1e-10, 1e-9 ...) changes with the BLAS
+    library, its kernel and the number of threads; its band does not (unless it sits right at
+    a band's edge). Notebooks print bands, so their stored outputs hold on every machine.
+
+    Parameters
+    ----------
+    error : float
+        A relative error, >= 0 (e.g. from :func:`rel_error`).
+
+    Returns
+    -------
+    str
+        One of ``"< 1e-7"``, ``"1e-7 to 1e-4"``, ``"1e-4 to 1e-2"``, ``">= 1e-2"``.
+
+    Examples
+    --------
+    >>> rel_error_band(1.4e-9), rel_error_band(6e-7), rel_error_band(2e-3), rel_error_band(1.0)
+    ('< 1e-7', '1e-7 to 1e-4', '1e-4 to 1e-2', '>= 1e-2')
+    """
+    value = check_nonnegative(error, "error")
+    return next(band for upper, band, _ in REL_ERROR_BANDS if value < upper)
+
+
+def format_rel_error(error: float) -> str:
+    """A relative error for printing: ``"< 1e-7"`` below 1e-7, else three significant digits.
+
+    Below 1e-7 a float64 gradient check has passed and the digits are round-off, which
+    changes with the BLAS library, kernel and thread count: they are not printed, so printed
+    tables read the same on every machine. Larger errors (kinks, bugs) are shown as numbers.
+
+    Parameters
+    ----------
+    error : float
+        A relative error, >= 0.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_rel_error(1.84e-10), format_rel_error(0.0), format_rel_error(1 / 3)
+    ('< 1e-7', '< 1e-7', '3.33e-01')
+    """
+    value = check_nonnegative(error, "error")
+    return "< 1e-7" if value < REL_ERROR_BANDS[0][0] else f"{value:.2e}"
 
 
 #: The two finite-difference formulas of :func:`finite_difference_errors`, by name.

@@ -277,3 +277,18 @@ def test_plot_loss_surface_and_path_draw_on_given_axes():
         plot_loss_surface(Z, (1, 0, 0, 1), ax=ax)
     with pytest.raises(ValueError, match=r"points must have shape \(K, 2\)"):
         plot_descent_path(np.ones((3, 3)), ax=ax)
+
+
+def test_finite_difference_error_at_a_given_step(fd_app):
+    k = int(np.argmin(np.abs(np.log10(fd_app.hs) - np.log10(1e-2))))
+    assert (
+        fd_app.error_at("float32", "centered", h=1e-2) == fd_app.errors[("centered", "float32")][k]
+    )
+    # the slider's step is the default
+    assert fd_app.error_at("float64", "centered") == fd_app.error_at(
+        "float64", "centered", h=fd_app.values["h"]
+    )
+    with pytest.raises(ValueError, match="grid"):
+        fd_app.error_at("float64", "centered", h=3e-5)
+    with pytest.raises(ValueError, match="h"):
+        fd_app.error_at("float64", "centered", h=-1.0)

@@ -29,7 +29,13 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.lines import Line2D
 
-from .._validation import as_float_array, check_positive_int, check_seed, check_W_X_y
+from .._validation import (
+    as_float_array,
+    check_positive,
+    check_positive_int,
+    check_seed,
+    check_W_X_y,
+)
 from ..gradients import METHODS, finite_difference_errors
 from ..losses import softmax_loss, svm_loss
 from ._app import App
@@ -187,13 +193,25 @@ class FiniteDifferenceApp(App):
             "method": toggle_buttons("differences", METHODS, "centered", button_width="80px"),
         }
 
-    def _index(self) -> int:
-        return int(round((np.log10(self.values["h"]) - _EXPONENTS[0]) / 0.25))
+    def _index(self, h: float | None = None) -> int:
+        """Position of ``h`` (default: the slider's) on the grid of steps."""
+        exponent = np.log10(self.values["h"] if h is None else check_positive(h, "h"))
+        k = int(round((exponent - _EXPONENTS[0]) / 0.25))
+        if not (0 <= k < len(_EXPONENTS) and abs(_EXPONENTS[k] - exponent) < 1e-9):
+            raise ValueError(
+                f"h must be a step of the slider's grid, 10**e with e in {_EXPONENTS[0]:g}, "
+                f"{_EXPONENTS[0] + 0.25:g}, ..., {_EXPONENTS[-1]:g}; got {h!r}"
+            )
+        return k
 
-    def error_at(self, dtype: str, method: str | None = None) -> float:
-        """The relative error at the current h, for ``dtype`` "float64" or "float32"."""
+    def error_at(self, dtype: str, method: str | None = None, h: float | None = None) -> float:
+        """The relative error for ``dtype`` "float64" or "float32" at step ``h``.
+
+        ``method`` defaults to the toggle's, ``h`` to the slider's (else a step of its grid,
+        such as 1e-5 or 1e-2).
+        """
         m = self.values["method"] if method is None else method
-        return float(self.errors[(m, dtype)][self._index()])
+        return float(self.errors[(m, dtype)][self._index(h)])
 
     def best_h(self, dtype: str, method: str | None = None) -> tuple[float, float]:
         """``(h, error)`` at the bottom of the V for ``dtype`` and the method."""
