@@ -165,7 +165,7 @@ class TrainingApp(App):
         return {
             "loss": dropdown("loss", _LOSS_NAMES, "svm", width="220px", style=style),
             "step_size": selection_slider(
-                "learning rate η", STEP_SIZES, 0.1, width="330px", style=style
+                "step size η", STEP_SIZES, 0.1, width="330px", style=style
             ),
             "reg": selection_slider(
                 "λ (reg)", REGULARIZATION_STRENGTHS, 1e-3, width="330px", style=style
