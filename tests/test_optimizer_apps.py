@@ -14,6 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from lecture_utils import LinearClassifier, optim, plotting
+from lecture_utils import widgets as widgets_module
 from lecture_utils.data import load_digits, make_blobs, train_val_test_split
 from lecture_utils.widgets import OptimizerPathsApp, TrainingApp
 from lecture_utils.widgets.optimizers import OPTIMIZER_LABELS, SURFACES
@@ -231,6 +232,17 @@ def test_train_from_code_and_its_limits():
         app.train(2.5)
     with pytest.raises(ValueError, match=r"step_size must be one of \[0.001, 0.003"):
         TrainingApp(step_size=0.2)
+
+
+@pytest.mark.parametrize(
+    "name", ["TrainingApp", "OptimizerPathsApp", "GradientDescentApp", "SGDApp"]
+)
+def test_every_step_size_slider_calls_eta_the_step_size(name):
+    app = getattr(widgets_module, name)(backend="agg")
+    try:
+        assert app.controls["step_size"].description == "step size η"
+    finally:
+        app.close()
 
 
 def test_training_app_on_other_data_has_no_templates_panel():

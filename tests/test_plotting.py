@@ -283,6 +283,7 @@ def test_plot_grid_search_rows_are_step_sizes():
     image = plot_grid_search(values, step_sizes=[0.01, 0.1, 1.0], regs=[0.0, 1e-3], ax=ax)
     np.testing.assert_array_equal(np.ma.getdata(image.get_array()), values)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["0.01", "0.1", "1"]
+    assert ax.get_ylabel() == r"step size $\eta$"  # one name for η, as the apps' sliders
     (outline,) = ax.patches
     assert outline.get_xy() == (-0.5, 0.5)  # row 1 (step size 0.1), column 0 (reg 0)
     with pytest.raises(ValueError, match=r"len\(step_sizes\), len\(regs\)\) = \(2, 2\)"):

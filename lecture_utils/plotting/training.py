@@ -171,8 +171,7 @@ def plot_grid_search(
         ``values[i, j]`` is the score (higher is better, e.g. validation accuracy) of
         ``step_sizes[i]`` with ``regs[j]``. NaN marks a run that failed (diverged).
     step_sizes : sequence of float
-        The rows' step sizes :math:`\eta` (also called learning rates; the axis is labelled
-        "learning rate").
+        The rows' step sizes :math:`\eta` (the axis is labelled "step size η").
     regs : sequence of float
         The columns' regularization strengths :math:`\lambda`.
     ax : Axes, optional
@@ -215,7 +214,7 @@ def plot_grid_search(
     ax.set_xticks(range(len(regs)), [f"{r:g}" for r in regs])
     ax.set_yticks(range(len(step_sizes)), [f"{r:g}" for r in step_sizes])
     ax.set_xlabel(r"regularization strength $\lambda$")
-    ax.set_ylabel(r"learning rate $\eta$")
+    ax.set_ylabel(r"step size $\eta$")
     colorbar = ax.figure.colorbar(image, ax=ax)
     colorbar.set_label(label)
     return image

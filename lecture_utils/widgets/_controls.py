@@ -420,7 +420,7 @@ def selection_slider(
 ) -> widgets.SelectionSlider:
     """A ``SelectionSlider`` over a fixed list of values, updating while dragged.
 
-    For values that are not a grid (learning rates 1e-3, 3e-3, 1e-2, ...; batch sizes).
+    For values that are not a grid (step sizes 1e-3, 3e-3, 1e-2, ...; batch sizes).
 
     Parameters
     ----------

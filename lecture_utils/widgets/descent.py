@@ -32,7 +32,8 @@ from ..plotting import (
     LossSurface,
     surface_levels,
 )
-from ._base import App
+from ._app import App
+from ._controls import float_slider, int_slider, log_slider, selection_slider, toggle_buttons
 
 __all__ = ["GradientDescentApp", "SGDApp"]
 
@@ -145,15 +146,8 @@ class _SurfaceApp(App):
             ("w2_start", start[1], ymin, ymax, "start w₂"),
         ):
             lo_r, hi_r = np.ceil(lo * 10) / 10, np.floor(hi * 10) / 10
-            out[name] = widgets.FloatSlider(
-                value=float(np.clip(round(float(value), 1), lo_r, hi_r)),
-                min=lo_r,
-                max=hi_r,
-                step=0.1,
-                description=label,
-                readout_format=".1f",
-                continuous_update=True,
-            )
+            start_value = float(np.clip(round(float(value), 1), lo_r, hi_r))
+            out[name] = float_slider(label, lo_r, hi_r, 0.1, start_value)
         return out
 
 
@@ -233,23 +227,11 @@ class GradientDescentApp(_SurfaceApp):
         super().__init__({"step_size": step_size, "n_steps": n_steps}, backend=backend)
 
     def _make_controls(self) -> dict[str, widgets.Widget]:
-        controls: dict[str, widgets.Widget] = {
-            "step_size": widgets.FloatLogSlider(
-                value=1.0,
-                base=10,
-                min=-2,
-                max=2,
-                step=0.05,
-                description="step size η",
-                readout_format=".3g",
-                continuous_update=True,
-            )
+        return {
+            "step_size": log_slider("step size η", -2, 2, 0.05, 1.0),
+            **self._start_controls(self._initial_start),
+            "n_steps": int_slider("steps", 1, 100, 1, 30),
         }
-        controls.update(self._start_controls(self._initial_start))
-        controls["n_steps"] = widgets.IntSlider(
-            value=30, min=1, max=100, step=1, description="steps", continuous_update=True
-        )
-        return controls
 
     def _make_artists(self) -> None:
         self._setup_axes()
@@ -375,35 +357,21 @@ class SGDApp(_SurfaceApp):
     def _make_controls(self) -> dict[str, widgets.Widget]:
         n = self.surface.problem.n_examples
         return {
-            "batch_size": widgets.SelectionSlider(
-                options=self.batch_sizes,
-                value=self.batch_sizes[0],
-                description="batch size B",
-                continuous_update=True,
+            "batch_size": selection_slider(
+                "batch size B",
+                self.batch_sizes,
+                self.batch_sizes[0],
                 tooltip=f"examples per step (N = {n} is full-batch gradient descent)",
             ),
-            "step_size": widgets.FloatLogSlider(
-                value=1.0,
-                base=10,
-                min=-2,
-                max=1,
-                step=0.05,
-                description="step size η",
-                readout_format=".3g",
-                continuous_update=True,
-            ),
-            "n_steps": widgets.IntSlider(
-                value=60, min=1, max=150, step=1, description="steps", continuous_update=True
-            ),
-            "seed": widgets.IntSlider(
-                value=0, min=0, max=50, step=1, description="batch seed", continuous_update=True
-            ),
-            "x_axis": widgets.ToggleButtons(
-                options=["steps", "examples"],
-                value="steps",
-                description="loss against",
+            "step_size": log_slider("step size η", -2, 1, 0.05, 1.0),
+            "n_steps": int_slider("steps", 1, 150, 1, 60),
+            "seed": int_slider("batch seed", 0, 50, 1, 0),
+            "x_axis": toggle_buttons(
+                "loss against",
+                ["steps", "examples"],
+                "steps",
+                button_width="80px",
                 tooltip="steps taken, or examples whose gradient was computed (the cost)",
-                style={"button_width": "80px"},
             ),
         }
 

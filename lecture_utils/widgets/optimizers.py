@@ -31,7 +31,8 @@ from matplotlib.ticker import MaxNLocator
 from .._validation import as_float_array, check_finite_number
 from ..landscape import Valley
 from ..optim import SGD, Adam, Momentum, Nesterov, Optimizer, RMSProp
-from ._base import App
+from ._app import App
+from ._controls import dropdown, float_slider, int_slider, log_slider
 
 __all__ = ["OptimizerPathsApp", "OPTIMIZER_LABELS", "SURFACES"]
 
@@ -223,43 +224,10 @@ class OptimizerPathsApp(App):
     def _make_controls(self) -> dict[str, widgets.Widget]:
         style = {"description_width": "90px"}
         controls: dict[str, widgets.Widget] = {
-            "step_size": widgets.FloatLogSlider(
-                value=0.1,
-                base=10,
-                min=-3,
-                max=0,
-                step=0.05,
-                description="step size η",
-                readout_format=".3g",
-                style=style,
-                layout=widgets.Layout(width="330px"),
-            ),
-            "beta": widgets.FloatSlider(
-                value=0.9,
-                min=0.0,
-                max=0.99,
-                step=0.01,
-                description="momentum β",
-                readout_format=".2f",
-                style=style,
-                layout=widgets.Layout(width="330px"),
-            ),
-            "n_steps": widgets.IntSlider(
-                value=100,
-                min=10,
-                max=self.max_steps,
-                step=10,
-                description="steps",
-                style=style,
-                layout=widgets.Layout(width="330px"),
-            ),
-            "surface": widgets.Dropdown(
-                options=list(SURFACES),
-                value="valley",
-                description="surface",
-                style=style,
-                layout=widgets.Layout(width="250px"),
-            ),
+            "step_size": log_slider("step size η", -3, 0, 0.05, 0.1, width="330px", style=style),
+            "beta": float_slider("momentum β", 0.0, 0.99, 0.01, 0.9, width="330px", style=style),
+            "n_steps": int_slider("steps", 10, self.max_steps, 10, 100, width="330px", style=style),
+            "surface": dropdown("surface", SURFACES, "valley", width="250px", style=style),
         }
         for name, label in OPTIMIZER_LABELS.items():
             controls[f"show_{name}"] = widgets.Checkbox(

@@ -113,7 +113,7 @@ class ClassifierPlayground(PlaygroundView, App):
     loss : {"svm", "ova", "crammer_singer", "softmax"}, default "svm"
         A key of :data:`lecture_utils.losses.LOSSES`.
     step_size : float, default 0.1
-        Learning rate of "step" and "run", in [0.001, 1] (a log slider, 4 stops a decade).
+        Step size η of "step" and "run", in [0.001, 1] (a log slider, 4 stops a decade).
     data : {"points", "blobs", "spiral", "custom"}, optional
         Data set shown first (default "custom" when ``X`` is given, else "points").
     run_steps : int, default 50
@@ -130,7 +130,7 @@ class ClassifierPlayground(PlaygroundView, App):
     ``W_k_j`` (FloatSlider, step 0.001) : ``W[k, j]``, input k's weight for class j.
     ``b_j`` (FloatSlider, step 0.001) : class j's bias.
     ``reg`` (FloatSlider, step 0.005) : :math:`\lambda`.
-    ``step_size`` (FloatLogSlider) : the learning rate.
+    ``step_size`` (FloatLogSlider) : the step size :math:`\eta`.
     ``step``, ``run``, ``randomize`` (Buttons) : one gradient step; ``run_steps`` steps
     (animated in a browser, at most ``live_frames`` frames); new random W and b. Steps are
     clipped to the sliders' range [-5, 5].

@@ -25,7 +25,8 @@ from .._validation import as_float_array, check_positive_int
 from ..classifier import LinearClassifier
 from ..losses import LOSSES
 from ..plotting import ClassTemplates
-from ._base import App
+from ._app import App
+from ._controls import dropdown, int_slider, selection_slider
 
 __all__ = ["TrainingApp", "STEP_SIZES", "REGULARIZATION_STRENGTHS"]
 
@@ -162,35 +163,14 @@ class TrainingApp(App):
     def _make_controls(self) -> dict[str, widgets.Widget]:
         style = {"description_width": "95px"}
         return {
-            "loss": widgets.Dropdown(
-                options=list(_LOSS_NAMES),
-                value="svm",
-                description="loss",
-                style=style,
-                layout=widgets.Layout(width="220px"),
+            "loss": dropdown("loss", _LOSS_NAMES, "svm", width="220px", style=style),
+            "step_size": selection_slider(
+                "step size η", STEP_SIZES, 0.1, width="330px", style=style
             ),
-            "step_size": widgets.SelectionSlider(
-                options=list(STEP_SIZES),
-                value=0.1,
-                description="learning rate η",
-                style=style,
-                layout=widgets.Layout(width="330px"),
+            "reg": selection_slider(
+                "λ (reg)", REGULARIZATION_STRENGTHS, 1e-3, width="330px", style=style
             ),
-            "reg": widgets.SelectionSlider(
-                options=list(REGULARIZATION_STRENGTHS),
-                value=1e-3,
-                description="λ (reg)",
-                style=style,
-                layout=widgets.Layout(width="330px"),
-            ),
-            "epochs": widgets.IntSlider(
-                value=5,
-                min=1,
-                max=self.max_epochs,
-                description="epochs",
-                style=style,
-                layout=widgets.Layout(width="330px"),
-            ),
+            "epochs": int_slider("epochs", 1, self.max_epochs, value=5, width="330px", style=style),
             "train": self._button(
                 f"train {self.epochs_per_click} more epochs ▶",
                 self._train_more,
