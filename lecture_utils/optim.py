@@ -48,6 +48,7 @@ from typing import Any
 
 import numpy as np
 
+from ._clipped_descent import DescentRun, bias_gradient, clipped_descent
 from ._history import (
     History,
     LossAndGrad,
@@ -81,6 +82,9 @@ __all__ = [
     "Adam",
     "OPTIMIZERS",
     "optimize",
+    "clipped_descent",
+    "DescentRun",
+    "bias_gradient",
 ]
 
 
@@ -173,7 +177,7 @@ def gradient_descent(
     W0 : ndarray of any shape, e.g. (D, C) or (2,)
         Starting point (not modified).
     step_size : float
-        :math:`\eta > 0` (the learning rate).
+        :math:`\eta > 0` (the step size).
     n_steps : int
         Number of steps (>= 0).
 

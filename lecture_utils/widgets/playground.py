@@ -15,7 +15,7 @@ regularized), with :math:`L_i` one of the four formulations of
 :data:`lecture_utils.losses.LOSSES` and :math:`\Delta = 1` for the hinge losses.
 
 This module is the app's wiring (data, controls, state, buttons); the descent its buttons run
-is :func:`lecture_utils.linear_descent.clipped_descent`, and what draws the figure and the
+is :func:`lecture_utils.optim.clipped_descent`, and what draws the figure and the
 readout table is :class:`._playground_view.PlaygroundView`.
 """
 
@@ -30,8 +30,8 @@ import numpy as np
 
 from .._validation import as_float_array, check_labels, check_positive_int, check_seed
 from ..data import make_blobs, make_spiral, playground_points
-from ..linear_descent import bias_gradient, clipped_descent
 from ..losses import LOSSES, LossResult, linear_loss
+from ..optim import bias_gradient, clipped_descent
 from ..plotting import CLASS_COLORS, region_colormap
 from ._app import App
 from ._controls import dropdown, float_slider, log_slider

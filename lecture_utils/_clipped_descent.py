@@ -13,18 +13,18 @@ with :math:`L = \frac{1}{N}\sum_i L_i + \lambda \sum W^2` from
 every entry in the range of the playground's sliders (a *projected* gradient descent). It is a
 computation, not a view, so it lives here and is tested on its own.
 
-Note for the lead: :mod:`lecture_utils.optim` (being split on another branch) is where the
-other descents live; this function could move there once that split has landed.
+Public through :mod:`lecture_utils.optim` (``optim.clipped_descent``), beside the other
+descents.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any, NamedTuple
 
 import numpy as np
 
+from ._history import _check_n_steps
 from ._validation import as_float_array, check_finite_number, check_positive
 from .losses import LossResult, linear_loss
 
@@ -69,14 +69,6 @@ def bias_gradient(result: LossResult) -> np.ndarray:
         ``result.db``, or zeros if the loss had no bias.
     """
     return result.db if result.db is not None else np.zeros(result.scores.shape[1])
-
-
-def _check_n_steps(n_steps: Any) -> int:
-    if isinstance(n_steps, bool) or not isinstance(n_steps, (numbers.Integral, np.integer)):
-        raise TypeError(f"n_steps must be an integer, got {type(n_steps).__name__}")
-    if n_steps < 0:
-        raise ValueError(f"n_steps must be >= 0, got {n_steps}")
-    return int(n_steps)
 
 
 def _check_bounds(bounds: Any) -> tuple[float, float]:

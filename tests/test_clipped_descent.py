@@ -1,4 +1,4 @@
-"""Tests of lecture_utils.linear_descent: the projected descent the playground's buttons run."""
+"""Tests of lecture_utils.optim.clipped_descent: the playground's projected descent."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from lecture_utils.data import playground_points
-from lecture_utils.linear_descent import DescentRun, bias_gradient, clipped_descent
 from lecture_utils.losses import LOSSES, linear_loss
+from lecture_utils.optim import DescentRun, bias_gradient, clipped_descent
 
 
 def _start():
