@@ -28,7 +28,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.lines import Line2D
 
-from .._validation import as_float_array, check_positive_int, check_seed, check_W_X_y
+from .._validation import as_float_array, check_choice, check_positive_int, check_seed, check_W_X_y
 from ..gradients import rel_error
 from ..losses import softmax_loss, svm_loss
 from ._base import App
@@ -217,8 +217,7 @@ class FiniteDifferenceApp(App):
         method: str = "centered",
         backend: str = "ipympl",
     ) -> None:
-        if loss not in _LOSSES:
-            raise ValueError(f"loss must be one of {sorted(_LOSSES)}, got {loss!r}")
+        check_choice(loss, _LOSSES, "loss")
         n_coords = check_positive_int(n_coords, "n_coords")
         check_seed(seed)
         if X is None and y is None and W is None:

@@ -36,6 +36,7 @@ import numpy as np
 
 from .._validation import (
     as_float_array,
+    check_choice,
     check_labels,
     check_nonnegative,
     check_positive_int,
@@ -249,8 +250,7 @@ class RegularizationApp(App):
         n_classes = int(labels.max()) + 1
         if n_classes < 2:
             raise ValueError("y must hold at least 2 classes (labels 0 and 1 at least)")
-        if not isinstance(loss, str) or loss not in LOSSES:
-            raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
+        check_choice(loss, LOSSES, "loss")
         self.beta = check_nonnegative(beta, "beta")
         self.X, self.y, self.loss_name, self.n_classes = X, labels, loss, n_classes
         self.paths = _paths(X, labels, loss, self.beta)
