@@ -171,6 +171,7 @@ LOSSES: dict[str, LossFormulation] = {
 
 
 def formulation(loss: str) -> LossFormulation:
+    """The registry entry named ``loss``; TypeError or ValueError from ``check_choice``."""
     return LOSSES[check_choice(loss, LOSSES, "loss")]
 
 

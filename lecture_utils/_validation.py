@@ -15,6 +15,7 @@ import numpy as np
 
 __all__ = [
     "all_finite",
+    "check_finite_part",
     "as_float_array",
     "check_labels",
     "check_scores_labels",
