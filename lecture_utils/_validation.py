@@ -8,12 +8,14 @@ what was received. Internal helpers trust inputs that passed these checks.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
 __all__ = [
     "all_finite",
+    "check_finite_part",
     "as_float_array",
     "check_labels",
     "check_scores_labels",
@@ -22,6 +24,8 @@ __all__ = [
     "check_positive",
     "check_positive_int",
     "check_finite_number",
+    "check_fraction",
+    "check_choice",
     "check_seed",
 ]
 
@@ -95,6 +99,20 @@ def _blocks(arr: np.ndarray):
 def all_finite(arr: np.ndarray) -> bool:
     """Whether every entry is finite, checked in slices (no temporary the size of ``arr``)."""
     return all(bool(np.isfinite(block).all()) for block in _blocks(arr))
+
+
+def check_finite_part(part: np.ndarray, whole: np.ndarray, name: str) -> None:
+    """Raise as :func:`as_float_array` would if ``part`` (a slice of ``whole``) has NaN or Inf.
+
+    For a caller that walks ``whole`` anyway: the quick test is the sum of ``part``, which
+    is finite whenever every entry is (read while ``part`` is in cache, it costs almost
+    nothing). Only a non-finite sum, which huge finite entries can also give, leads to the
+    exact check; the error then counts the non-finite entries of all of ``whole``.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        quick = bool(np.isfinite(part.sum()))
+    if not quick and not all_finite(part):
+        as_float_array(whole, name)  # raises "<name> contains NaN or Inf (k non-finite entries)"
 
 
 def check_labels(y: Any, n_classes: int, name: str = "y", n: int | None = None) -> np.ndarray:
@@ -187,6 +205,49 @@ def check_positive(value: Any, name: str) -> float:
     if v <= 0:
         raise ValueError(f"{name} must be > 0, got {v}")
     return v
+
+
+def check_fraction(value: Any, name: str) -> float:
+    """Return ``value`` as a float in [0, 1), or raise (a momentum, a decay, a share of data).
+
+    Examples
+    --------
+    >>> check_fraction(0.9, "beta")
+    0.9
+    >>> check_fraction(1.0, "beta")
+    Traceback (most recent call last):
+    ...
+    ValueError: beta must be in [0, 1), got 1.0
+    """
+    v = check_finite_number(value, name)
+    if v < 0:
+        raise ValueError(f"{name} must be >= 0 (a fraction in [0, 1)), got {v}")
+    if v >= 1:
+        raise ValueError(f"{name} must be in [0, 1), got {v}")
+    return v
+
+
+def check_choice(value: Any, options: Iterable[str], name: str) -> str:
+    """Return ``value`` if it is one of the names ``options`` (e.g. a dict's keys), or raise.
+
+    TypeError if ``value`` is not a string, ValueError listing the sorted options if it is
+    an unknown name.
+
+    Examples
+    --------
+    >>> check_choice("svm", {"svm": 1, "softmax": 2}, "loss")
+    'svm'
+    >>> check_choice("hinge", {"svm": 1, "softmax": 2}, "loss")
+    Traceback (most recent call last):
+    ...
+    ValueError: loss must be one of ['softmax', 'svm'], got 'hinge'
+    """
+    names = sorted(options)
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, one of {names}; got {type(value).__name__}")
+    if value not in names:
+        raise ValueError(f"{name} must be one of {names}, got {value!r}")
+    return value
 
 
 def check_positive_int(value: Any, name: str) -> int:

@@ -22,6 +22,7 @@ import numpy as np
 
 from ._validation import (
     as_float_array,
+    check_choice,
     check_nonnegative,
     check_positive,
     check_positive_int,
@@ -208,12 +209,7 @@ class LinearClassifier:
     # ----------------------------------------------------------------------------------------
 
     def _check_params(self) -> None:
-        if not isinstance(self.loss, str):
-            raise TypeError(
-                f"loss must be a string, one of {sorted(LOSSES)}; got {type(self.loss).__name__}"
-            )
-        if self.loss not in LOSSES:
-            raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {self.loss!r}")
+        check_choice(self.loss, LOSSES, "loss")
         check_nonnegative(self.reg, "reg")
         if self.step_size is not None:
             check_positive(self.step_size, "step_size")
@@ -312,7 +308,7 @@ class LinearClassifier:
             while step < n_steps:
                 idx = np.sort(rng.choice(n, size=batch, replace=False))
                 Xb = (X[idx] - mean) / scale
-                losses, dscores = form.grad(Xb @ W + b, labels[idx], delta)
+                losses, dscores = form.losses_and_dscores(Xb @ W + b, labels[idx], delta)
                 reg_loss = reg * float(np.sum(W * W, dtype=np.float64))
                 loss = float(losses.mean(dtype=np.float64)) + reg_loss
                 if not np.isfinite(loss):

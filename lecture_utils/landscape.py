@@ -31,6 +31,7 @@ import numpy as np
 from ._surfaces import TwoWeightProblem, Valley, two_weight_problem
 from ._validation import (
     as_float_array,
+    check_choice,
     check_nonnegative,
     check_positive,
     check_positive_int,
@@ -146,8 +147,7 @@ def loss_slice(
     ndarray of shape (M,)
         The loss at each point, float64.
     """
-    if not isinstance(loss, str) or loss not in LOSSES:
-        raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
+    form = LOSSES[check_choice(loss, LOSSES, "loss")]
     Wa, Xa, ya = check_W_X_y(W, X, y)
     reg = check_nonnegative(reg, "reg")
     delta = check_nonnegative(delta, "delta")
@@ -167,7 +167,6 @@ def loss_slice(
     n, n_classes = Xa.shape[0], Wa.shape[1]
     base = Xa @ Wa  # (N, C)
     along = np.einsum("nd,kdc->knc", Xa, dirs)  # (K, N, C)
-    grad = LOSSES[loss].grad
     out = np.empty(c.shape[0])
     chunk = max(1, _BLOCK // (n * n_classes))
     labels = np.tile(ya, chunk)
@@ -175,7 +174,7 @@ def loss_slice(
         cc = c[start : start + chunk]  # (m, K)
         scores = base + np.tensordot(cc, along, axes=(1, 0))  # (m, N, C)
         m = cc.shape[0]
-        li = grad(scores.reshape(m * n, n_classes), labels[: m * n], delta)[0]
+        li = form.losses_and_dscores(scores.reshape(m * n, n_classes), labels[: m * n], delta)[0]
         out[start : start + m] = li.reshape(m, n).mean(axis=1)
     if reg:
         # ||W + sum_k c_k W_k||^2 expanded, so no weight matrix is built per point

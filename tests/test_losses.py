@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from lecture_utils import _fused
 from lecture_utils import losses as L
 
 # The lecture's table, images as rows (cat, car, frog), classes as columns (cat, car, frog).
@@ -185,7 +189,7 @@ def test_blocked_pass_equals_one_block(monkeypatch):
     # The fused loss walks X in blocks; force tiny blocks and compare with a single block.
     W, X, y = random_problem(7, 301, 9, 4)
     one = L.svm_loss(W, X, y, 0.2)
-    monkeypatch.setattr(L, "_BLOCK_BYTES", 9 * 8 * 7)  # 7 rows per block, ragged last block
+    monkeypatch.setattr(_fused, "_BLOCK_BYTES", 9 * 8 * 7)  # 7 rows per block, ragged last block
     many = L.svm_loss(W, X, y, 0.2)
     assert many[0] == pytest.approx(one[0], rel=1e-12)
     np.testing.assert_allclose(many[1], one[1], rtol=1e-12, atol=1e-15)
@@ -372,7 +376,7 @@ def test_bias_shape():
 @pytest.mark.parametrize("fn", [L.svm_loss, L.softmax_loss])
 def test_nan_in_a_later_block_is_found(fn, monkeypatch):
     # X is checked block by block inside the fused pass: a NaN in the last block must count
-    monkeypatch.setattr(L, "_BLOCK_BYTES", 3 * 8 * 4)  # 4 rows per block
+    monkeypatch.setattr(_fused, "_BLOCK_BYTES", 3 * 8 * 4)  # 4 rows per block
     W, X, y = random_problem(8, 30, 3, 4)
     X[29, 2] = np.nan
     X[13, 0] = -np.inf
@@ -395,3 +399,91 @@ def test_overflowing_scores_raise_instead_of_returning_inf(fn):
     W, X, y = random_problem(10, 6, 3, 3)
     with pytest.raises(ValueError, match=r"the loss overflowed .* standardize X"):
         fn(W * 1e200, X * 1e200, y, 0.0)
+
+
+# ------------------------------------------------------------------ fused pass == plain version
+
+
+@st.composite
+def fused_problems(draw):
+    """(W, X, y, rows per block); integer-valued data gives exact ties and margins exactly 0."""
+    n, d, c = draw(st.integers(1, 50)), draw(st.integers(1, 6)), draw(st.integers(2, 6))
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    if draw(st.booleans()):
+        X, W = rng.integers(-2, 3, size=(n, d)), rng.integers(-1, 2, size=(d, c))
+    else:
+        X, W = rng.normal(size=(n, d)), rng.normal(size=(d, c))
+    y = rng.integers(0, c, size=n)
+    rows = draw(st.integers(1, n + 3))  # rows per block; rows >= n is a single block
+    return W.astype(dtype), X.astype(dtype), y, rows
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    fused_problems(),
+    st.sampled_from(["svm", "softmax"]),
+    st.sampled_from([0.0, 1.0]),
+    st.sampled_from([0.0, 0.3]),
+)
+def test_fused_pass_equals_plain_version(problem, loss, delta, reg):
+    W, X, y, rows = problem
+    n = len(y)
+    per_example = functools.partial(L.LOSSES[loss].losses_and_dscores, delta=delta)
+    plain = L._plain_loss_and_dW(per_example, W, X, y, reg)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_fused, "_BLOCK_BYTES", rows * X.shape[1] * X.itemsize)
+        assert _fused.block_rows(X) == min(rows, n)
+        assert _fused.spans_blocks(X) == (rows < n)
+        fused = _fused.loss_and_dW(per_example, W, X, y, reg)
+        public = L.svm_loss(W, X, y, reg, delta) if loss == "svm" else L.softmax_loss(W, X, y, reg)
+    assert plain[1].dtype == fused[1].dtype == public[1].dtype == W.dtype
+    if rows >= n:
+        # one block: the same operations in the same order, so the same bits
+        assert fused[0] == plain[0]
+        np.testing.assert_array_equal(fused[1], plain[1])
+    else:
+        # only the order of the sums over examples differs
+        tol = 1e-12 if W.dtype == np.float64 else 2e-5
+        assert fused[0] == pytest.approx(plain[0], rel=tol, abs=tol)
+        np.testing.assert_allclose(fused[1], plain[1], rtol=tol, atol=tol * (1 + np.abs(X).max()))
+    # the public function is the plain version for one block and the fused pass beyond
+    expected = fused if rows < n else plain
+    assert public[0] == expected[0]
+    np.testing.assert_array_equal(public[1], expected[1])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fused_pass_at_exact_kinks(dtype, monkeypatch):
+    # every score is 0, so with delta = 0 every SVM margin is exactly 0: met, not violated
+    X = np.ones((7, 3), dtype=dtype)
+    W = np.zeros((3, 4), dtype=dtype)
+    y = np.array([0, 1, 2, 3, 0, 1, 2])
+    monkeypatch.setattr(_fused, "_BLOCK_BYTES", 2 * 3 * X.itemsize)  # 2 rows per block
+    assert _fused.spans_blocks(X)
+    loss, dW = L.svm_loss(W, X, y, 0.5, delta=0.0)
+    assert loss == 0.0
+    np.testing.assert_array_equal(dW, np.zeros_like(W))
+    # ... and with delta = 1 each of the 3 wrong classes misses by exactly 1
+    loss, dW = L.svm_loss(W, X, y, 0.0, delta=1.0)
+    assert loss == 3.0
+    np.testing.assert_array_equal(dW, L.svm_loss_naive(W, X, y, 0.0)[1])
+    # softmax: ties everywhere, p = 1/4
+    loss, _ = L.softmax_loss(W, X, y, 0.0)
+    assert loss == pytest.approx(np.log(4), rel=1e-6)
+
+
+def test_formulations_get_delta_only_if_they_use_it():
+    s = np.random.default_rng(12).normal(size=(5, 3))
+    y = np.array([0, 1, 2, 0, 1])
+    for name, form in L.LOSSES.items():
+        params = inspect.signature(form.function).parameters
+        assert ("delta" in params) == form.uses_delta, name
+        losses1, dscores1 = form.losses_and_dscores(s, y, 1.0)
+        losses3, dscores3 = form.losses_and_dscores(s, y, 3.0)
+        assert losses1.shape == (5,) and dscores1.shape == (5, 3)
+        if form.uses_delta:
+            assert (losses3 > losses1).any(), name
+        else:
+            np.testing.assert_array_equal(losses3, losses1)
+            np.testing.assert_array_equal(dscores3, dscores1)

@@ -31,6 +31,7 @@ from matplotlib.lines import Line2D
 
 from .._validation import (
     as_float_array,
+    check_choice,
     check_positive,
     check_positive_int,
     check_seed,
@@ -160,8 +161,7 @@ class FiniteDifferenceApp(App):
         method: str = "centered",
         backend: str = "ipympl",
     ) -> None:
-        if loss not in _LOSSES:
-            raise ValueError(f"loss must be one of {sorted(_LOSSES)}, got {loss!r}")
+        check_choice(loss, _LOSSES, "loss")
         n_coords = check_positive_int(n_coords, "n_coords")
         check_seed(seed)
         if X is None and y is None and W is None:

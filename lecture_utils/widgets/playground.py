@@ -28,7 +28,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from .._validation import as_float_array, check_labels, check_positive_int, check_seed
+from .._validation import as_float_array, check_choice, check_labels, check_positive_int, check_seed
 from ..data import make_blobs, make_spiral, playground_points
 from ..losses import LOSSES, LossResult, linear_loss
 from ..optim import bias_gradient, clipped_descent
@@ -174,8 +174,7 @@ class ClassifierPlayground(PlaygroundView, App):
             raise ValueError(f"run_steps must be at most 500, got {self.run_steps}")
         if data is None:
             data = "custom" if "custom" in self.datasets else "points"
-        if not isinstance(loss, str) or loss not in LOSSES:
-            raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
+        check_choice(loss, LOSSES, "loss")
         # one square box that holds every data set, and its grid (computed once)
         reach = max(1.2, 1.1 * max(float(np.abs(Xd).max()) for Xd, _ in self.datasets.values()))
         self.extent = (-reach, reach, -reach, reach)

@@ -32,7 +32,12 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from .._validation import as_float_array, check_labels, check_nonnegative
+from .._validation import (
+    as_float_array,
+    check_choice,
+    check_labels,
+    check_nonnegative,
+)
 from ..losses import LOSSES
 from ..plotting import CLASS_COLORS, DecisionRegions, data_extent
 from ..regularization import REGULARIZERS, RegularizationPath, regularization_path
@@ -127,8 +132,7 @@ class RegularizationApp(App):
         n_classes = int(labels.max()) + 1
         if n_classes < 2:
             raise ValueError("y must hold at least 2 classes (labels 0 and 1 at least)")
-        if not isinstance(loss, str) or loss not in LOSSES:
-            raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
+        check_choice(loss, LOSSES, "loss")
         self.beta = check_nonnegative(beta, "beta")
         self.X, self.y, self.loss_name, self.n_classes = X, labels, loss, n_classes
         self.paths = _paths(X, labels, loss, self.beta)
