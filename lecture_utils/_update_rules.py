@@ -8,20 +8,11 @@ with its step size :math:`\eta` (``step_size``) and its own state (velocity, run
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from ._validation import as_float_array, check_finite_number, check_positive
+from ._validation import as_float_array, check_fraction, check_positive
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "RMSProp", "Adam", "OPTIMIZERS"]
-
-
-def _check_fraction(value: Any, name: str) -> float:
-    v = check_finite_number(value, name)
-    if not 0 <= v < 1:
-        raise ValueError(f"{name} must be in [0, 1), got {v}")
-    return v
 
 
 class Optimizer:
@@ -145,7 +136,7 @@ class Momentum(Optimizer):
     name = "momentum"
 
     def __init__(self, step_size: float = 1e-2, beta: float = 0.9) -> None:
-        self.beta = _check_fraction(beta, "beta")
+        self.beta = check_fraction(beta, "beta")
         super().__init__(step_size)
 
     def _update(self, w: np.ndarray, dw: np.ndarray) -> np.ndarray:
@@ -197,7 +188,7 @@ class RMSProp(Optimizer):
     name = "rmsprop"
 
     def __init__(self, step_size: float = 1e-2, decay: float = 0.99, eps: float = 1e-8):
-        self.decay = _check_fraction(decay, "decay")
+        self.decay = check_fraction(decay, "decay")
         self.eps = check_positive(eps, "eps")
         super().__init__(step_size)
 
@@ -239,8 +230,8 @@ class Adam(Optimizer):
         beta2: float = 0.999,
         eps: float = 1e-8,
     ) -> None:
-        self.beta1 = _check_fraction(beta1, "beta1")
-        self.beta2 = _check_fraction(beta2, "beta2")
+        self.beta1 = check_fraction(beta1, "beta1")
+        self.beta2 = check_fraction(beta2, "beta2")
         self.eps = check_positive(eps, "eps")
         super().__init__(step_size)
 
