@@ -13,7 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_float_array, check_choice, check_nonnegative, check_scores_labels
+from ._validation import (
+    as_float_array,
+    check_choice,
+    check_nonnegative,
+    check_scores_labels,
+    check_W_X_y,
+)
+from .losses import _log_softmax, softmax_losses_and_dscores, svm_losses_and_dscores
 
 __all__ = [
     "LOSSES",
@@ -26,42 +33,13 @@ __all__ = [
     "log_softmax",
     "cross_entropy_losses",
     "scores_loss",
+    "LossResult",
+    "linear_loss",
 ]
 
 # --------------------------------------------------------------------------------------------
 # The formulations, on checked input: (scores (N, C), y (N,)[, delta]) -> (losses, dscores)
 # --------------------------------------------------------------------------------------------
-
-
-def svm_losses_and_dscores(
-    scores: np.ndarray, y: np.ndarray, delta: float
-) -> tuple[np.ndarray, np.ndarray]:
-    rows = np.arange(len(y))
-    # margins[i, j] = s_j - s_{y_i} + delta; the correct class contributes nothing
-    margins = scores - scores[rows, y][:, None] + scores.dtype.type(delta)
-    margins[rows, y] = 0
-    violated = margins > 0
-    losses = np.where(violated, margins, 0).sum(axis=1)
-    # each violated margin pushes s_j up by 1 and s_{y_i} down by 1
-    dscores = violated.astype(scores.dtype)
-    dscores[rows, y] = -violated.sum(axis=1)
-    return losses, dscores
-
-
-def _log_softmax(scores: np.ndarray) -> np.ndarray:
-    # log p_j = s_j - log sum_k exp(s_k), with the max subtracted first so exp never overflows
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-
-
-def softmax_losses_and_dscores(scores: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    rows = np.arange(len(y))
-    log_p = _log_softmax(scores)  # log-probabilities (N, C)
-    losses = -log_p[rows, y]
-    # dL_i/ds_j = p_j - [j == y_i]
-    dscores = np.exp(log_p)
-    dscores[rows, y] -= 1
-    return losses, dscores
 
 
 def ova_losses_and_dscores(
@@ -362,3 +340,82 @@ def scores_loss(
     losses, dscores = _scores_losses_and_dscores(scores, y, loss, delta)
     n = losses.shape[0]
     return float(losses.sum(dtype=np.float64) / n), dscores / n
+
+
+@dataclass(frozen=True)
+class LossResult:
+    """Everything :func:`linear_loss` computed, for tables and live views.
+
+    Attributes
+    ----------
+    loss : float
+        ``data_loss + reg_loss``.
+    data_loss : float
+        Mean of ``losses``.
+    reg_loss : float
+        :math:`\\lambda \\sum W^2`.
+    losses : ndarray of shape (N,)
+        Per-example losses :math:`L_i`.
+    scores : ndarray of shape (N, C)
+    dW : ndarray of shape (D, C)
+        Gradient of ``loss`` with respect to W.
+    db : ndarray of shape (C,) or None
+        Gradient with respect to the bias, when a bias was given.
+    """
+
+    loss: float
+    data_loss: float
+    reg_loss: float
+    losses: np.ndarray
+    scores: np.ndarray
+    dW: np.ndarray
+    db: np.ndarray | None
+
+
+def linear_loss(
+    W: np.ndarray,
+    X: np.ndarray,
+    y: np.ndarray,
+    reg: float = 0.0,
+    loss: str = "svm",
+    delta: float = 1.0,
+    b: np.ndarray | None = None,
+) -> LossResult:
+    r"""Any loss of :data:`LOSSES` for scores ``X @ W + b``, with all intermediate values.
+
+    The bias is not regularized (as in the lecture's demo).
+
+    Parameters
+    ----------
+    W : ndarray of shape (D, C)
+    X : ndarray of shape (N, D)
+    y : ndarray of shape (N,)
+    reg : float, default 0.0
+        :math:`\lambda \ge 0`.
+    loss : {"svm", "ova", "crammer_singer", "softmax"}
+    delta : float, default 1.0
+    b : ndarray of shape (C,), optional
+        Bias per class.
+
+    Returns
+    -------
+    LossResult
+    """
+    form = formulation(loss)
+    W, X, y = check_W_X_y(W, X, y)
+    reg = check_nonnegative(reg, "reg")
+    delta = check_nonnegative(delta, "delta")
+    scores = X @ W
+    if b is not None:
+        b = as_float_array(b, "b", ndim=1)
+        if b.shape[0] != W.shape[1]:
+            raise ValueError(f"b must have shape (C,) = ({W.shape[1]},), got shape {b.shape}")
+        scores = scores + b
+    losses, dscores = form.losses_and_dscores(scores, y, delta)
+    n = X.shape[0]
+    dscores /= n
+    data_loss = float(losses.sum(dtype=np.float64) / n)
+    reg_loss = reg * float(np.sum(W * W, dtype=np.float64))
+    dW = X.T @ dscores + 2 * W.dtype.type(reg) * W
+    db = dscores.sum(axis=0) if b is not None else None
+    return LossResult(data_loss + reg_loss, data_loss, reg_loss, losses, scores, dW, db)

@@ -33,48 +33,42 @@ Four per-example data losses are available by name in :data:`LOSSES`:
 At a hinge's kink (an argument of ``max(0, .)`` exactly 0) the gradient used is the
 subgradient 0: an exactly met margin counts as met.
 
-Reading order: the naive loops :func:`svm_loss_naive` and :func:`softmax_loss_naive`; the same
-losses vectorized, :func:`svm_loss` and :func:`softmax_loss` (scores -> margins or
-probabilities -> dscores -> dW); :func:`linear_loss`, any formulation with every intermediate
-value. The formulations themselves, the registry :data:`LOSSES` and the per-example losses of
-a score matrix (:func:`hinge_losses`, :func:`softmax`, ...) live in
-``lecture_utils/_per_example.py`` and are imported here; the cache-blocked pass that makes
-the vectorized losses fast on CIFAR-10-sized data lives in ``lecture_utils/_fused.py``.
+Reading order, top to bottom:
+
+1. the naive loops :func:`svm_loss_naive` and :func:`softmax_loss_naive`, one example and one
+   class at a time;
+2. the same two losses for a whole batch at once. Per example, a score matrix (N, C) gives
+   the losses :math:`L_i` and their gradients with respect to the scores, ``dscores``:
+   margins for the SVM (:func:`svm_losses_and_dscores`), probabilities for softmax
+   (:func:`softmax_losses_and_dscores`). Then :func:`svm_loss` and :func:`softmax_loss` are
+   four lines each: ``scores = X @ W``, the per-example step, the mean plus
+   :math:`\lambda \sum W^2`, and by the chain rule ``dW = X.T @ dscores / N + 2 * reg * W``.
+
+The other formulations, the registry :data:`LOSSES`, the per-example losses of a score matrix
+(:func:`hinge_losses`, :func:`softmax`, ...) and :func:`linear_loss` (any formulation, with a
+bias and every intermediate value) live in ``lecture_utils/_per_example.py`` and are
+available from here. The speed trick, a cache-blocked pass that reads a CIFAR-10-sized X from
+memory once instead of twice, lives in ``lecture_utils/_fused.py``; :func:`svm_loss` and
+:func:`softmax_loss` hand such an X to it and get the same result.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 import numpy as np
 
 from . import _fused
-from ._per_example import (
-    LOSSES,
-    LossFormulation,
-    crammer_singer_losses,
-    cross_entropy_losses,
-    formulation,
-    hinge_losses,
-    log_softmax,
-    one_vs_all_losses,
-    per_example_losses,
-    scores_loss,
-    softmax,
-    softmax_losses_and_dscores,
-    svm_losses_and_dscores,
-)
-from ._validation import (
-    as_float_array,
-    check_finite_part,
-    check_nonnegative,
-    check_W_X_y,
-)
+from ._validation import check_finite_part, check_nonnegative, check_W_X_y
 
 __all__ = [
     "svm_loss_naive",
     "softmax_loss_naive",
+    "svm_losses_and_dscores",
+    "softmax_losses_and_dscores",
     "svm_loss",
     "softmax_loss",
     "LOSSES",
@@ -179,30 +173,75 @@ def softmax_loss_naive(
 
 
 # --------------------------------------------------------------------------------------------
-# Vectorized versions: the same losses for the whole batch at once, in four lines shared by
-# both losses. Only the per-example step differs: margins for the SVM, probabilities for
-# softmax (``svm_losses_and_dscores`` and ``softmax_losses_and_dscores`` in
-# lecture_utils/_per_example.py), each returning the losses L_i (N,) and their gradients
-# with respect to the scores, dscores (N, C).
+# Vectorized versions: the whole batch at once. Per example, scores (N, C) -> the losses L_i
+# (N,) and dscores (N, C), dscores[i, j] = dL_i / ds_ij; then the chain rule through
+# scores = X @ W gives dW = X.T @ dscores / N.
 # --------------------------------------------------------------------------------------------
 
 
-def _plain_loss_and_dW(
-    losses_and_dscores: _fused.PerExample,
-    W: np.ndarray,
-    X: np.ndarray,
-    y: np.ndarray,
-    reg: float,
-) -> tuple[float, np.ndarray]:
-    """The vectorized loss of a linear classifier and its gradient, on checked input."""
-    n = X.shape[0]
-    scores = X @ W  # (N, C)
-    losses, dscores = losses_and_dscores(scores, y)  # (N,), (N, C)
-    loss = float(losses.sum(dtype=np.float64)) / n + reg * float(np.sum(W * W, dtype=np.float64))
-    dW = X.T @ dscores / n + 2 * W.dtype.type(reg) * W  # (D, C)
-    return loss, dW
+def svm_losses_and_dscores(
+    scores: np.ndarray, y: np.ndarray, delta: float
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Multiclass SVM losses :math:`L_i` (N,) and their gradients ``dscores`` (N, C).
+
+    ``dscores[i, j]`` is :math:`\partial L_i / \partial s_{ij}`. On checked scores (N, C) and
+    labels (N,); ``delta`` is the margin :math:`\Delta`.
+    """
+    rows = np.arange(len(y))
+    # margins[i, j] = s_j - s_{y_i} + delta; the correct class contributes nothing
+    margins = scores - scores[rows, y][:, None] + scores.dtype.type(delta)
+    margins[rows, y] = 0
+    violated = margins > 0
+    losses = np.where(violated, margins, 0).sum(axis=1)
+    # each violated margin pushes s_j up by 1 and s_{y_i} down by 1
+    dscores = violated.astype(scores.dtype)
+    dscores[rows, y] = -violated.sum(axis=1)
+    return losses, dscores
 
 
+def _log_softmax(scores: np.ndarray) -> np.ndarray:
+    # log p_j = s_j - log sum_k exp(s_k), with the max subtracted first so exp never overflows
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def softmax_losses_and_dscores(scores: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Softmax losses :math:`-\log p_{y_i}` (N,) and their gradients ``dscores`` (N, C).
+
+    ``dscores[i, j]`` is :math:`p_{ij} - 1[j = y_i]`. On checked scores (N, C) and labels (N,).
+    """
+    rows = np.arange(len(y))
+    log_p = _log_softmax(scores)  # log-probabilities (N, C)
+    losses = -log_p[rows, y]
+    # dL_i/ds_j = p_j - [j == y_i]
+    dscores = np.exp(log_p)
+    dscores[rows, y] -= 1
+    return losses, dscores
+
+
+def _overflow_is_an_error(
+    loss_function: Callable[..., tuple[float, np.ndarray]],
+) -> Callable[..., tuple[float, np.ndarray]]:
+    """Run a ``(W, X, y, ...) -> (loss, dW)`` loss with numpy's overflow warnings off, and
+    turn a loss or gradient that overflowed to inf or nan into one clear ValueError."""
+
+    @functools.wraps(loss_function)
+    def checked(W: Any, X: Any, y: Any, *args: Any, **kwargs: Any) -> tuple[float, np.ndarray]:
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss, dW = loss_function(W, X, y, *args, **kwargs)
+        if not (np.isfinite(loss) and np.isfinite(dW).all()):
+            W, X = np.asarray(W), np.asarray(X)
+            raise ValueError(
+                f"the loss overflowed to {loss} (|W| up to {float(np.abs(W).max()):.3g}, |X| "
+                f"up to {float(np.abs(X).max()):.3g}): scores X @ W this large exceed "
+                f"{X.dtype.name}; standardize X or start from smaller W"
+            )
+        return loss, dW
+
+    return checked
+
+
+@_overflow_is_an_error
 def svm_loss(
     W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float, delta: float = 1.0
 ) -> tuple[float, np.ndarray]:
@@ -210,10 +249,9 @@ def svm_loss(
 
     :math:`L = \frac{1}{N}\sum_i \sum_{j \ne y_i}\max(0, s_j - s_{y_i} + \Delta) + \lambda \sum W^2`
 
-    Computes ``scores = X @ W``, the margins and their ``dscores``
-    (``svm_losses_and_dscores``), then ``dW = X.T @ dscores / N + 2 * reg * W``
-    (``_plain_loss_and_dW``). A CIFAR-10-sized X takes the faster cache-blocked pass of
-    ``lecture_utils._fused``, which gives the same result.
+    ``scores = X @ W``, the margins and their ``dscores`` (:func:`svm_losses_and_dscores`),
+    then ``dW = X.T @ dscores / N + 2 * reg * W``. A CIFAR-10-sized X takes the faster
+    cache-blocked pass of ``lecture_utils._fused``, which gives the same result.
 
     Parameters
     ----------
@@ -241,12 +279,22 @@ def svm_loss(
     >>> loss, dW.shape
     (2.0, (2, 3))
     """
-    W, X, y = check_W_X_y(W, X, y, check_finite_X=False)  # _loss_and_dW checks X on its way
+    W, X, y = check_W_X_y(W, X, y, check_finite_X=False)  # checked below, on the way
     reg = check_nonnegative(reg, "reg")
     delta = check_nonnegative(delta, "delta")
-    return _loss_and_dW(partial(svm_losses_and_dscores, delta=delta), W, X, y, reg)
+    if _fused.spans_blocks(X):
+        # a CIFAR-10-sized X: the same four lines, one cache-sized block of rows at a time
+        return _fused.loss_and_dW(partial(svm_losses_and_dscores, delta=delta), W, X, y, reg)
+    check_finite_part(X, X, "X")
+    n = X.shape[0]
+    scores = X @ W  # (N, C)
+    losses, dscores = svm_losses_and_dscores(scores, y, delta)  # (N,), (N, C)
+    loss = float(losses.sum(dtype=np.float64)) / n + reg * float(np.sum(W * W, dtype=np.float64))
+    dW = X.T @ dscores / n + 2 * W.dtype.type(reg) * W  # (D, C)
+    return loss, dW
 
 
+@_overflow_is_an_error
 def softmax_loss(
     W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float
 ) -> tuple[float, np.ndarray]:
@@ -254,10 +302,10 @@ def softmax_loss(
 
     :math:`L = \frac{1}{N}\sum_i -\log\frac{e^{s_{y_i}}}{\sum_j e^{s_j}} + \lambda \sum W^2`
 
-    Computes ``scores = X @ W``, the probabilities and ``dscores = p - onehot(y)``
-    (``softmax_losses_and_dscores``), then ``dW = X.T @ dscores / N + 2 * reg * W``
-    (``_plain_loss_and_dW``); a CIFAR-10-sized X takes the cache-blocked pass of
-    ``lecture_utils._fused``, with the same result.
+    ``scores = X @ W``, the probabilities and ``dscores = p - onehot(y)``
+    (:func:`softmax_losses_and_dscores`), then ``dW = X.T @ dscores / N + 2 * reg * W``; a
+    CIFAR-10-sized X takes the cache-blocked pass of ``lecture_utils._fused``, with the same
+    result.
 
     Parameters
     ----------
@@ -278,111 +326,33 @@ def softmax_loss(
     >>> bool(np.isclose(loss, np.log(4)))  # all scores equal: p = 1/C for every class
     True
     """
-    W, X, y = check_W_X_y(W, X, y, check_finite_X=False)  # _loss_and_dW checks X on its way
+    W, X, y = check_W_X_y(W, X, y, check_finite_X=False)  # checked below, on the way
     reg = check_nonnegative(reg, "reg")
-    return _loss_and_dW(softmax_losses_and_dscores, W, X, y, reg)
-
-
-def _loss_and_dW(
-    losses_and_dscores: _fused.PerExample,
-    W: np.ndarray,
-    X: np.ndarray,
-    y: np.ndarray,
-    reg: float,
-) -> tuple[float, np.ndarray]:
-    """:func:`_plain_loss_and_dW`, or its cache-blocked twin for a large X; X's NaN check."""
-    # overflow is reported below as one clear error, not as numpy warnings on the way
-    with np.errstate(over="ignore", invalid="ignore"):
-        if _fused.spans_blocks(X):
-            # X larger than one cache block (CIFAR-10: 1.2 GB): the same computation one block
-            # of rows at a time, so X is read from memory once instead of twice
-            loss, dW = _fused.loss_and_dW(losses_and_dscores, W, X, y, reg)
-        else:
-            check_finite_part(X, X, "X")
-            loss, dW = _plain_loss_and_dW(losses_and_dscores, W, X, y, reg)
-    if not (np.isfinite(loss) and np.isfinite(dW).all()):
-        raise ValueError(
-            f"the loss overflowed to {loss} (|W| up to {float(np.abs(W).max()):.3g}, |X| up to "
-            f"{float(np.abs(X).max()):.3g}): scores X @ W this large exceed "
-            f"{X.dtype.name}; standardize X or start from smaller W"
-        )
+    if _fused.spans_blocks(X):
+        # a CIFAR-10-sized X: the same four lines, one cache-sized block of rows at a time
+        return _fused.loss_and_dW(softmax_losses_and_dscores, W, X, y, reg)
+    check_finite_part(X, X, "X")
+    n = X.shape[0]
+    scores = X @ W  # (N, C)
+    losses, dscores = softmax_losses_and_dscores(scores, y)  # (N,), (N, C)
+    loss = float(losses.sum(dtype=np.float64)) / n + reg * float(np.sum(W * W, dtype=np.float64))
+    dW = X.T @ dscores / n + 2 * W.dtype.type(reg) * W  # (D, C)
     return loss, dW
 
 
-@dataclass(frozen=True)
-class LossResult:
-    """Everything :func:`linear_loss` computed, for tables and live views.
-
-    Attributes
-    ----------
-    loss : float
-        ``data_loss + reg_loss``.
-    data_loss : float
-        Mean of ``losses``.
-    reg_loss : float
-        :math:`\\lambda \\sum W^2`.
-    losses : ndarray of shape (N,)
-        Per-example losses :math:`L_i`.
-    scores : ndarray of shape (N, C)
-    dW : ndarray of shape (D, C)
-        Gradient of ``loss`` with respect to W.
-    db : ndarray of shape (C,) or None
-        Gradient with respect to the bias, when a bias was given.
-    """
-
-    loss: float
-    data_loss: float
-    reg_loss: float
-    losses: np.ndarray
-    scores: np.ndarray
-    dW: np.ndarray
-    db: np.ndarray | None
-
-
-def linear_loss(
-    W: np.ndarray,
-    X: np.ndarray,
-    y: np.ndarray,
-    reg: float = 0.0,
-    loss: str = "svm",
-    delta: float = 1.0,
-    b: np.ndarray | None = None,
-) -> LossResult:
-    r"""Any loss of :data:`LOSSES` for scores ``X @ W + b``, with all intermediate values.
-
-    The bias is not regularized (as in the lecture's demo).
-
-    Parameters
-    ----------
-    W : ndarray of shape (D, C)
-    X : ndarray of shape (N, D)
-    y : ndarray of shape (N,)
-    reg : float, default 0.0
-        :math:`\lambda \ge 0`.
-    loss : {"svm", "ova", "crammer_singer", "softmax"}
-    delta : float, default 1.0
-    b : ndarray of shape (C,), optional
-        Bias per class.
-
-    Returns
-    -------
-    LossResult
-    """
-    form = formulation(loss)
-    W, X, y = check_W_X_y(W, X, y)
-    reg = check_nonnegative(reg, "reg")
-    delta = check_nonnegative(delta, "delta")
-    scores = X @ W
-    if b is not None:
-        b = as_float_array(b, "b", ndim=1)
-        if b.shape[0] != W.shape[1]:
-            raise ValueError(f"b must have shape (C,) = ({W.shape[1]},), got shape {b.shape}")
-        scores = scores + b
-    losses, dscores = form.losses_and_dscores(scores, y, delta)
-    n = X.shape[0]
-    dscores /= n
-    data_loss = float(losses.sum(dtype=np.float64) / n)
-    reg_loss = reg * float(np.sum(W * W, dtype=np.float64))
-    dW = X.T @ dscores + 2 * W.dtype.type(reg) * W
-    db = dscores.sum(axis=0) if b is not None else None
-    return LossResult(data_loss + reg_loss, data_loss, reg_loss, losses, scores, dW, db)
+# The other formulations, the registry, the score-matrix functions and linear_loss. Imported
+# last: _per_example builds the registry from the two per-example functions above.
+from ._per_example import (  # noqa: E402
+    LOSSES,
+    LossFormulation,
+    LossResult,
+    crammer_singer_losses,
+    cross_entropy_losses,
+    hinge_losses,
+    linear_loss,
+    log_softmax,
+    one_vs_all_losses,
+    per_example_losses,
+    scores_loss,
+    softmax,
+)

@@ -430,14 +430,22 @@ def test_fused_pass_equals_plain_version(problem, loss, delta, reg):
     W, X, y, rows = problem
     n = len(y)
     per_example = functools.partial(L.LOSSES[loss].losses_and_dscores, delta=delta)
-    plain = L._plain_loss_and_dW(per_example, W, X, y, reg)
+
+    def public():
+        return L.svm_loss(W, X, y, reg, delta) if loss == "svm" else L.softmax_loss(W, X, y, reg)
+
+    with pytest.MonkeyPatch.context() as mp:
+        # blocks larger than X: the public function runs its plain four lines
+        mp.setattr(_fused, "_BLOCK_BYTES", (n + 1) * X.shape[1] * X.itemsize)
+        assert not _fused.spans_blocks(X)
+        plain = public()
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_fused, "_BLOCK_BYTES", rows * X.shape[1] * X.itemsize)
         assert _fused.block_rows(X) == min(rows, n)
         assert _fused.spans_blocks(X) == (rows < n)
         fused = _fused.loss_and_dW(per_example, W, X, y, reg)
-        public = L.svm_loss(W, X, y, reg, delta) if loss == "svm" else L.softmax_loss(W, X, y, reg)
-    assert plain[1].dtype == fused[1].dtype == public[1].dtype == W.dtype
+        blocked = public()
+    assert plain[1].dtype == fused[1].dtype == blocked[1].dtype == W.dtype
     if rows >= n:
         # one block: the same operations in the same order, so the same bits
         assert fused[0] == plain[0]
@@ -449,8 +457,8 @@ def test_fused_pass_equals_plain_version(problem, loss, delta, reg):
         np.testing.assert_allclose(fused[1], plain[1], rtol=tol, atol=tol * (1 + np.abs(X).max()))
     # the public function is the plain version for one block and the fused pass beyond
     expected = fused if rows < n else plain
-    assert public[0] == expected[0]
-    np.testing.assert_array_equal(public[1], expected[1])
+    assert blocked[0] == expected[0]
+    np.testing.assert_array_equal(blocked[1], expected[1])
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

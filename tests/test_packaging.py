@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata
+import subprocess
 import sys
 from pathlib import Path
 
@@ -306,3 +307,23 @@ def test_server_side_tools_are_in_the_lab_extra():
         for r in _pyproject()["project"]["optional-dependencies"]["lab"]
     }
     assert {"jupyterlab", "ipykernel", "voila"} <= lab
+
+
+def test_every_module_imports_on_its_own():
+    # losses and _per_example import each other (losses re-exports the registry at its end):
+    # whichever module a learner imports first, the package must load
+    script = """
+import importlib, pkgutil, sys
+import lecture_utils
+names = [m.name for m in pkgutil.walk_packages(lecture_utils.__path__, "lecture_utils.")]
+for name in names:
+    for loaded in [k for k in sys.modules if k.startswith("lecture_utils")]:
+        del sys.modules[loaded]
+    importlib.import_module(name)
+print(len(names))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert int(done.stdout.split()[-1]) > 30
