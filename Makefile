@@ -20,7 +20,7 @@ PORT ?= 8866
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab test docs lint format classroom bench clean
+.PHONY: help install lab test docs notebooks lint format classroom bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,6 +56,12 @@ test: lint  ## Run the whole suite: ruff, unit tests, doctests, nbval on every n
 	@$(TREE_STATE) | cmp -s build/.tree-before - || { \
 		echo "make test changed the working tree (git status before | after):"; \
 		$(TREE_STATE) | diff build/.tree-before - ; exit 1; }
+
+# Re-execute every notebook in place and store its outputs (after a change to the package or
+# a notebook). One BLAS thread, as the stored timings of notebook 02 assume. Then make test.
+notebooks: $(STAMP)  ## Re-run every notebook top to bottom and save it with its outputs
+	OPENBLAS_NUM_THREADS=1 $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=900 $(NOTEBOOKS)
 
 # The committed browser report (docs/browser-latency.*, docs/screenshots/) is refreshed only
 # on purpose: run the browser tests (into build/browser-report/), then copy.
