@@ -592,7 +592,7 @@ def test_margins_default_is_the_lecture_cat_image():
 
 
 def test_margins_scaling_w_and_delta_together_scales_the_loss():
-    app = W.MarginsApp()
+    app = W.MarginsApp(W=[[1.0, 2.0, -0.5], [1.2, 1.1, -0.7]])  # the cat-image scores again
     ratio = app.loss / app.values["delta"]
     for c in (0.5, 2.0):
         app.set_state(scale=c, delta=c)
@@ -617,6 +617,44 @@ def test_margins_bad_arguments():
     app = W.MarginsApp(x=[1.0, -1.0], y=1, W=[[1.0, 0.0], [0.0, 1.0]], class_names=["a", "b"])
     np.testing.assert_allclose(app.scores, [1.0, -1.0])
     assert app.loss == pytest.approx(3.0)  # max(0, 1 - (-1) + 1)
+
+
+def test_margins_arrows_and_labels_stay_off_the_example_and_the_plane_has_ticks():
+    app = default_app("MarginsApp")
+    render(app)  # lay the texts out
+    renderer = app.figure.canvas.get_renderer()
+    plane = app.arrows.axes
+    star = plane.transData.transform(app.x)
+    tips = plane.transData.transform(app.W.T)
+    # every arrow tip is at least 20 pixels from the star, and no arrow label covers it
+    assert np.min(np.hypot(*(tips - star).T)) > 20
+    for label in app.arrow_labels:
+        assert not label.get_window_extent(renderer).contains(*star)
+    # the plane has ticks on both axes (and their labels; baked into the static layer)
+    assert len(plane.get_xticks()) >= 3 and len(plane.get_yticks()) >= 3
+    assert all(t.get_text() for t in plane.get_xticklabels())
+
+
+def test_hinge_table_bars_start_at_zero_and_carry_their_scores_in_every_panel():
+    app = W.HingeTableApp()
+    scores = app.scores()
+    for i, panel in enumerate(app.panels):
+        # the score bars start at 0, whether the margin line is above 0 (cat) or below (frog)
+        assert [b.get_y() for b in panel.bars] == [0.0, 0.0, 0.0]
+        np.testing.assert_allclose([b.get_height() for b in panel.bars], scores[i])
+        assert [t.get_text() for t in panel.score_texts] == [f"{s:g}" for s in scores[i]]
+        # the hinge term is a narrower bar from the line to s_j: the score bar shows around it
+        for bar, hinge in zip(panel.bars, panel.hinge_bars, strict=True):
+            assert hinge.get_width() < bar.get_width()
+    frog = app.panels[2]
+    np.testing.assert_allclose([h.get_y() for h in frog.hinge_bars[:2]], [-4.1, -4.1])
+    np.testing.assert_allclose([h.get_height() for h in frog.hinge_bars[:2]], [6.3, 6.6])
+    pixels = render(app)
+    fresh = render(W.HingeTableApp())
+    np.testing.assert_array_equal(pixels, fresh)
+    app.set_state(s_2_0=-1.0)  # frog image, cat score 2.2 -> -1: its term 6.3 -> 3.1
+    assert app.panels[2].score_texts[0].get_text() == "-1"
+    assert not np.array_equal(render(app), pixels)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,17 +23,20 @@ _SATISFIED_COLOR = "#c9c9c9"
 class MarginBars:
     r"""Bars of one example's scores :math:`s_j`, the margin line and the hinge terms.
 
-    A wrong class j violates the margin when its bar rises above the dashed line
-    :math:`s_{y_i} - \Delta`; the part above the line (red) is its hinge term
-    :math:`\max(0, s_j - s_{y_i} + \Delta)`, printed at the top. The correct class's bar has
-    its class colour. Build with :func:`plot_margin_bars`; change with :meth:`update`.
+    Every bar runs from 0 to its score :math:`s_j`, with the score written at its end. A wrong
+    class j violates the margin when its bar rises above the dashed line
+    :math:`s_{y_i} - \Delta`; its hinge term :math:`\max(0, s_j - s_{y_i} + \Delta)`, the
+    distance from the line up to :math:`s_j`, is a narrow dark-red bar inside the (light red)
+    score bar, and its value is printed at the top. The correct class's bar has its class
+    colour. Build with :func:`plot_margin_bars`; change with :meth:`update`.
 
     Attributes
     ----------
     bars : BarContainer
         One bar per class, height :math:`s_j`.
     hinge_bars : BarContainer
-        Red part of each violating bar, from the margin line to :math:`s_j`.
+        Narrow dark-red bar of each violating class, from the margin line to :math:`s_j`
+        (below 0 too when the line is below 0).
     margin_line : Line2D
         Horizontal line at :math:`s_{y_i} - \Delta`.
     score_texts : list of Text
@@ -63,8 +66,10 @@ class MarginBars:
         n = len(self.class_names)
         x = np.arange(n)
         self.bars = ax.bar(x, np.zeros(n), width=0.6, color=_SATISFIED_COLOR, zorder=2)
+        # narrow, so that the score bar (from 0) stays visible whether the line is above or
+        # below 0: with the line below 0 a full-width hinge bar would hide where the bar starts
         self.hinge_bars = ax.bar(
-            x, np.zeros(n), width=0.6, color=VIOLATION_COLOR, alpha=0.95, zorder=3
+            x, np.zeros(n), width=0.22, color=VIOLATION_COLOR, alpha=0.95, zorder=3
         )
         self.margin_line = ax.axhline(0.0, color="k", ls="--", lw=1.2, zorder=4)
         self.zero_line = ax.axhline(0.0, color="0.5", lw=0.6, zorder=1)

@@ -160,7 +160,6 @@ class HingeTableApp(App):
                     ylim=ylim,
                     title=self.image_names[i],
                     show_yaxis=i == 0,
-                    show_scores=False,  # the y axis and the sliders show them; text is slow
                     y=int(self.y[i]),
                 )
             )

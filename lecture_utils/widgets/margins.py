@@ -83,7 +83,8 @@ class MarginsApp(App):
         if x.shape != (2,):
             raise ValueError(f"x must have shape (2,), got shape {x.shape}")
         if W is None:
-            W = np.array([[1.0, 2.0, -0.5], [1.2, 1.1, -0.7]])
+            # the lecture's cat-image scores on x = (2, 1), with every arrow away from x
+            W = np.array([[1.0, 2.8, -0.5], [1.2, -0.5, -0.7]])
         W, X, labels = check_W_X_y(W, x[None, :], np.array([y]) if np.ndim(y) == 0 else y)
         if not 2 <= W.shape[1] <= 5:
             raise ValueError(f"W must have 2 to 5 classes (columns), got shape {W.shape}")
@@ -133,12 +134,16 @@ class MarginsApp(App):
         c = self._W0.shape[1]
         fig = self.figure
         # left: the example and the weight vectors
-        plane = fig.add_axes((0.035, 0.08, 0.36, 0.82))
+        plane = fig.add_axes((0.07, 0.14, 0.33, 0.76))
         lim = 4.5
         plane.set_xlim(-lim, lim)
         plane.set_ylim(-lim, lim)
-        plane.set_xticks([])
-        plane.set_yticks([])
+        ticks = np.arange(-4, 5, 2)
+        plane.set_xticks(ticks)
+        plane.set_yticks(ticks)
+        plane.tick_params(labelsize=8)
+        plane.set_xlabel("input 0", fontsize=9, labelpad=1)
+        plane.set_ylabel("input 1", fontsize=9, labelpad=1)
         axis_lines = [
             plane.axhline(0, color="0.85", lw=0.8, zorder=0),
             plane.axvline(0, color="0.85", lw=0.8, zorder=0),
@@ -165,11 +170,11 @@ class MarginsApp(App):
         (x_line,) = plane.plot([0, self.x[0]], [0, self.x[1]], color="k", lw=0.8, ls=":", zorder=1)
         plane.plot(*self.x, marker="*", ms=12, color="k", zorder=1.5)  # under the arrowheads
         x_label = plane.text(
-            self.x[0],
-            self.x[1] - 0.5,
+            self.x[0] + 0.35,
+            self.x[1],
             f"x = ({format_number(self.x[0])}, {format_number(self.x[1])})",
-            ha="center",
-            va="top",
+            ha="left",
+            va="center",
             fontsize=9,
         )
         plane_title = plane.text(
