@@ -24,6 +24,7 @@ from lecture_utils.plotting import (
     data_extent,
     decision_boundary_segments,
     format_number,
+    format_probability,
     plot_decision_regions,
     plot_margin_bars,
     region_colormap,
@@ -55,6 +56,32 @@ def test_format_number_writes_numbers_as_the_lecture(value, text):
     assert format_number(value) == text
     assert format_number(12.9) == "12.9"
     assert format_number(-3.1) == "-3.1"
+
+
+@pytest.mark.parametrize(
+    ("p", "decimals", "text"),
+    [
+        (0.8691, 2, "0.87"),
+        (0.13, 2, "0.13"),
+        (0.00097, 2, "<0.01"),  # softmax's P(frog) on the cat image: positive, not 0.00
+        (0.00097, 3, "0.001"),
+        (0.0004, 3, "<0.001"),
+        (0.9996, 2, ">0.99"),  # never certain either
+        (0.0, 2, "0.00"),
+        (1.0, 2, "1.00"),
+    ],
+)
+def test_format_probability_never_rounds_a_positive_probability_to_0_or_1(p, decimals, text):
+    assert format_probability(p, decimals) == text
+
+
+def test_format_probability_rejects_what_is_not_a_probability():
+    with pytest.raises(ValueError, match="p must be a probability"):
+        format_probability(1.5)
+    with pytest.raises(TypeError, match="p must be a real number"):
+        format_probability("0.5")
+    with pytest.raises(ValueError, match="decimals"):
+        format_probability(0.5, decimals=0)
 
 
 def test_class_colors_and_region_colormap():

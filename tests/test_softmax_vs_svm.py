@@ -32,6 +32,18 @@ def test_default_is_the_lecture_cat_image():
     assert "−log 0.130 = <b>2.040</b>" in app.readout.value
 
 
+def test_probability_labels_never_read_as_zero_or_one():
+    app = make_app()  # P(frog) = 0.00097 on the cat image
+    assert [t.get_text() for t in app.prob_texts] == ["0.13", "0.87", "<0.01"]
+    assert "<td>0.001</td>" in app.readout.value
+    app.set_state(score=12.0)  # cat far ahead: P(cat) = 0.999, still not 1
+    assert [t.get_text() for t in app.prob_texts] == [">0.99", "<0.01", "<0.01"]
+    assert "<td>&lt;0.001</td>" in app.readout.value  # P(frog) = 1.1e-6, escaped
+    assert "−log 0.999 = <b>0.001</b>" in app.readout.value
+    app.set_state(score=-5.0)  # cat far behind: P(cat) = 4.1e-5
+    assert "−log 4.1e-05 = <b>10.101</b>" in app.readout.value  # a number, not "<0.001"
+
+
 def test_svm_stops_caring_once_the_margin_is_met_softmax_never_does():
     app = make_app()
     previous_softmax = np.inf

@@ -12,7 +12,7 @@ One module per topic; every public name is also available here, as
 
 - :mod:`~lecture_utils.plotting.style`: :data:`CLASS_COLORS`, :func:`class_colors`,
   :func:`region_colormap` (one colour per class everywhere), :data:`VIOLATION_COLOR`,
-  :func:`format_number`.
+  :func:`format_number`, :func:`format_probability`.
 - :mod:`~lecture_utils.plotting.margins`: :func:`plot_margin_bars` / :class:`MarginBars`:
   one example's class scores as bars, the margin line :math:`s_{y_i} - \Delta`, and each
   hinge term :math:`\max(0, s_j - s_{y_i} + \Delta)`.
@@ -42,7 +42,14 @@ from .regularization_pictures import (
     plot_feature_histograms,
     plot_stochastic_depth,
 )
-from .style import CLASS_COLORS, VIOLATION_COLOR, class_colors, format_number, region_colormap
+from .style import (
+    CLASS_COLORS,
+    VIOLATION_COLOR,
+    class_colors,
+    format_number,
+    format_probability,
+    region_colormap,
+)
 from .surfaces import (
     PATH_COLOR,
     SGD_COLOR,
@@ -58,6 +65,7 @@ __all__ = [
     "CLASS_COLORS",
     "VIOLATION_COLOR",
     "format_number",
+    "format_probability",
     "class_colors",
     "region_colormap",
     "MarginBars",

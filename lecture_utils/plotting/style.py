@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.colors import ListedColormap, to_rgba
 
-from .._validation import check_positive_int
+from .._validation import check_finite_number, check_positive_int
 
 #: Colour of class k is ``CLASS_COLORS[k % len(CLASS_COLORS)]`` (colour-blind-safe Tableau).
 CLASS_COLORS: tuple[str, ...] = (
@@ -31,6 +31,46 @@ def format_number(x: float) -> str:
     """A number as the lecture writes it: 2.90 -> '2.9', 0.00 -> '0', 5.2667 -> '5.27'."""
     text = f"{x:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def format_probability(p: float, decimals: int = 2) -> str:
+    """A probability rounded to ``decimals`` places that never reads as 0 or 1 when it is not.
+
+    Softmax gives every class a probability strictly between 0 and 1, but plain rounding
+    writes P(frog) = 0.00097 as ``0.00``. Values that would round to 0 or
+    to 1 are written as bounds instead (same width, so a label does not jump).
+
+    Parameters
+    ----------
+    p : float
+        A probability, in [0, 1].
+    decimals : int, default 2
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_probability(0.8691)
+    '0.87'
+    >>> format_probability(0.00097), format_probability(0.00097, decimals=3)
+    ('<0.01', '0.001')
+    >>> format_probability(0.9996)
+    '>0.99'
+    >>> format_probability(0.0), format_probability(1.0)
+    ('0.00', '1.00')
+    """
+    v = check_finite_number(p, "p")
+    if not 0.0 <= v <= 1.0:
+        raise ValueError(f"p must be a probability in [0, 1], got {v}")
+    d = check_positive_int(decimals, "decimals")
+    text = f"{v:.{d}f}"
+    if 0.0 < v and float(text) == 0.0:
+        return f"<{10.0**-d:.{d}f}"
+    if v < 1.0 and float(text) == 1.0:
+        return f">{1.0 - 10.0**-d:.{d}f}"
+    return text
 
 
 def class_colors(n_classes: int) -> np.ndarray:

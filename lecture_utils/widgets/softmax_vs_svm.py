@@ -26,7 +26,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from .._validation import as_float_array, check_labels, check_nonnegative
 from ..losses import cross_entropy_losses, hinge_losses, softmax
-from ..plotting import CLASS_COLORS, VIOLATION_COLOR, format_number
+from ..plotting import CLASS_COLORS, VIOLATION_COLOR, format_number, format_probability
 from ._app import App
 from ._controls import dropdown, float_slider
 
@@ -244,7 +244,7 @@ class SoftmaxVsSvmApp(App):
             bar.set_height(p)
             bar.set_edgecolor("k" if k == j else "none")
             bar.set_linewidth(2.0 if k == j else 0.0)
-            text.set_text(f"{p:.2f}")
+            text.set_text(format_probability(p))
             text.set_y(p + 0.02)
         hinge, entropy = self.curves[which]
         self.svm_curve.set_data(self.curve_x, hinge)
@@ -273,7 +273,7 @@ class SoftmaxVsSvmApp(App):
             + "".join(f"<td>{v:.4g}</td>" for v in e)
             + "</tr>",
             "<tr><th>P = e<sup>s<sub>j</sub></sup> / Σ</th>"
-            + "".join(f"<td>{v:.3f}</td>" for v in p)
+            + "".join(f"<td>{html.escape(format_probability(v, 3))}</td>" for v in p)
             + "</tr>",
         ]
         terms = []
@@ -287,11 +287,14 @@ class SoftmaxVsSvmApp(App):
         hinge = "max(0, s<sub>j</sub> − s<sub>y</sub> + Δ)"
         rows.append(f"<tr><th>hinge {hinge}</th>" + "".join(terms) + "</tr>")
         correct = html.escape(self.class_names[self.y])
+        p_y = format_probability(p[self.y], 3)
+        if not p_y[0].isdigit():  # "<0.001" or ">0.999": the loss line needs the number
+            p_y = f"{p[self.y]:.1e}"
         return (
             "<table class='lecture-softmax-table'>"
             + "".join(rows)
             + "</table>"
-            + f"<p>softmax: L<sub>i</sub> = −log P({correct}) = −log {p[self.y]:.3f} = "
+            + f"<p>softmax: L<sub>i</sub> = −log P({correct}) = −log {p_y} = "
             f"<b>{self.softmax_loss:.3f}</b>; SVM: L<sub>i</sub> = sum of the hinge terms = "
             f"<b>{format_number(self.svm_loss)}</b></p>"
         )
