@@ -308,3 +308,27 @@ def test_plot_grid_search_marks_the_best_cell_and_failed_runs():
     with pytest.raises(ValueError, match="all NaN"):
         plotting.plot_grid_search(np.full((1, 1), np.nan), [0.1], [0.1], ax=ax)
     assert plt.get_fignums() == []
+
+
+def test_the_surface_has_the_static_pictures_colour_map():
+    # notebook 09 shows the valley with plotting.plot_loss_surface and in this app: one map
+    from matplotlib import colormaps
+
+    from lecture_utils.plotting.surfaces import SURFACE_ALPHA, SURFACE_CMAP
+
+    app = OptimizerPathsApp(backend="agg")
+    colors = app.bands.get_facecolors()
+    np.testing.assert_allclose(colors, app.band_colors())
+    assert len(colors) == len(app.bands.get_paths())
+    np.testing.assert_allclose(colors[:, 3], SURFACE_ALPHA)
+    # lowest band: the map's low end (lighter is lower), then darker band by band
+    np.testing.assert_allclose(colors[0, :3], colormaps[SURFACE_CMAP](0.0)[:3])
+    luminance = colors[:, :3] @ [0.299, 0.587, 0.114]
+    assert np.all(np.diff(luminance) <= 0) and luminance[0] > luminance[-1] + 0.5
+    # the static picture draws its image with the same map and opacity
+    fig = Figure()
+    surface = plotting.plot_loss_surface(
+        np.outer(np.arange(3.0), np.ones(3)), (0, 1, 0, 1), fig.gca()
+    )
+    assert surface.image.get_cmap().name == SURFACE_CMAP
+    assert surface.image.get_alpha() == SURFACE_ALPHA
