@@ -46,6 +46,8 @@ from .style import CLASS_COLORS, VIOLATION_COLOR, class_colors, format_number, r
 from .surfaces import (
     PATH_COLOR,
     SGD_COLOR,
+    SURFACE_ALPHA,
+    SURFACE_CMAP,
     DescentPath,
     LossSurface,
     plot_descent_path,
@@ -78,6 +80,8 @@ __all__ = [
     # loss surfaces and descent paths (notebooks 06-07)
     "PATH_COLOR",
     "SGD_COLOR",
+    "SURFACE_CMAP",
+    "SURFACE_ALPHA",
     "surface_levels",
     "LossSurface",
     "plot_loss_surface",

@@ -31,7 +31,7 @@ from matplotlib.ticker import MaxNLocator
 from .._validation import as_float_array, check_finite_number
 from ..landscape import Valley
 from ..optim import SGD, Adam, Momentum, Nesterov, Optimizer, RMSProp
-from ..plotting.surfaces import SURFACE_ALPHA, SURFACE_CMAP
+from ..plotting import SURFACE_ALPHA, SURFACE_CMAP
 from ._app import App
 from ._controls import dropdown, float_slider, int_slider, log_slider
 
