@@ -290,6 +290,24 @@ def test_plot_class_templates_tiles_each_column():
         templates.update(np.ones((64, 4)))
 
 
+def test_plot_class_templates_draws_a_labelled_colour_bar_on_the_same_scale():
+    W = np.arange(64 * 2, dtype=float).reshape(64, 2) - 60.0
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    templates = plotting.plot_class_templates(W, ax=fig.add_subplot())
+    bar = templates.colorbar
+    assert bar is not None and bar.mappable is templates.image
+    assert "ink" in bar.ax.get_ylabel() and "W_{i,j}" in bar.ax.get_ylabel()
+    assert bar.norm.vmin == -bar.norm.vmax == -np.percentile(np.abs(W), 99)
+    templates.update(2 * W)  # the bar follows the image's new scale
+    fig.canvas.draw()
+    assert bar.norm.vmax == 2 * np.percentile(np.abs(W), 99)
+    # without a bar (the live app draws none: it has no room)
+    fig = Figure()
+    assert plotting.plot_class_templates(W, ax=fig.add_subplot(), colorbar=False).colorbar is None
+    assert len(fig.axes) == 1
+
+
 def test_plot_grid_search_marks_the_best_cell_and_failed_runs():
     values = np.array([[0.9, 0.95, np.nan], [0.97, 0.96, 0.8]])
     fig = Figure()
