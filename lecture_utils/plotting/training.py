@@ -160,7 +160,7 @@ def plot_class_templates(
     templates.update(W)
     if colorbar:
         templates.colorbar = templates.ax.figure.colorbar(
-            templates.image, ax=templates.ax, fraction=0.05, pad=0.02, shrink=0.9
+            templates.image, ax=templates.ax, fraction=0.05, pad=0.02, shrink=0.7
         )
         templates.colorbar.set_label("weight $W_{i,j}$\n(+: ink at pixel i raises $s_j$)")
     return templates
