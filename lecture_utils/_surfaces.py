@@ -221,9 +221,10 @@ def two_weight_problem(
 
     Points are :math:`z A + t\,(0, 0.3)` with z standard normal,
     :math:`A = \begin{pmatrix}1.5 & 0.5\\ 0 & 0.3\end{pmatrix}` and :math:`t = \pm 1`
-    the class. The features have very different spreads, so the loss surface is a long,
-    tilted valley (the curvatures at the minimum differ by a factor of about 8): a small
-    step crawls along the valley floor, a large one bounces across it.
+    the class. The two features are strongly correlated (correlation about 0.8), so the loss
+    surface is a tilted valley (its axes are the data's principal directions, not the
+    coordinate axes), and a long one (the curvatures at the minimum differ by a factor of
+    about 8): a small step crawls along the valley floor, a large one bounces across it.
 
     Parameters
     ----------

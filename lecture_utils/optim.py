@@ -9,8 +9,8 @@ loss at every recorded point) that plots can draw:
    the step size :math:`\eta` (``step_size``, also called the learning rate).
 4. :func:`sgd`: the same step on the gradient of a random minibatch.
 
-:func:`descent_regime` names what a run did as the step size grows: "slow", "just right",
-"oscillating" or "diverging" (:data:`REGIMES`).
+:func:`descent_regime` names what a run did as the step size grows: "slow", "monotone",
+"zig-zag", "bouncing" or "diverging" (:data:`REGIMES`).
 
 Beyond the lecture, update rules sharing one interface (``step(w, dw) -> new w``):
 :class:`SGD`, :class:`Momentum`, :class:`Nesterov`, :class:`RMSProp` and :class:`Adam`, run by
@@ -39,7 +39,7 @@ Examples
 >>> run.params[-1]                                     # each step halves w
 array([ 0.125, -0.25 ])
 >>> optim.descent_regime(run.losses, run.params, loss_min=0.0)
-'just right'
+'monotone'
 """
 
 from __future__ import annotations
@@ -313,23 +313,36 @@ def sgd(
 # Naming what a run of gradient descent did
 # --------------------------------------------------------------------------------------------
 
-#: The four behaviours of gradient descent the notebook names, in order of step size.
-REGIMES = ("slow", "just right", "oscillating", "diverging")
+#: What gradient descent does as the step size grows, named from the curvature :math:`h_{max}`
+#: of the steepest direction (for a quadratic; notebook 07 says what changes when it is not).
+REGIMES = ("slow", "monotone", "zig-zag", "bouncing", "diverging")
 
 
 def descent_regime(losses: Any, params: Any, loss_min: float, diverged: bool = False) -> str:
     r"""Name what a run of gradient descent did: one of :data:`REGIMES`.
 
-    The first rule that applies wins:
+    On a quadratic whose steepest curvature is :math:`h_{max}`, a step multiplies the distance
+    to the minimum along that direction by :math:`1 - \eta h_{max}`, so the step size decides
+    the regime: :math:`\eta < 1/h_{max}` never overshoots ("monotone", or "slow" when the
+    flat direction is still far from done), :math:`1/h_{max} < \eta < 2/h_{max}` overshoots
+    and zig-zags but converges ("zig-zag"), :math:`\eta > 2/h_{max}` overshoots more at every
+    step ("diverging"); on a loss that is not quadratic far from the minimum the overshoot can
+    also stop growing, and the path jumps back and forth between two points ("bouncing").
+    This function reads the regime off the path; the first rule that applies wins:
 
-    - "diverging": the run diverged, or the loss ended *higher* than it started
-      (:math:`L(w_K) > L(w_0)`);
-    - "oscillating": the path zigzags: at least half of the consecutive steps
-      :math:`\Delta w_k = w_{k+1} - w_k` point against each other,
-      :math:`\Delta w_{k+1} \cdot \Delta w_k < 0`;
-    - "slow": more than 10 % of the initial gap is left,
+    - "diverging": the run diverged (NaN or Inf), or the loss rose at each of the last two
+      steps (at the only step of a one-step run);
+    - "bouncing": the last step points back, :math:`\Delta w_{K-1} \cdot \Delta w_{K-2} < 0`
+      (with :math:`\Delta w_k = w_{k+1} - w_k`), and is no shorter than 0.99 times the step
+      before: the path has stopped closing in;
+    - "zig-zag": the path overshoots: some step points back,
+      :math:`\Delta w_{k+1} \cdot \Delta w_k < 0`, or the path bends to alternate sides at
+      two turns in a row (the parts :math:`u_k` of :math:`\Delta w_{k+1}` perpendicular to
+      :math:`\Delta w_k` point against each other, :math:`u_{k+1} \cdot u_k < 0`, for two
+      consecutive k; a bend shorter than 10^-6 of its step is round-off and does not count);
+    - "slow": no overshoot, and more than 10 % of the initial gap is left,
       :math:`L(w_K) - L^* > 0.1\,(L(w_0) - L^*)`;
-    - "just right": otherwise.
+    - "monotone": no overshoot, and the gap has closed to 10 % or less.
 
     Parameters
     ----------
@@ -351,20 +364,38 @@ def descent_regime(losses: Any, params: Any, loss_min: float, diverged: bool = F
     --------
     >>> straight = [[4.0], [2.0], [1.0], [0.5]]          # w halves at every step
     >>> descent_regime([16.0, 4.0, 1.0, 0.25], straight, loss_min=0.0)
-    'just right'
+    'monotone'
     >>> descent_regime([16.0, 4.0, 1.0, 0.25], [[4.0], [-2.0], [1.0], [-0.5]], loss_min=0.0)
-    'oscillating'
+    'zig-zag'
+    >>> descent_regime([16.0, 16.0, 16.0], [[4.0], [-4.0], [4.0]], loss_min=0.0)
+    'bouncing'
     """
     L = np.asarray(losses, dtype=float)
     p = np.asarray(params, dtype=float).reshape(L.shape[0], -1)
-    if diverged or not np.isfinite(L).all() or L[-1] > L[0]:
+    rises = np.diff(L)[-2:] > 0
+    if diverged or not np.isfinite(L).all() or (rises.size > 0 and rises.all()):
         return "diverging"
     steps = np.diff(p, axis=0)
     if steps.shape[0] >= 2:
-        turns = np.einsum("kp,kp->k", steps[1:], steps[:-1]) < 0
-        if turns.mean() >= 0.5:
-            return "oscillating"
+        back = np.einsum("kp,kp->k", steps[1:], steps[:-1]) < 0
+        length = np.linalg.norm(steps[-2:], axis=1)
+        if back[-1] and length[1] >= 0.99 * length[0]:
+            return "bouncing"
+        if back.any() or _bends_to_alternate_sides(steps):
+            return "zig-zag"
     gap0 = L[0] - loss_min
     if gap0 > 0 and (L[-1] - loss_min) > 0.1 * gap0:
         return "slow"
-    return "just right"
+    return "monotone"
+
+
+def _bends_to_alternate_sides(steps: np.ndarray) -> bool:
+    """Whether a path of steps (K, P) bends left-right-left: two side flips in a row."""
+    before, after = steps[:-1], steps[1:]
+    norm2 = np.einsum("kp,kp->k", before, before)
+    along = np.einsum("kp,kp->k", after, before) / np.where(norm2 > 0, norm2, 1.0)
+    sideways = after - along[:, None] * before  # u_k: the bend at point k + 1
+    # a bend below 1e-6 of the step is round-off (a straight path), not a side
+    bends = np.linalg.norm(sideways, axis=1) > 1e-6 * np.linalg.norm(after, axis=1)
+    flips = (np.einsum("kp,kp->k", sideways[1:], sideways[:-1]) < 0) & bends[1:] & bends[:-1]
+    return bool((flips[1:] & flips[:-1]).any())

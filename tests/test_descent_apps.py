@@ -25,7 +25,13 @@ def gd_app():
 
 @pytest.mark.parametrize(
     ("step_size", "regime"),
-    [(0.05, "slow"), (1.0, "just right"), (3.98, "oscillating"), (63.1, "diverging")],
+    [
+        (0.05, "slow"),
+        (1.0, "monotone"),
+        (2.51, "zig-zag"),
+        (3.98, "bouncing"),
+        (63.1, "diverging"),
+    ],
 )
 def test_every_regime_is_reachable_with_the_step_slider(gd_app, step_size, regime):
     gd_app.set_state(step_size=step_size, w1_start=2.5, w2_start=-1.5, n_steps=30)

@@ -290,6 +290,24 @@ def test_plot_class_templates_tiles_each_column():
         templates.update(np.ones((64, 4)))
 
 
+def test_plot_class_templates_draws_a_labelled_colour_bar_on_the_same_scale():
+    W = np.arange(64 * 2, dtype=float).reshape(64, 2) - 60.0
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    templates = plotting.plot_class_templates(W, ax=fig.add_subplot())
+    bar = templates.colorbar
+    assert bar is not None and bar.mappable is templates.image
+    assert "ink" in bar.ax.get_ylabel() and "W_{i,j}" in bar.ax.get_ylabel()
+    assert bar.norm.vmin == -bar.norm.vmax == -np.percentile(np.abs(W), 99)
+    templates.update(2 * W)  # the bar follows the image's new scale
+    fig.canvas.draw()
+    assert bar.norm.vmax == 2 * np.percentile(np.abs(W), 99)
+    # without a bar (the live app draws none: it has no room)
+    fig = Figure()
+    assert plotting.plot_class_templates(W, ax=fig.add_subplot(), colorbar=False).colorbar is None
+    assert len(fig.axes) == 1
+
+
 def test_plot_grid_search_marks_the_best_cell_and_failed_runs():
     values = np.array([[0.9, 0.95, np.nan], [0.97, 0.96, 0.8]])
     fig = Figure()
@@ -308,3 +326,27 @@ def test_plot_grid_search_marks_the_best_cell_and_failed_runs():
     with pytest.raises(ValueError, match="all NaN"):
         plotting.plot_grid_search(np.full((1, 1), np.nan), [0.1], [0.1], ax=ax)
     assert plt.get_fignums() == []
+
+
+def test_the_surface_has_the_static_pictures_colour_map():
+    # notebook 09 shows the valley with plotting.plot_loss_surface and in this app: one map
+    from matplotlib import colormaps
+
+    from lecture_utils.plotting.surfaces import SURFACE_ALPHA, SURFACE_CMAP
+
+    app = OptimizerPathsApp(backend="agg")
+    colors = app.bands.get_facecolors()
+    np.testing.assert_allclose(colors, app.band_colors())
+    assert len(colors) == len(app.bands.get_paths())
+    np.testing.assert_allclose(colors[:, 3], SURFACE_ALPHA)
+    # lowest band: the map's low end (lighter is lower), then darker band by band
+    np.testing.assert_allclose(colors[0, :3], colormaps[SURFACE_CMAP](0.0)[:3])
+    luminance = colors[:, :3] @ [0.299, 0.587, 0.114]
+    assert np.all(np.diff(luminance) <= 0) and luminance[0] > luminance[-1] + 0.5
+    # the static picture draws its image with the same map and opacity
+    fig = Figure()
+    surface = plotting.plot_loss_surface(
+        np.outer(np.arange(3.0), np.ones(3)), (0, 1, 0, 1), fig.gca()
+    )
+    assert surface.image.get_cmap().name == SURFACE_CMAP
+    assert surface.image.get_alpha() == SURFACE_ALPHA

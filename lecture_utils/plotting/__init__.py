@@ -53,6 +53,8 @@ from .style import (
 from .surfaces import (
     PATH_COLOR,
     SGD_COLOR,
+    SURFACE_ALPHA,
+    SURFACE_CMAP,
     DescentPath,
     LossSurface,
     plot_descent_path,
@@ -86,6 +88,8 @@ __all__ = [
     # loss surfaces and descent paths (notebooks 06-07)
     "PATH_COLOR",
     "SGD_COLOR",
+    "SURFACE_CMAP",
+    "SURFACE_ALPHA",
     "surface_levels",
     "LossSurface",
     "plot_loss_surface",

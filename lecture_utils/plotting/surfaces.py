@@ -47,6 +47,12 @@ def surface_levels(Z: Any, n_levels: int = 12, spacing: str = "log") -> np.ndarr
     raise ValueError(f"spacing must be 'log' or 'linear', got {spacing!r}")
 
 
+#: The colour map of every loss surface (lighter is lower), in static plots and in the apps.
+SURFACE_CMAP = "viridis_r"
+#: Opacity of the surface's colours over the white axes, so that paths on top stay visible.
+SURFACE_ALPHA = 0.55
+
+
 class LossSurface:
     """A loss surface on a grid: a shaded image, contour lines and, optionally, the minimum.
 
@@ -72,7 +78,7 @@ class LossSurface:
         extent: tuple[float, float, float, float],
         levels: np.ndarray,
         minimum: np.ndarray | None = None,
-        cmap: str = "viridis_r",
+        cmap: str = SURFACE_CMAP,
     ) -> None:
         from matplotlib.colors import PowerNorm
 
@@ -92,7 +98,7 @@ class LossSurface:
             norm=PowerNorm(0.5, vmin=lo, vmax=hi if hi > lo else lo + 1),
             interpolation="bilinear",
             aspect="auto",
-            alpha=0.55,
+            alpha=SURFACE_ALPHA,
             zorder=0,
         )
         self.contours = ax.contour(xs, ys, Z, levels=levels, colors="0.25", linewidths=0.6)

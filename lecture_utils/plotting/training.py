@@ -34,8 +34,9 @@ class ClassTemplates:
     r"""The columns of W shown as images: what each class's linear score "looks for".
 
     Column :math:`W_{:, j}` has one weight per pixel; reshaped to the image's shape it is class
-    j's *template*: the score :math:`s_j = x \cdot W_{:, j}` is high when the image is bright
-    where the template is red (positive) and dark where it is blue (negative). All tiles share
+    j's *template*: the score :math:`s_j = x \cdot W_{:, j}` is high when the image has ink
+    (large pixel values; the digits are drawn with dark ink) where the template is red
+    (positive) and no ink where it is blue (negative). All tiles share
     one colour scale, symmetric around 0, up to the 99th percentile of :math:`|W|` (larger
     weights saturate). Build with :func:`plot_class_templates`; change with
     :meth:`update`.
@@ -46,6 +47,8 @@ class ClassTemplates:
         The mosaic of all templates (gaps are NaN, drawn as the axes background).
     labels : list of Text
         Each tile's class name.
+    colorbar : Colorbar or None
+        The colour scale, when :func:`plot_class_templates` drew one.
     """
 
     def __init__(
@@ -69,6 +72,7 @@ class ClassTemplates:
         h, w = self.image_shape
         mosaic = _template_mosaic(np.zeros((h * w, self.n_classes)), self.image_shape, self.n_cols)
         self.image = ax.imshow(mosaic, cmap=cmap, vmin=-1, vmax=1, interpolation="nearest")
+        self.colorbar: Any = None
         self.labels = []
         for j, name in enumerate(names):
             r, c = divmod(j, self.n_cols)
@@ -113,6 +117,7 @@ def plot_class_templates(
     n_cols: int | None = None,
     ax: Axes | None = None,
     cmap: str = "RdBu_r",
+    colorbar: bool = True,
 ) -> ClassTemplates:
     r"""Draw each column of W as an image (the learned class templates).
 
@@ -131,6 +136,8 @@ def plot_class_templates(
     ax : Axes, optional
     cmap : str, default "RdBu_r"
         A diverging colormap: red = positive weight, blue = negative, white = 0.
+    colorbar : bool, default True
+        Draw the colour scale next to the tiles, labelled with what a colour means.
 
     Returns
     -------
@@ -151,6 +158,11 @@ def plot_class_templates(
         )
     templates = ClassTemplates(get_ax(ax), W.shape[1], shape, class_names, n_cols, cmap)
     templates.update(W)
+    if colorbar:
+        templates.colorbar = templates.ax.figure.colorbar(
+            templates.image, ax=templates.ax, fraction=0.05, pad=0.02, shrink=0.7
+        )
+        templates.colorbar.set_label("weight $W_{i,j}$\n(+: ink at pixel i raises $s_j$)")
     return templates
 
 

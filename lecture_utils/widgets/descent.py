@@ -6,8 +6,11 @@ loss plus :math:`\lambda\|w\|^2`), precomputed once on a 200 x 200 grid. A contr
 only re-runs the descent (a few hundred two-element updates) and moves the path.
 
 - :class:`GradientDescentApp`: :math:`w \leftarrow w - \eta \nabla L(w)` from a start point
-  you choose; step size, start and number of steps on sliders. Too small a step crawls, a
-  good one converges, a larger one zigzags across the valley, a huge one diverges.
+  you choose; step size, start and number of steps on sliders. The title names the regime
+  (:data:`lecture_utils.optim.REGIMES`): a tiny step is slow, one below :math:`1/h_{max}`
+  runs down monotonically, one between :math:`1/h_{max}` and :math:`2/h_{max}` zig-zags
+  across the valley but converges, a larger one bounces between the valley's walls for good,
+  and a huge one diverges.
 - :class:`SGDApp`: the same step on the gradient of a random minibatch of B examples,
   against full-batch gradient descent; the batch size on a slider. The path and the loss
   curve get noisy as B shrinks, but each step costs B gradient evaluations instead of N.
@@ -169,10 +172,13 @@ class GradientDescentApp(_SurfaceApp):
     Left: the loss surface (contours, lighter is lower, the star is the minimum :math:`w^*`)
     with the path :math:`w_0, w_1, \dots` from the start (white dot) to the last point (X).
     Right: the loss at every step, on a log scale, against the lowest loss :math:`L^*`. The
-    title names the regime (:func:`lecture_utils.optim.descent_regime`): slow, just right,
-    oscillating or diverging. The readout gives the surface's curvatures
+    title names the regime (:func:`lecture_utils.optim.descent_regime`): slow, monotone,
+    zig-zag, bouncing or diverging. The readout gives the surface's curvatures
     :math:`h_{min}, h_{max}` at the minimum: steps :math:`\eta < 1/h_{max}` never overshoot
-    across the valley, steps :math:`\eta > 2/h_{max}` cannot converge.
+    across the valley (monotone, or slow), steps between :math:`1/h_{max}` and
+    :math:`2/h_{max}` zig-zag but converge, steps :math:`\eta > 2/h_{max}` cannot converge
+    (bouncing, or diverging when even the regularizer's curvature :math:`2\lambda` is
+    exceeded).
 
     Parameters
     ----------

@@ -31,6 +31,7 @@ from matplotlib.ticker import MaxNLocator
 from .._validation import as_float_array, check_finite_number
 from ..landscape import Valley
 from ..optim import SGD, Adam, Momentum, Nesterov, Optimizer, RMSProp
+from ..plotting import SURFACE_ALPHA, SURFACE_CMAP
 from ._app import App
 from ._controls import dropdown, float_slider, int_slider, log_slider
 
@@ -254,14 +255,15 @@ class OptimizerPathsApp(App):
         ax = fig.add_axes((0.065, 0.12, 0.5, 0.72))
         self.ax_paths = ax
         first = next(iter(self.valleys))
-        # filled level bands: darker where the loss is higher (cheaper to draw than an image)
-        band_colors = colormaps["Blues"](np.linspace(0.04, 0.5, len(self._bands[first])))
+        # filled level bands (cheaper to draw than an image), coloured like the static
+        # pictures (plotting.plot_loss_surface): lighter is lower
+        band_colors = self.band_colors()
         self.bands = PathCollection(
             self._bands[first], facecolors=band_colors, edgecolors="none", zorder=0
         )
         ax.add_collection(self.bands)
         self.contour_lines = LineCollection(
-            self._contours[first], colors="#6b7a8f", linewidths=0.7, alpha=0.8, zorder=1
+            self._contours[first], colors="0.25", linewidths=0.6, alpha=0.8, zorder=1
         )
         ax.add_collection(self.contour_lines)
         ax.plot([0.0], [0.0], marker="*", ms=13, color="gold", mec="k", mew=0.8, zorder=6)
@@ -306,6 +308,24 @@ class OptimizerPathsApp(App):
         )
         # the loss panel's x axis is drawn live: its limit follows n_steps
         self._bake(ax, ax_loss.patch, ax_loss.yaxis, *texts, legend)
+
+    def band_colors(self) -> np.ndarray:
+        r"""RGBA colours (n_bands, 4) of the level bands, as :func:`plot_loss_surface` colours.
+
+        Band k lies between contour levels; it gets the colour that the static pictures give
+        the loss at its geometric middle: :data:`~lecture_utils.plotting.surfaces.SURFACE_CMAP`
+        at :math:`\sqrt{(L - L_{min}) / (L_{max} - L_{min})}` over the first surface's grid,
+        with the same opacity.
+        """
+        x0, x1, y0, y1 = self.extent
+        gx, gy = np.linspace(x0, x1, self.resolution), np.linspace(y0, y1, self.resolution)
+        z = next(iter(self.valleys.values())).loss(np.stack(np.meshgrid(gx, gy), axis=-1))
+        lo, hi = float(z.min()), float(z.max())
+        edges = np.concatenate([[self._levels[0] / 10], self._levels, [self._levels[-1] * 10]])
+        middle = np.clip(np.sqrt(edges[:-1] * edges[1:]), lo, hi)
+        colors = colormaps[SURFACE_CMAP](np.sqrt((middle - lo) / (hi - lo)))
+        colors[:, 3] = SURFACE_ALPHA
+        return colors
 
     def update(self) -> None:
         v = self.values
