@@ -159,9 +159,24 @@ def test_quoted_numbers_match_what_the_code_computes(path):
     assert not problems, f"{path.name}:\n" + "\n".join(problems)
 
 
-def test_the_lecture_notebooks_quote_their_numbers():
-    # the mechanism is only as good as its use: the worked examples must be declared
-    assert len(QUOTING) >= 1
+#: The lecture's worked numbers, which must stay declared (and so re-computed) in the prose.
+LECTURE_NUMBERS = {
+    "01_loss_functions.ipynb": ["2.9", "12.9", "L = 5.27"],
+    "04_softmax.ipynb": ["$L_0 = 2.04$", "$L = 2.76$"],
+}
+
+
+def test_every_notebook_declares_the_numbers_it_quotes():
+    # the mechanism is only as good as its use
+    assert [p.name for p in QUOTING] == [p.name for p in NOTEBOOKS]
+
+
+@pytest.mark.parametrize("name", sorted(LECTURE_NUMBERS))
+def test_the_lectures_worked_numbers_are_declared(name):
+    cells = quoted_cells(_load(ROOT / "notebooks" / name))
+    declared = {q["text"] for _, cell in cells for q in cell["metadata"]["quotes"]}
+    missing = [text for text in LECTURE_NUMBERS[name] if text not in declared]
+    assert not missing, f"{name} no longer declares {missing}"
 
 
 # ---------------------------------------------------------------------------------------------
