@@ -243,7 +243,7 @@ def rel_error(a: Any, b: Any) -> float:
     ``REL_ERROR_FLOOR``, the same as in CS231n).
 
     Reading it in a float64 gradient check: :data:`REL_ERROR_BANDS` (< 1e-7 right,
-    1e-7 to 1e-4 look closer, 1e-4 to 1e-2 uncomfortable, >= 1e-2 a bug).
+    1e-7 to 1e-4 look closer, 1e-4 to 1e-2 uncomfortable, >= 1e-2 probably wrong).
 
     Parameters
     ----------
@@ -274,13 +274,15 @@ def rel_error(a: Any, b: Any) -> float:
     return float(np.max(_elementwise_rel_error(a_arr, b_arr)))
 
 
-#: CS231n's reading of a relative error in a float64 gradient check, as (upper bound, band,
-#: verdict) rows: :func:`rel_error_band` names the band an error falls in.
+#: CS231n's reading of a relative error in a float64 gradient check (the course notes,
+#: "Gradient checks"), as (upper bound, band, verdict) rows: :func:`rel_error_band` names the
+#: band an error falls in. The notes divide by max(|a|, |n|); :func:`rel_error`, like the
+#: assignment's code, by |a| + |n|, which gives up to half the notes' value.
 REL_ERROR_BANDS: tuple[tuple[float, str, str], ...] = (
     (1e-7, "< 1e-7", "the gradient is right"),
-    (1e-4, "1e-7 to 1e-4", "fine near kinks, suspicious for a smooth loss"),
-    (1e-2, "1e-4 to 1e-2", "uncomfortable: probably wrong"),
-    (np.inf, ">= 1e-2", "almost certainly a bug"),
+    (1e-4, "1e-7 to 1e-4", "fine near kinks, too high for a smooth loss"),
+    (1e-2, "1e-4 to 1e-2", "uncomfortable"),
+    (np.inf, ">= 1e-2", "the gradient is probably wrong"),
 )
 
 
