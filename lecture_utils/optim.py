@@ -10,7 +10,8 @@ loss at every recorded point) that plots can draw:
 4. :func:`sgd`: the same step on the gradient of a random minibatch.
 
 :func:`descent_regime` names what a run did as the step size grows: "slow", "monotone",
-"zig-zag", "bouncing" or "diverging" (:data:`REGIMES`).
+"zig-zag", "bouncing" or "diverging" (:data:`REGIMES`); :func:`steps_to_stay_below` counts the
+steps after which the loss stays below a level for good.
 
 Beyond the lecture, update rules sharing one interface (``step(w, dw) -> new w``):
 :class:`SGD`, :class:`Momentum`, :class:`Nesterov`, :class:`RMSProp` and :class:`Adam`, run by
@@ -64,7 +65,13 @@ from ._history import (
 )
 from ._search import random_local_search, random_search
 from ._update_rules import OPTIMIZERS, SGD, Adam, Momentum, Nesterov, Optimizer, RMSProp
-from ._validation import as_float_array, check_positive, check_positive_int, check_seed
+from ._validation import (
+    as_float_array,
+    check_finite_number,
+    check_positive,
+    check_positive_int,
+    check_seed,
+)
 
 __all__ = [
     "History",
@@ -74,6 +81,7 @@ __all__ = [
     "sgd",
     "REGIMES",
     "descent_regime",
+    "steps_to_stay_below",
     "Optimizer",
     "SGD",
     "Momentum",
@@ -399,3 +407,42 @@ def _bends_to_alternate_sides(steps: np.ndarray) -> bool:
     bends = np.linalg.norm(sideways, axis=1) > 1e-6 * np.linalg.norm(after, axis=1)
     flips = (np.einsum("kp,kp->k", sideways[1:], sideways[:-1]) < 0) & bends[1:] & bends[:-1]
     return bool((flips[1:] & flips[:-1]).any())
+
+
+def steps_to_stay_below(losses: Any, level: float) -> int | None:
+    r"""The first step after which the loss stays below ``level`` for good.
+
+    The smallest :math:`k` with :math:`L(w_j) < \text{level}` for every :math:`j \ge k` up to
+    the end of the run. A path that overshoots dips below the level, rises above it again and
+    dips once more; the first dip would count too early, so this counts from the last rise.
+
+    Parameters
+    ----------
+    losses : array_like of shape (K + 1,)
+        The loss at each point of the path, the start first (e.g. ``History.losses``); NaN and
+        Inf (a diverged run) count as above the level.
+    level : float
+        The loss to stay below.
+
+    Returns
+    -------
+    int or None
+        :math:`k` (0 when the whole run is below the level), or None when the last loss is not
+        below it.
+
+    Examples
+    --------
+    >>> steps_to_stay_below([5.0, 0.5, 2.0, 0.4, 0.1], level=1.0)   # dips at 1, back above at 2
+    3
+    >>> steps_to_stay_below([5.0, 0.5, 2.0], level=1.0) is None
+    True
+    """
+    L = as_float_array(losses, "losses", ndim=1, check_finite=False)
+    if L.shape[0] == 0:
+        raise ValueError("losses must hold at least one loss, got an empty array")
+    level = check_finite_number(level, "level")
+    above = np.flatnonzero(~(L < level))  # NaN counts as above
+    if above.size == 0:
+        return 0
+    k = int(above[-1]) + 1
+    return k if k < L.shape[0] else None

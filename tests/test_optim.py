@@ -27,6 +27,7 @@ from lecture_utils.optim import (
     random_local_search,
     random_search,
     sgd,
+    steps_to_stay_below,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -793,3 +794,43 @@ def test_bad_classifier_feature_count(digits_split):
     clf = LinearClassifier(n_epochs=1).fit(digits_split.X_train, digits_split.y_train)
     with pytest.raises(ValueError, match=r"X has 63 features .* fitted on 64"):
         clf.predict(digits_split.X_test[:, :63])
+
+
+# --------------------------------------------------------------------------------------------
+# steps_to_stay_below: when a run settles under a loss level
+# --------------------------------------------------------------------------------------------
+
+
+def test_steps_to_stay_below_counts_from_the_last_rise_not_the_first_dip():
+    losses = [5.0, 0.5, 2.0, 0.4, 0.1]  # dips at step 1, back above at 2, below for good at 3
+    assert steps_to_stay_below(losses, 1.0) == 3
+    assert steps_to_stay_below([0.5, 0.4], 1.0) == 0  # below from the start
+    assert steps_to_stay_below([5.0, 4.0, 3.0], 1.0) is None  # never below
+    assert steps_to_stay_below([5.0, 0.5, 2.0], 1.0) is None  # dipped, but ends above
+    assert steps_to_stay_below([5.0, 1.0, 0.5], 1.0) == 2  # "below" is strict
+
+
+def test_steps_to_stay_below_on_a_momentum_run_that_overshoots():
+    # momentum on an ill-conditioned bowl dips below the level, rises above it and settles later
+    run = optimize(quad_loss_and_grad, np.zeros(2), Momentum(0.04, beta=0.9), n_steps=200)
+    level = 1e-3
+    k = steps_to_stay_below(run.losses, level)
+    first_dip = int(np.flatnonzero(run.losses < level)[0])
+    assert k is not None and k > first_dip
+    assert (run.losses[k:] < level).all() and run.losses[k - 1] >= level
+
+
+def test_steps_to_stay_below_treats_nan_and_inf_as_above():
+    assert steps_to_stay_below([1.0, 0.1, np.inf], 0.5) is None
+    assert steps_to_stay_below([1.0, np.nan, 0.1], 0.5) == 2
+
+
+def test_steps_to_stay_below_rejects_bad_input():
+    with pytest.raises(ValueError, match="losses"):
+        steps_to_stay_below([], 1.0)
+    with pytest.raises(ValueError, match="losses"):
+        steps_to_stay_below([[1.0, 2.0]], 1.0)
+    with pytest.raises(TypeError, match="level"):
+        steps_to_stay_below([1.0], "low")
+    with pytest.raises(ValueError, match="level"):
+        steps_to_stay_below([1.0], np.nan)

@@ -137,6 +137,25 @@ def test_rmsprop_beats_sgd_on_the_default_valley_and_the_readout_counts_steps():
     assert f"<td>{steps}</td>" in app.readout.value
 
 
+def test_readout_counts_the_steps_until_the_loss_stays_below_the_level():
+    # momentum overshoots: its loss dips below 1e-3, rises above it and settles later; the
+    # readout (and notebook 09, which calls the same function) counts until it stays below
+    app = OptimizerPathsApp(backend="agg")
+    app.set_state(n_steps=200)
+    assert "steps until L stays &lt; 0.001" in app.readout.value
+    losses = app.path("momentum")[1]
+    first_dip = int(np.flatnonzero(losses < 1e-3)[0])
+    settled = optim.steps_to_stay_below(losses, 1e-3)
+    assert settled is not None and settled > first_dip
+    assert (losses[settled:] < 1e-3).all() and losses[settled - 1] >= 1e-3
+    row = app.readout.value.split("<td>SGD + momentum</td>")[1].split("</tr>")[0]
+    assert row.endswith(f"<td>{settled}</td>")
+    # a rule that ends above the level gets a dash
+    app.set_state(step_size=0.001)
+    row = app.readout.value.split("<td>SGD</td>")[1].split("</tr>")[0]
+    assert row.endswith("<td>—</td>")
+
+
 def test_optimizer_app_rejects_bad_arguments():
     with pytest.raises(ValueError, match=r"start must be a point \(w1, w2\)"):
         OptimizerPathsApp(start=(1.0, 2.0, 3.0))
@@ -350,3 +369,16 @@ def test_the_surface_has_the_static_pictures_colour_map():
     )
     assert surface.image.get_cmap().name == SURFACE_CMAP
     assert surface.image.get_alpha() == SURFACE_ALPHA
+
+
+def test_training_app_templates_are_large_enough_to_read():
+    # notebook 08: the live templates were 0.5 inch tiles; the curves give up width for them
+    app = TrainingApp(backend="agg")
+    fig = app.figure
+    fig.canvas.draw()
+    ax = app.templates.ax
+    (x0, _), (x1, _) = ax.transData.transform([(0, 0), (8, 0)])  # one 8-pixel-wide tile
+    assert (x1 - x0) / fig.dpi >= 0.7
+    # the panels do not overlap
+    boxes = [a.get_position() for a in (app.ax_loss, app.ax_acc, ax)]
+    assert boxes[0].x1 < boxes[1].x0 and boxes[1].x1 < boxes[2].x0

@@ -104,8 +104,8 @@ class ClassTemplates:
                 f"of {h} x {w} pixels, got {W.shape}"
             )
         self.image.set_data(_template_mosaic(W, self.image_shape, self.n_cols))
-        # symmetric scale at the 99th percentile of |W|: one extreme weight (a pixel that is
-        # almost constant in the data) does not wash out every other tile
+        # symmetric scale at the 99th percentile of |W|: the few largest weights do not wash
+        # out every other tile
         scale = float(np.percentile(np.abs(W), 99)) or float(np.abs(W).max()) or 1.0
         self.image.set_clim(-scale, scale)
 

@@ -30,7 +30,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .._validation import as_float_array, check_finite_number
 from ..landscape import Valley
-from ..optim import SGD, Adam, Momentum, Nesterov, Optimizer, RMSProp
+from ..optim import SGD, Adam, Momentum, Nesterov, Optimizer, RMSProp, steps_to_stay_below
 from ..plotting import SURFACE_ALPHA, SURFACE_CMAP
 from ._app import App
 from ._controls import dropdown, float_slider, int_slider, log_slider
@@ -55,7 +55,7 @@ _COLORS = {
 #: The surfaces of the ``surface`` menu: name -> angle (degrees) of the valley's flat direction.
 SURFACES: dict[str, float] = {"valley": 0.0, "tilted valley": 30.0}
 
-# Loss threshold for "steps to converge" in the readout.
+# The readout counts the steps until the loss stays below this level (steps_to_stay_below).
 _CONVERGED = 1e-3
 
 
@@ -117,8 +117,10 @@ class OptimizerPathsApp(App):
 
     Left: the loss surface (colour: :math:`\log L`; contour lines) and the path of each update
     rule from the same start (one dot per step). Right: the loss after each step, log scale.
-    The readout lists each rule's final loss and how many steps it took to reach
-    :math:`L < 10^{-3}`.
+    The readout lists each rule's final loss and the number of steps after which the loss stays
+    below :math:`10^{-3}` up to the last step shown
+    (:func:`lecture_utils.optim.steps_to_stay_below`: a path that dips below the level and rises
+    again counts from its last rise).
 
     Parameters
     ----------
@@ -351,7 +353,7 @@ class OptimizerPathsApp(App):
             rows.append(self._row(label, losses, n, shown))
         self.readout.value = (
             "<table class='lecture-optimizers'><tr><th>update rule</th><th>loss after "
-            f"{n} steps</th><th>steps to L &lt; {_CONVERGED:g}</th></tr>"
+            f"{n} steps</th><th>steps until L stays &lt; {_CONVERGED:g}</th></tr>"
             + "".join(rows)
             + "</table>"
         )
@@ -399,7 +401,7 @@ class OptimizerPathsApp(App):
             final = f"{losses[-1]:.3g} (diverging)"
         else:
             final = f"{losses[-1]:.3g}"
-        hits = np.flatnonzero(losses < _CONVERGED)
-        steps = str(int(hits[0])) if hits.size else "—"
+        settled = steps_to_stay_below(losses, _CONVERGED)
+        steps = "—" if settled is None else str(settled)
         style = "" if shown else " style='opacity:0.45'"
         return f"<tr{style}><td>{html.escape(label)}</td><td>{final}</td><td>{steps}</td></tr>"

@@ -197,7 +197,8 @@ class TrainingApp(App):
     def _make_artists(self) -> None:
         fig = self.figure
         show_templates = self.image_shape[0] * self.image_shape[1] == self.X_train.shape[1]
-        width = 0.27 if show_templates else 0.4
+        # with templates the curves are narrower, so that the tiles are large enough to read
+        width = 0.22 if show_templates else 0.4
         ax_loss = fig.add_axes((0.07, 0.2, width, 0.68))
         ax_acc = fig.add_axes((0.07 + width + 0.08, 0.2, width * 0.75, 0.68))
         self.ax_loss, self.ax_acc = ax_loss, ax_acc
@@ -231,9 +232,9 @@ class TrainingApp(App):
         ax_acc.set_xlim(0, self.max_epochs + 0.5)
         self.templates: ClassTemplates | None = None
         if show_templates:
-            ax_t = fig.add_axes((0.7, 0.1, 0.29, 0.78))
+            ax_t = fig.add_axes((0.57, 0.1, 0.42, 0.78))
             self.templates = ClassTemplates(ax_t, self.n_classes, self.image_shape)
-            texts.append(fig.text(0.845, 0.91, "weights $W_{:,j}$ as templates", ha="center"))
+            texts.append(fig.text(0.78, 0.91, "weights $W_{:,j}$ as templates", ha="center"))
             # the tile labels never change: baked, under the mosaic's transparent gaps (the
             # axes background, drawn over the baked layer otherwise, is switched off)
             ax_t.patch.set_visible(False)
