@@ -722,6 +722,26 @@ def test_regularization_l1_is_sparse_where_l2_spreads():
     assert "weights with |w| &lt; 0.01: 0 of 6" in app.readout.value
 
 
+def test_regularization_picture_names_the_penalty_and_its_axes():
+    app = W.RegularizationApp()
+    weights_ax, losses_ax = app.weights_title.axes, app.losses_title.axes
+    assert app.weights_title.get_text() == "weights W (L2, λ = 0.1)"
+    assert app.losses_title.get_text() == "losses along λ (R = L2)"
+    regions_ax = app.regions.image.axes
+    assert (regions_ax.get_xlabel(), regions_ax.get_ylabel()) == ("input 0", "input 1")
+    assert len(regions_ax.get_xticks()) >= 3 and len(regions_ax.get_yticks()) >= 3
+    assert losses_ax.get_xlabel() == r"$\lambda$ (log scale)"
+    assert losses_ax.get_ylabel() == "loss"
+    assert weights_ax is not losses_ax
+    before = render(app)
+    app.set_state(regularizer="l1", lam=1.0)
+    assert app.weights_title.get_text() == "weights W (L1, λ = 1)"
+    assert app.losses_title.get_text() == "losses along λ (R = L1)"
+    app.set_state(regularizer="elastic_net")
+    assert app.losses_title.get_text() == "losses along λ (R = elastic net)"
+    assert not np.array_equal(render(app), before)
+
+
 def test_regularization_slider_snaps_to_the_grid_and_shows_that_solution():
     app = W.RegularizationApp()
     control = app.controls["lam"]
