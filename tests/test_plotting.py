@@ -12,6 +12,7 @@ import sys
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
@@ -25,9 +26,11 @@ from lecture_utils.plotting import (
     decision_boundary_segments,
     format_number,
     format_probability,
+    format_score,
     plot_decision_regions,
     plot_margin_bars,
     region_colormap,
+    score_label_position,
 )
 
 
@@ -56,6 +59,15 @@ def test_format_number_writes_numbers_as_the_lecture(value, text):
     assert format_number(value) == text
     assert format_number(12.9) == "12.9"
     assert format_number(-3.1) == "-3.1"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(2.0, "2.0"), (2.9, "2.9"), (-3.1, "-3.1"), (5.2666, "5.27"), (0.0, "0.0"), (-0.001, "0.0")],
+)
+def test_format_score_always_has_a_decimal(value, text):
+    # the lecture's table writes the car image's frog score as 2.0, next to 1.3 and 4.9
+    assert format_score(value) == text
 
 
 @pytest.mark.parametrize(
@@ -140,6 +152,53 @@ def test_margin_bars_with_a_fixed_class_and_without_scores():
     assert bars.term_texts[1].get_text() == "correct"
     with pytest.raises(ValueError, match="built for correct class 1, got y=0"):
         bars.update([0.5, 0.0], 0)
+
+
+def test_score_label_steps_over_the_margin_line():
+    lim = (-6.5, 9.5)
+    # clear of the line: just beyond the bar's end, away from 0
+    assert score_label_position(3.2, 2.2, 0.5, 0.8, lim) == (3.7, "bottom")
+    assert score_label_position(-1.7, 2.2, 0.5, 0.8, lim) == (-2.2, "top")
+    # the lecture's frog image: frog -3.1 with its line at -4.1 would be crossed: below the line
+    y, va = score_label_position(-3.1, -4.1, 0.48, 0.84, lim)
+    assert va == "top" and y == pytest.approx(-4.58)
+    # a positive bar just under the line: above the line
+    y, va = score_label_position(1.5, 2.2, 0.5, 0.8, lim)
+    assert va == "bottom" and y == pytest.approx(2.7)
+    # no room beyond the line (it is near the bottom of the axes): just inside the bar's end
+    y, va = score_label_position(-5.5, -6.2, 0.3, 0.8, lim)
+    assert va == "bottom" and y == pytest.approx(-5.2)
+    # nowhere fits: beyond the bar's end, as before
+    assert score_label_position(0.0, 0.0, 1.0, 20.0, lim) == (1.0, "bottom")
+
+
+def _crossings(bars, renderer):
+    """Score labels that the margin line crosses (in pixels, at the rendered size)."""
+    line_y = bars.ax.transData.transform((0.0, bars.margin_line.get_ydata()[0]))[1]
+    crossed = []
+    for text in bars.score_texts:
+        box = text.get_window_extent(renderer)
+        if box.y0 - 1 < line_y < box.y1 + 1:
+            crossed.append(text.get_text())
+    return crossed
+
+
+def test_margin_bars_labels_never_sit_on_the_margin_line():
+    fig = Figure(figsize=(2.8, 3.5), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.2, 0.2, 0.75, 0.68))
+    bars = MarginBars(ax, ["cat", "car", "frog"], ylim=(-6.5, 9.5), y=2)
+    renderer = fig.canvas.get_renderer()
+    bars.update([2.2, 2.5, -3.1], 2)  # the lecture's frog image: -3.1 above its line at -4.1
+    assert _crossings(bars, renderer) == []
+    frog = bars.score_texts[2]
+    line_px = ax.transData.transform((0.0, -4.1))[1]
+    assert frog.get_window_extent(renderer).y1 < line_px  # moved below the line
+    rng = np.random.default_rng(0)
+    for _ in range(200):  # any scores and margin the sliders allow
+        s = np.round(rng.uniform(-5.0, 8.0, size=3), 1)
+        bars.update(s, 2, delta=float(rng.choice([0.2, 0.5, 1.0])))
+        assert _crossings(bars, renderer) == [], s
 
 
 def test_plot_margin_bars_uses_pyplots_current_axes_without_ax():

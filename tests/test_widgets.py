@@ -642,7 +642,8 @@ def test_hinge_table_bars_start_at_zero_and_carry_their_scores_in_every_panel():
         # the score bars start at 0, whether the margin line is above 0 (cat) or below (frog)
         assert [b.get_y() for b in panel.bars] == [0.0, 0.0, 0.0]
         np.testing.assert_allclose([b.get_height() for b in panel.bars], scores[i])
-        assert [t.get_text() for t in panel.score_texts] == [f"{s:g}" for s in scores[i]]
+        # one format for every score, as the lecture's table: 2.0, not 2
+        assert [t.get_text() for t in panel.score_texts] == [f"{s:.1f}" for s in scores[i]]
         # the hinge term is a narrower bar from the line to s_j: the score bar shows around it
         for bar, hinge in zip(panel.bars, panel.hinge_bars, strict=True):
             assert hinge.get_width() < bar.get_width()
@@ -653,8 +654,44 @@ def test_hinge_table_bars_start_at_zero_and_carry_their_scores_in_every_panel():
     fresh = render(W.HingeTableApp())
     np.testing.assert_array_equal(pixels, fresh)
     app.set_state(s_2_0=-1.0)  # frog image, cat score 2.2 -> -1: its term 6.3 -> 3.1
-    assert app.panels[2].score_texts[0].get_text() == "-1"
+    assert app.panels[2].score_texts[0].get_text() == "-1.0"
     assert not np.array_equal(render(app), pixels)
+
+
+def test_hinge_table_scores_read_as_the_lecture_writes_them_and_clear_of_the_line():
+    app = default_app("HingeTableApp")
+    car_image = app.panels[1]
+    assert [t.get_text() for t in car_image.score_texts] == ["1.3", "4.9", "2.0"]
+    assert "max(0, 2.0 − 4.9 + 1) = 0" in app.readout.value  # the table writes it so too
+    render(app)
+    renderer = app.figure.canvas.get_renderer()
+    for panel in app.panels:
+        line_y = panel.ax.transData.transform((0.0, panel.margin_line.get_ydata()[0]))[1]
+        for text in panel.score_texts:
+            box = text.get_window_extent(renderer)
+            assert not box.y0 - 1 < line_y < box.y1 + 1, (panel.title.get_text(), text.get_text())
+    # the frog image's frog score (-3.1, its line at -4.1) is written below the line
+    frog = app.panels[2]
+    line_y = frog.ax.transData.transform((0.0, -4.1))[1]
+    assert frog.score_texts[2].get_window_extent(renderer).y1 < line_y
+
+
+@pytest.mark.parametrize("n_images", [1, 3])
+def test_hinge_table_score_axis_is_labelled_inside_the_figure(n_images):
+    # notebook 00 shows a single wide panel: its label must not slide off the figure
+    scores = [[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]][:n_images]
+    app = W.HingeTableApp(scores=scores, y=[0, 1, 2][:n_images])
+    render(app)
+    renderer = app.figure.canvas.get_renderer()
+    label = app.panels[0].ylabel
+    assert label.get_text() == "score $s_j$"
+    label.set_visible(True)  # baked into the static layer, which hides it between draws
+    box = label.get_window_extent(renderer)
+    label.set_visible(False)
+    axes_left = app.panels[0].ax.get_window_extent(renderer).x0
+    # in the figure, and as far left of the axes (past the tick labels) however wide the panel
+    assert box.x0 >= 0
+    assert axes_left - box.x1 == pytest.approx(24.1, abs=1.0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -683,6 +720,26 @@ def test_regularization_l1_is_sparse_where_l2_spreads():
     l2_zero = np.count_nonzero(np.abs(app.W) < 0.01)
     assert l1_zero >= 3 and l2_zero == 0
     assert "weights with |w| &lt; 0.01: 0 of 6" in app.readout.value
+
+
+def test_regularization_picture_names_the_penalty_and_its_axes():
+    app = W.RegularizationApp()
+    weights_ax, losses_ax = app.weights_title.axes, app.losses_title.axes
+    assert app.weights_title.get_text() == "weights W (L2, λ = 0.1)"
+    assert app.losses_title.get_text() == "losses along λ (R = L2)"
+    regions_ax = app.regions.image.axes
+    assert (regions_ax.get_xlabel(), regions_ax.get_ylabel()) == ("input 0", "input 1")
+    assert len(regions_ax.get_xticks()) >= 3 and len(regions_ax.get_yticks()) >= 3
+    assert losses_ax.get_xlabel() == r"$\lambda$ (log scale)"
+    assert losses_ax.get_ylabel() == "loss"
+    assert weights_ax is not losses_ax
+    before = render(app)
+    app.set_state(regularizer="l1", lam=1.0)
+    assert app.weights_title.get_text() == "weights W (L1, λ = 1)"
+    assert app.losses_title.get_text() == "losses along λ (R = L1)"
+    app.set_state(regularizer="elastic_net")
+    assert app.losses_title.get_text() == "losses along λ (R = elastic net)"
+    assert not np.array_equal(render(app), before)
 
 
 def test_regularization_slider_snaps_to_the_grid_and_shows_that_solution():

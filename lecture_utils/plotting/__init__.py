@@ -12,10 +12,11 @@ One module per topic; every public name is also available here, as
 
 - :mod:`~lecture_utils.plotting.style`: :data:`CLASS_COLORS`, :func:`class_colors`,
   :func:`region_colormap` (one colour per class everywhere), :data:`VIOLATION_COLOR`,
-  :func:`format_number`, :func:`format_probability`.
+  :func:`format_number`, :func:`format_score`, :func:`format_probability`.
 - :mod:`~lecture_utils.plotting.margins`: :func:`plot_margin_bars` / :class:`MarginBars`:
   one example's class scores as bars, the margin line :math:`s_{y_i} - \Delta`, and each
-  hinge term :math:`\max(0, s_j - s_{y_i} + \Delta)`.
+  hinge term :math:`\max(0, s_j - s_{y_i} + \Delta)`; :func:`score_label_position` (where a
+  score's label goes, clear of the margin line).
 - :mod:`~lecture_utils.plotting.regions`: :func:`plot_decision_regions` /
   :class:`DecisionRegions`: the winning class of a linear classifier on a grid, the exact
   decision boundary, and the data points; :func:`decision_boundary_segments` (the boundary
@@ -29,7 +30,7 @@ One module per topic; every public name is also available here, as
   :class:`ClassTemplates`, :func:`plot_grid_search` (notebook 08).
 """
 
-from .margins import MarginBars, plot_margin_bars
+from .margins import MarginBars, plot_margin_bars, score_label_position
 from .regions import (
     DecisionRegions,
     data_extent,
@@ -48,6 +49,7 @@ from .style import (
     class_colors,
     format_number,
     format_probability,
+    format_score,
     region_colormap,
 )
 from .surfaces import (
@@ -68,10 +70,12 @@ __all__ = [
     "VIOLATION_COLOR",
     "format_number",
     "format_probability",
+    "format_score",
     "class_colors",
     "region_colormap",
     "MarginBars",
     "plot_margin_bars",
+    "score_label_position",
     "data_extent",
     "decision_boundary_segments",
     "DecisionRegions",

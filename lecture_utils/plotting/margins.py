@@ -15,9 +15,61 @@ from matplotlib.transforms import blended_transform_factory
 
 from .._validation import as_float_array, check_labels, check_nonnegative
 from ._axes import get_ax
-from .style import CLASS_COLORS, VIOLATION_COLOR, format_number
+from .style import CLASS_COLORS, VIOLATION_COLOR, format_number, format_score
 
 _SATISFIED_COLOR = "#c9c9c9"
+_SCORE_FONTSIZE = 9
+
+
+def score_label_position(
+    score: float, line: float, pad: float, height: float, ylim: tuple[float, float]
+) -> tuple[float, str]:
+    r"""Where a bar's score label goes: next to the bar's end, never on the margin line.
+
+    The label is normally just beyond the end of its bar, away from 0 (above the end when
+    :math:`s_j \ge 0`, below it otherwise). If the dashed margin line
+    :math:`s_{y_i} - \Delta` would cross the label there, the label moves just beyond the line;
+    if that leaves the axes (or the line is behind the end), it goes just inside the bar's
+    end. If no place fits, it stays beyond the end (clipped by the axes).
+
+    Parameters
+    ----------
+    score : float
+        The bar's score :math:`s_j` (where the bar ends).
+    line : float
+        Height of the margin line.
+    pad : float
+        Gap between the label and the bar end (or the line), in data units.
+    height : float
+        The label's height, in data units.
+    ylim : (float, float)
+        The axes' y-limits (low, high).
+
+    Returns
+    -------
+    (float, str)
+        The label's y and vertical alignment ("bottom": the label is above y, "top": below).
+
+    Examples
+    --------
+    >>> score_label_position(3.2, 2.2, 0.5, 0.8, (-6.5, 9.5))  # clear of the line: at the bar
+    (3.7, 'bottom')
+    >>> score_label_position(-3.1, -4.1, 0.5, 0.8, (-6.5, 9.5))  # would sit on it: below it
+    (-4.6, 'top')
+    """
+    lo, hi = ylim
+    clear = 0.25 * pad  # the dashes keep at least this far from the text
+
+    def fits(y: float, va: str) -> bool:
+        bottom, top = (y, y + height) if va == "bottom" else (y - height, y)
+        return bottom >= lo and top <= hi and not bottom - clear < line < top + clear
+
+    up = score >= 0
+    candidates = [(score + pad, "bottom") if up else (score - pad, "top")]  # beyond the end
+    if (line > score) == up:  # the line lies the way the label goes: step over it
+        candidates.append((line + pad, "bottom") if up else (line - pad, "top"))
+    candidates.append((score - pad, "top") if up else (score + pad, "bottom"))  # inside
+    return next((c for c in candidates if fits(*c)), candidates[0])
 
 
 class MarginBars:
@@ -30,6 +82,26 @@ class MarginBars:
     score bar, and its value is printed at the top. The correct class's bar has its class
     colour. Build with :func:`plot_margin_bars`; change with :meth:`update`.
 
+    Parameters
+    ----------
+    ax : Axes
+        Where to draw.
+    class_names : sequence of str of length C
+        The bars' labels, under the axes.
+    ylim : (float, float), optional
+        Fixed y-limits (default: the axes' own).
+    title : str, optional
+        Fixed title on the left above the axes.
+    show_yaxis : bool, default True
+        Draw the score axis and its label "score :math:`s_j`".
+    show_scores : bool, default True
+        Write each score next to its bar.
+    y : int, optional
+        The correct class, if it never changes (then its "correct" label is fixed).
+    ylabel_x : float, default -0.13
+        Horizontal place of the score axis's label, in axes fractions (negative: left of the
+        axes). Wide axes need a smaller fraction for the label to stay in the figure.
+
     Attributes
     ----------
     bars : BarContainer
@@ -40,7 +112,8 @@ class MarginBars:
     margin_line : Line2D
         Horizontal line at :math:`s_{y_i} - \Delta`.
     score_texts : list of Text
-        Each bar's score (empty list with ``show_scores=False``).
+        Each bar's score, one decimal at least (empty list with ``show_scores=False``); next
+        to the bar's end, or moved clear of the margin line (:func:`score_label_position`).
     term_texts : list of Text
         Each class's hinge term (or "correct").
     title, loss_text : Text
@@ -58,6 +131,7 @@ class MarginBars:
         show_yaxis: bool = True,
         show_scores: bool = True,
         y: int | None = None,
+        ylabel_x: float = -0.13,
     ) -> None:
         self.ax = ax
         # with the correct class known now, its label is fixed (and can be baked)
@@ -87,7 +161,7 @@ class MarginBars:
         self.ylabel = None
         if show_yaxis:
             self.ylabel = ax.text(
-                -0.13,
+                ylabel_x,
                 0.5,
                 "score $s_j$",
                 transform=ax.transAxes,
@@ -102,7 +176,10 @@ class MarginBars:
             ax.text(k, 0.97, "", transform=along_x, ha="center", va="top", fontsize=9) for k in x
         ]
         self.score_texts = (
-            [ax.text(k, 0.0, "", ha="center", fontsize=9, zorder=5, clip_on=True) for k in x]
+            [
+                ax.text(k, 0.0, "", ha="center", fontsize=_SCORE_FONTSIZE, zorder=5, clip_on=True)
+                for k in x
+            ]
             if show_scores
             else []
         )
@@ -141,6 +218,11 @@ class MarginBars:
         terms[y] = 0.0
         lo, hi = self.ax.get_ylim()
         pad = 0.03 * (hi - lo)
+        if self.score_texts:
+            # a label is as high as its font size: in data units, from the axes' height
+            fig_height = self.ax.figure.get_size_inches()[1]
+            axes_inches = self.ax.get_position().height * fig_height
+            label_height = _SCORE_FONTSIZE / 72 * (hi - lo) / axes_inches
         for k, (bar, hinge) in enumerate(zip(self.bars, self.hinge_bars, strict=True)):
             bar.set_height(s[k])
             if k == y:
@@ -151,16 +233,17 @@ class MarginBars:
             hinge.set_y(line)
             hinge.set_height(terms[k])
             if self.score_texts:
-                self.score_texts[k].set_text(format_number(s[k]))
-                self.score_texts[k].set_y(s[k] + pad if s[k] >= 0 else s[k] - pad)
-                self.score_texts[k].set_va("bottom" if s[k] >= 0 else "top")
+                label_y, va = score_label_position(s[k], line, pad, label_height, (lo, hi))
+                self.score_texts[k].set_text(format_score(s[k]))
+                self.score_texts[k].set_y(label_y)
+                self.score_texts[k].set_va(va)
             if k == self.fixed_y:
                 continue
             if k == y:
                 self.term_texts[k].set_text("correct")
                 self.term_texts[k].set_color("0.3")
             else:
-                self.term_texts[k].set_text(f"+{format_number(terms[k])}" if terms[k] > 0 else "0")
+                self.term_texts[k].set_text(f"+{format_score(terms[k])}" if terms[k] > 0 else "0")
                 self.term_texts[k].set_color(VIOLATION_COLOR if terms[k] > 0 else "0.45")
         self.margin_line.set_ydata([line, line])
         total = float(terms.sum())

@@ -33,6 +33,29 @@ def format_number(x: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def format_score(x: float) -> str:
+    """A score as the lecture's table writes it: one decimal at least, two at most.
+
+    Like :func:`format_number`, but a whole number keeps its ``.0``, so that every score of
+    a picture has the same form (the lecture's table writes the car image's frog score 2.0).
+
+    Parameters
+    ----------
+    x : float
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_score(2.0), format_score(-3.1), format_score(5.2667), format_score(-0.001)
+    ('2.0', '-3.1', '5.27', '0.0')
+    """
+    text = format_number(x)
+    return text if "." in text else f"{text}.0"
+
+
 def format_probability(p: float, decimals: int = 2) -> str:
     """A probability rounded to ``decimals`` places that never reads as 0 or 1 when it is not.
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from .._validation import check_nonnegative, check_scores_labels
 from ..losses import hinge_losses
-from ..plotting import VIOLATION_COLOR, MarginBars, format_number
+from ..plotting import VIOLATION_COLOR, MarginBars, format_number, format_score
 from ._app import App
 from ._controls import float_slider
 
@@ -150,6 +150,9 @@ class HingeTableApp(App):
         ylim = (lo - self.delta - 0.5, hi + 1.5)
         left, right, gap = 0.075, 0.99, 0.02
         width = (right - left - gap * (n - 1)) / n
+        # the score axis's label about 0.32 inch left of the first panel, however wide the
+        # panels are (0.3185: where it was on the default three panels, -0.13 of their width)
+        ylabel_x = -0.3185 / (width * self.figsize[0])
         self.panels: list[MarginBars] = []
         for i in range(n):
             ax = self.figure.add_axes((left + i * (width + gap), 0.2, width, 0.68))
@@ -161,6 +164,7 @@ class HingeTableApp(App):
                     title=self.image_names[i],
                     show_yaxis=i == 0,
                     y=int(self.y[i]),
+                    ylabel_x=ylabel_x,
                 )
             )
             ax.set_yticks(np.arange(np.ceil(ylim[0] / 2) * 2, ylim[1], 2))
@@ -195,9 +199,10 @@ class HingeTableApp(App):
             for i in range(n):
                 yi = self.y[i]
                 if j == yi:
-                    cells.append(f"<td><b>{format_number(s[i, j])}</b> (correct)</td>")
+                    cells.append(f"<td><b>{format_score(s[i, j])}</b> (correct)</td>")
                     continue
-                sj, syi, term = (format_number(v) for v in (s[i, j], s[i, yi], terms[i, j]))
+                sj, syi = format_score(s[i, j]), format_score(s[i, yi])
+                term = format_number(terms[i, j])
                 term = f"max(0, {sj} − {syi} + {d}) = {term}"
                 style = f' style="color:{VIOLATION_COLOR}"' if terms[i, j] > 0 else ""
                 cells.append(f"<td{style}>{term}</td>")

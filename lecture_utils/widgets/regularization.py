@@ -75,11 +75,13 @@ def _paths(X: np.ndarray, y: np.ndarray, loss: str, beta: float) -> dict[str, Re
 class RegularizationApp(App):
     r"""λ (log scale) and the regularizer of a linear classifier trained on 2-D blobs.
 
-    Left: decision regions (200 x 200 grid), the exact decision boundary and the data.
-    Middle: the weights W as bars, grouped by class (L1 drives some exactly to about 0,
-    L2 shrinks them all). Right: data loss, :math:`\lambda R(W)` and their sum along the
-    whole λ grid for the chosen regularizer, with the current λ marked. Readout: the
-    numbers. See the module docstring for how the solutions are computed (once, at build).
+    Left: decision regions (200 x 200 grid) over the two inputs, the exact decision boundary
+    and the data. Middle: the weights W as bars, grouped by class, titled with the penalty
+    and λ shown (L1 drives some to almost 0, below 0.01, and all of them to exactly 0 at the
+    largest λ; L2 shrinks them all). Right: data loss, :math:`\lambda R(W)` and their sum
+    along the whole λ grid (log axis) for the chosen penalty, named in the title, with the
+    current λ marked. Readout: the numbers. See the module docstring for how the solutions
+    are computed (once, at build).
 
     Parameters
     ----------
@@ -158,15 +160,16 @@ class RegularizationApp(App):
         fig, C = self.figure, self.n_classes
         d = self.X.shape[1]
         # left: decision regions
-        ax_regions = fig.add_axes((0.01, 0.06, 0.285, 0.8))
-        ax_regions.set_xticks([])
-        ax_regions.set_yticks([])
+        ax_regions = fig.add_axes((0.055, 0.14, 0.25, 0.72))
         self.regions = DecisionRegions(ax_regions, C, data_extent(self.X), 200, self.X, self.y)
+        ax_regions.tick_params(labelsize=8)
+        ax_regions.set_xlabel("input 0", fontsize=9, labelpad=1)
+        ax_regions.set_ylabel("input 1", fontsize=9, labelpad=1)
         regions_title = ax_regions.text(
             0.0, 1.02, "decision regions", transform=ax_regions.transAxes, fontsize=10
         )
         # middle: weights
-        ax_w = fig.add_axes((0.36, 0.14, 0.27, 0.72))
+        ax_w = fig.add_axes((0.375, 0.14, 0.25, 0.72))
         all_W = np.concatenate([p.W.ravel() for p in self.paths.values()])
         top = 1.15 * max(float(np.abs(all_W).max()), 1e-3)
         ax_w.set_ylim(-top, top)
@@ -205,15 +208,18 @@ class RegularizationApp(App):
                     color=CLASS_COLORS[j % len(CLASS_COLORS)],
                 )
             )
-        fixed.append(ax_w.text(0.0, 1.02, "weights W", transform=ax_w.transAxes, fontsize=10))
+        # which penalty and λ the picture shows: the two live texts (the rest is baked)
+        self.weights_title = ax_w.text(0.0, 1.02, "", transform=ax_w.transAxes, fontsize=10)
         # right: losses along the λ grid
-        ax_l = fig.add_axes((0.7, 0.14, 0.29, 0.72))
+        ax_l = fig.add_axes((0.715, 0.14, 0.275, 0.72))
         ax_l.set_xscale("log")
         ax_l.set_xlim(self.lams[0] / 1.5, self.lams[-1] * 1.5)
         top_loss = max(float((p.data_loss + p.reg_loss).max()) for p in self.paths.values())
         ax_l.set_ylim(0, 1.08 * top_loss)
         ax_l.set_xticks([1e-3, 1e-2, 1e-1, 1, 10])
-        ax_l.tick_params(labelsize=9)
+        ax_l.tick_params(labelsize=8)
+        ax_l.set_xlabel(r"$\lambda$ (log scale)", fontsize=9, labelpad=1)
+        ax_l.set_ylabel("loss", fontsize=9, labelpad=1)
         (self.data_curve,) = ax_l.plot([], [], color="#4e79a7", lw=1.5)
         (self.reg_curve,) = ax_l.plot([], [], color="#e15759", lw=1.5)
         (self.total_curve,) = ax_l.plot([], [], color="k", lw=1.0, ls="--")
@@ -235,10 +241,7 @@ class RegularizationApp(App):
                     zorder=1,  # below the curves and the λ line, as baked artists must be
                 )
             )
-        fixed += [
-            ax_l.text(0.0, 1.02, "loss along λ", transform=ax_l.transAxes, fontsize=10),
-            ax_l.text(1.0, 1.02, "λ →", transform=ax_l.transAxes, ha="right", fontsize=10),
-        ]
+        self.losses_title = ax_l.text(0.0, 1.02, "", transform=ax_l.transAxes, fontsize=10)
         self._bake(ax_regions, regions_title, ax_w, ax_l, *fixed)
 
     def current(self) -> tuple[RegularizationPath, int]:
@@ -274,6 +277,8 @@ class RegularizationApp(App):
         self.lam_marks.set_data([lam] * 3, [path.data_loss[k], path.reg_loss[k], total[k]])
         small = int(np.sum(np.abs(W) < 0.01))
         name = _LABELS[self.values["regularizer"]]
+        self.weights_title.set_text(f"weights W ({name}, λ = {lam:.3g})")
+        self.losses_title.set_text(f"losses along λ (R = {name})")
         self.readout.value = (
             f"λ = {lam:.3g}, R = {name}: data loss <b>{path.data_loss[k]:.3f}</b> + "
             f"λR(W) <b>{path.reg_loss[k]:.3f}</b> = total <b>{total[k]:.3f}</b>; "
