@@ -126,7 +126,8 @@ class OptimizerPathsApp(App):
     r"""Five update rules on the same ill-conditioned valley, with sliders for η and β.
 
     Left: the loss surface (colour: :math:`\log L`; contour lines) and the path of each update
-    rule from the same start (one dot per step). Right: the loss after each step, log scale.
+    rule from the same start (one marker per step; RMSProp dashed with squares, on top, since
+    its path runs along Adam's and SGD's). Right: the loss after each step, log scale.
     The readout lists each rule's final loss and the number of steps after which the loss stays
     below :math:`10^{-3}` up to the last step shown
     (:func:`lecture_utils.optim.steps_to_stay_below`: a path that dips below the level and rises
