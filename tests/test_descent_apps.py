@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from matplotlib.lines import Line2D
 
 from lecture_utils import losses, optim
 from lecture_utils.landscape import TwoWeightProblem, two_weight_problem
@@ -170,6 +171,25 @@ def test_the_seed_slider_draws_other_batches(sgd_app):
     np.testing.assert_array_equal(sgd_app.sgd_history.params, first)
 
 
+def test_the_minibatch_losses_stay_inside_the_loss_axis():
+    # a minibatch can fit better than the whole data set: its loss lies below L*, and the
+    # axis reaches down far enough to show it, for every batch size (B = 1 goes lowest)
+    app = SGDApp(backend="agg")
+    lo, hi = app.ax_loss.get_ylim()
+    assert lo == pytest.approx(app.surface.loss_star / 16)
+    default = np.asarray(app.batch_curve.get_ydata())  # the stored picture's run
+    assert lo < default.min() < app.surface.loss_star and default.max() < hi
+    for batch_size in app.batch_sizes:
+        for seed in (0, 10, 20, 30, 40, 50):
+            app.set_state(batch_size=batch_size, seed=seed, n_steps=150)
+            shown = np.asarray(app.batch_curve.get_ydata())
+            assert lo < shown.min(), (batch_size, seed)
+    # gradient descent has no minibatches: its axis stays just under L*
+    assert GradientDescentApp(backend="agg").ax_loss.get_ylim()[0] == pytest.approx(
+        0.85 * app.surface.loss_star
+    )
+
+
 def test_sgd_app_rejects_bad_arguments():
     with pytest.raises(ValueError, match="batch_size must be one of"):
         SGDApp(batch_size=3)
@@ -221,6 +241,24 @@ def test_slider_reads_the_curves(fd_app):
     assert fd_app.lines[("centered", "float64")].get_linestyle() == "--"
     assert "truncation error ∝ $h$" in fd_app.region_right.get_text()
     assert "(L(W+h) − L(W)) / h" in fd_app.panel.get_text()
+
+
+def test_the_legend_draws_the_other_method_as_its_curves_are_drawn(fd_app):
+    fd_app.set_state(method="centered")
+    legend = fd_app.figure.legends[0]
+    labels = [t.get_text() for t in legend.get_texts()]
+    assert labels == ["float64", "float32", "other method"]
+    # the legend's drawn samples: one solid line per dtype, then one pale dashed line per
+    # dtype for "other method", each as the other method's curve is drawn
+    samples = [line for line in legend.findobj(Line2D) if len(line.get_xdata()) > 1]
+    dashed = [line for line in samples if line.get_linestyle() == "--"]
+    assert len(samples) == 4 and len(dashed) == 2
+    for handle, dtype in zip(dashed, ("float64", "float32"), strict=True):
+        curve = fd_app.lines[("forward", dtype)]  # the other method's curve
+        assert handle.get_color() == curve.get_color()
+        assert handle.get_linestyle() == curve.get_linestyle() == "--"
+        assert handle.get_alpha() == curve.get_alpha() == 0.5
+        assert handle.get_linewidth() == curve.get_linewidth()
 
 
 def test_custom_data_and_the_svm_loss():

@@ -113,6 +113,22 @@ def test_the_picture_shows_the_paths_and_the_checkboxes_hide_them():
     assert app.path_lines["sgd"].get_visible()
 
 
+def test_rmsprop_stays_visible_where_its_path_runs_along_adams():
+    # RMSProp's first steps follow Adam's path, then SGD's along the valley floor: it is
+    # drawn on top of both, dashed, with its own markers, and Adam wider underneath
+    app = OptimizerPathsApp(backend="agg")
+    rms, adam, sgd = (app.path_lines[n] for n in ("rmsprop", "adam", "sgd"))
+    assert rms.get_zorder() > max(
+        line.get_zorder() for line in app.path_lines.values() if line is not rms
+    )
+    assert rms.get_marker() == "s" and adam.get_marker() == sgd.get_marker() == "o"
+    assert rms.get_linestyle() == "--" and adam.get_linestyle() == "-"
+    assert adam.get_linewidth() > rms.get_linewidth() > sgd.get_linewidth()
+    assert app.loss_lines["rmsprop"].get_linestyle() == "--"
+    legend = app.figure.legends[0]
+    assert [h.get_marker() for h in legend.legend_handles][3] == "s"
+
+
 def test_the_surface_menu_switches_the_picture_of_the_surface():
     app = OptimizerPathsApp(backend="agg")
     assert list(SURFACES) == list(app.controls["surface"].options)

@@ -94,6 +94,8 @@ class _SurfaceApp(App):
     """The part both apps share: the surface on the left, a loss curve on the right."""
 
     figsize = (9.0, 3.9)
+    #: The loss axis starts at this fraction of L* (SGDApp: low enough for minibatch losses).
+    loss_floor = 0.85
 
     def _setup_axes(self) -> None:
         s = self.surface
@@ -104,7 +106,7 @@ class _SurfaceApp(App):
         self.ax_surface.set_ylabel("$w_2$", labelpad=0)
         # log scale, labelled with plain numbers (1, 2, 5, ...) instead of powers of ten
         self.ax_loss.set_yscale("log")
-        lo = max(s.loss_star * 0.85, 1e-3)
+        lo = max(s.loss_star * self.loss_floor, 1e-3)
         hi = max(float(s.Z.max()), 4 * s.loss_star) * 1.5
         self.ax_loss.set_ylim(lo, hi)
         ticks = [t * 10.0**e for e in range(-3, 4) for t in (1, 2, 5)]
@@ -326,7 +328,15 @@ class SGDApp(_SurfaceApp):
     sgd_history, gd_history : lecture_utils.optim.History
     sgd_full_losses : ndarray of shape (K,)
         The full loss at each point of the SGD path.
+
+    Notes
+    -----
+    A minibatch's loss can lie far below the lowest full loss :math:`L^*` (a few examples
+    that the current :math:`w` happens to fit well), so the loss axis starts at
+    :math:`L^*/16`, not just under :math:`L^*` as in :class:`GradientDescentApp`.
     """
+
+    loss_floor = 1 / 16
 
     def __init__(
         self,

@@ -27,6 +27,7 @@ from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 
 from .._validation import (
@@ -282,10 +283,17 @@ class FiniteDifferenceApp(App):
         handles = [
             Line2D([], [], color=_COLORS["float64"], lw=2, label="float64"),
             Line2D([], [], color=_COLORS["float32"], lw=2, label="float32"),
-            Line2D([], [], color="0.5", lw=1, ls="--", label="other method"),
         ]
+        # the other method's curves are drawn as update() draws them: thin, dashed, pale,
+        # in each dtype's colour
+        other = tuple(
+            Line2D([], [], color=_COLORS[dtype], lw=0.9, ls="--", alpha=0.5)
+            for dtype in ("float64", "float32")
+        )
         legend = self.figure.legend(
-            handles=handles,
+            handles=[*handles, other],
+            labels=["float64", "float32", "other method"],
+            handler_map={tuple: HandlerTuple(ndivide=None, pad=0.4)},
             loc="upper left",
             bbox_to_anchor=(0.67, 0.93),
             frameon=False,

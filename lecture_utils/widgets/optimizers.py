@@ -52,6 +52,16 @@ _COLORS = {
     "rmsprop": "#59a14f",
     "adam": "#4e79a7",
 }
+# RMSProp's first steps run along Adam's path (both move every coordinate by about η at
+# first): RMSProp is drawn on top, dashed with square markers, Adam underneath and wider, so
+# both stay visible where they overlap. Draw order: larger zorder is on top.
+_STYLES: dict[str, dict[str, Any]] = {
+    "sgd": {"ls": "-", "marker": "o", "lw": 1.4, "ms": 2.2, "zorder": 4.2},
+    "momentum": {"ls": "-", "marker": "o", "lw": 1.4, "ms": 2.2, "zorder": 4.1},
+    "nesterov": {"ls": "-", "marker": "o", "lw": 1.4, "ms": 2.2, "zorder": 4.3},
+    "rmsprop": {"ls": (0, (3, 1.5)), "marker": "s", "lw": 1.8, "ms": 4.0, "zorder": 4.5},
+    "adam": {"ls": "-", "marker": "o", "lw": 2.8, "ms": 3.2, "zorder": 4.0},
+}
 #: The surfaces of the ``surface`` menu: name -> angle (degrees) of the valley's flat direction.
 SURFACES: dict[str, float] = {"valley": 0.0, "tilted valley": 30.0}
 
@@ -116,7 +126,8 @@ class OptimizerPathsApp(App):
     r"""Five update rules on the same ill-conditioned valley, with sliders for η and β.
 
     Left: the loss surface (colour: :math:`\log L`; contour lines) and the path of each update
-    rule from the same start (one dot per step). Right: the loss after each step, log scale.
+    rule from the same start (one marker per step; RMSProp dashed with squares, on top, since
+    its path runs along Adam's and SGD's). Right: the loss after each step, log scale.
     The readout lists each rule's final loss and the number of steps after which the loss stays
     below :math:`10^{-3}` up to the last step shown
     (:func:`lecture_utils.optim.steps_to_stay_below`: a path that dips below the level and rises
@@ -272,8 +283,7 @@ class OptimizerPathsApp(App):
         ax.plot(*self.start, marker="o", ms=8, mfc="white", mec="k", mew=1.2, zorder=6)
         self.path_lines = {}
         for name, label in OPTIMIZER_LABELS.items():
-            (line,) = ax.plot([], [], "-o", color=_COLORS[name], lw=1.4, ms=2.2, label=label)
-            line.set_zorder(4)
+            (line,) = ax.plot([], [], color=_COLORS[name], label=label, **_STYLES[name])
             self.path_lines[name] = line
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
@@ -283,7 +293,7 @@ class OptimizerPathsApp(App):
         ax_loss = fig.add_axes((0.655, 0.12, 0.33, 0.72))
         self.ax_loss = ax_loss
         self.loss_lines = {
-            name: ax_loss.semilogy([], [], color=_COLORS[name], lw=1.5)[0]
+            name: ax_loss.semilogy([], [], color=_COLORS[name], lw=1.5, ls=_STYLES[name]["ls"])[0]
             for name in OPTIMIZER_LABELS
         }
         ax_loss.set_xlim(0, self.max_steps)  # update() sets (0, n_steps)
