@@ -357,8 +357,10 @@ def finite_difference_errors(
     .. math:: \frac{f(W + h e_k) - f(W - h e_k)}{2h} \quad\text{(centered)}, \qquad
               \frac{f(W + h e_k) - f(W)}{h} \quad\text{(forward)},
 
-    with :math:`W + h e_k` stored in W's dtype (so in float32 :math:`W_k + h` is rounded,
-    and equals :math:`W_k` for tiny h: the estimate is 0 and the relative error 1). The
+    with :math:`W + h e_k` stored in W's dtype (so in float32 :math:`W_k + h` is rounded).
+    For tiny h the two loss values come out exactly equal, their difference lost below the
+    loss's own round-off (or, tinier still, :math:`W_k + h` rounds back to :math:`W_k`): the
+    estimate is 0 and the relative error 1. The
     result is :func:`rel_error` between those estimates and ``analytic`` at the same
     coordinates, the largest over the coordinates.
 

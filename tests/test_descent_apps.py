@@ -214,7 +214,7 @@ def test_the_error_curve_is_a_v(fd_app):
             k = int(np.argmin(curve))
             assert curve[0] > 100 * curve[k] and curve[-1] > 100 * curve[k], (method, dtype)
             assert curve[-1] > 1e-2  # h = 1: truncation error
-            assert curve[0] == 1.0  # h = 1e-16: the step is lost entirely
+            assert curve[0] == 1.0  # h = 1e-16: the two loss values are equal, the estimate 0
 
 
 def test_best_steps_follow_the_theory(fd_app):

@@ -341,6 +341,7 @@ class FiniteDifferenceApp(App):
         self.readout.value = (
             f"<table><tr><th></th><th>rel. error at h = {h:.1e}</th><th>best h</th>"
             f"<th>error there</th></tr>{rows}</table>"
-            f"<p>{self.loss_name} loss, {method} differences. Relative error ≈ 1e-7 or less: "
-            "the gradient is right; 1e-2 or more: a bug (or a badly chosen h).</p>"
+            f"<p>{self.loss_name} loss, {method} differences. Relative error below 1e-7: the "
+            "gradient is right; 1e-4 to 1e-2: uncomfortable; 1e-2 or more: the gradient is "
+            "probably wrong (or h is badly chosen).</p>"
         )
