@@ -39,6 +39,7 @@ from matplotlib.axes import Axes
 
 from ._canvas import new_figure
 from ._controls import _check_control_value, _has_value, canonical_value
+from ._renderer import FigureView, resolve
 from ._static import StaticLayer
 
 __all__ = ["App"]
@@ -64,6 +65,9 @@ class App:
         The controls by name; ``set_state(name=value)`` uses the same names.
     figure : matplotlib.figure.Figure
         The one figure the app draws on (ipympl canvas; Agg as fallback).
+    view : lecture_utils.widgets._renderer.FigureView
+        What shows the figure in the browser: the ipympl canvas or an ``ipywidgets.Image``
+        (chosen by :func:`lecture_utils.widgets.use_renderer`).
     widget : ipywidgets.Widget
         What a notebook cell displays (controls, canvas, readout, error output).
     readout : ipywidgets.HTML
@@ -81,7 +85,10 @@ class App:
     bake_static: bool = True
 
     def __init__(self, values: Mapping[str, Any] | None = None, *, backend: str = "ipympl"):
-        self.figure = new_figure(self.figsize, self.dpi, backend)
+        # the renderer (use_renderer / $LECTURE_UTILS_RENDERER) applies to live apps only
+        view = resolve(backend) if backend == "ipympl" else backend
+        self.figure = new_figure(self.figsize, self.dpi, "agg" if view == "image" else backend)
+        self.view = FigureView(self.figure, view)
         try:
             self._build(values)
         except BaseException:
@@ -151,8 +158,8 @@ class App:
         )
 
     def _canvas_widget(self) -> widgets.Widget:
-        canvas = self.figure.canvas
-        return canvas if isinstance(canvas, widgets.Widget) else widgets.HTML("")
+        """What shows the figure: the ipympl canvas or the fallback Image (see ``._renderer``)."""
+        return self.view.widget
 
     def _bake(self, *items: Artist | Axes) -> None:
         """Render ``items`` once and paste their pixels on every draw (see :class:`StaticLayer`).
@@ -232,6 +239,7 @@ class App:
         # a change with the property lock held came from the browser (ipywidgets' set_state)
         from_browser = bool(getattr(control, "_property_lock", None))
         if from_browser:
+            self.view.browser_message()
             stale = self._stale.pop(name, [])
             if new != current and any(new == s for s in stale):
                 self._reassert(name)  # the browser echoed a value the kernel replaced since
@@ -280,15 +288,16 @@ class App:
         if self.last_error is not None:
             self.last_error = None
             self.output.outputs = ()
-        self.figure.canvas.draw_idle()
+        self.view.draw_idle()
 
     def _canvas_is_shown(self) -> bool:
         """Whether a browser shows the canvas now (so a frame drawn now is seen).
 
         ipympl sets ``syncing_data_url`` to False when the front-end reports that it is
         ready. Without one (plain Agg, tests, nbconvert) it stays True or does not exist.
+        The fallback Image counts as shown once a control moved in a browser.
         """
-        return getattr(self.figure.canvas, "syncing_data_url", True) is False
+        return self.view.is_shown()
 
     def _draw_frame(self) -> bool:
         """Render now, if a browser shows the canvas; return whether a frame was drawn.
@@ -301,7 +310,7 @@ class App:
         """
         if not self._canvas_is_shown():
             return False
-        self.figure.canvas.draw()
+        self.view.draw_now()
         return True
 
     def _report(self, exc: BaseException) -> None:
@@ -328,6 +337,9 @@ class App:
         # widget (or dict of widgets) a subclass keeps, such as labels beside the sliders;
         # attributes, not a fixed list, so this also cleans up after a half-built app
         stack: list[Any] = []
+        view = getattr(self, "view", None)
+        if view is not None:
+            stack += [view.widget, view.image, view.heartbeat]
         for value in vars(self).values():
             stack += value.values() if isinstance(value, dict) else [value]
         canvas = self.figure.canvas

@@ -24,6 +24,11 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 REPORT_DIR = Path(os.environ.get("LECTURE_UTILS_REPORT_DIR") or ROOT / "build" / "browser-report")
 SCREENSHOTS = REPORT_DIR / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
+#: A venv with jupyterlab + ipywidgets and no ipympl (`make lab-without-ipympl` creates it): the
+#: server of the fallback-renderer test, a front-end without `jupyter-matplotlib`.
+LAB_WITHOUT_IPYMPL = Path(
+    os.environ.get("LECTURE_UTILS_LAB_WITHOUT_IPYMPL") or ROOT / "build" / "lab-without-ipympl"
+)
 # Flags measured to work headless as root in containers (see the field notes).
 CHROMIUM_ARGS = [
     "--headless",
@@ -73,6 +78,8 @@ def server_env(home: Path) -> dict[str, str]:
     env["JUPYTERLAB_SETTINGS_DIR"] = str(home / "settings")
     env["JUPYTERLAB_WORKSPACES_DIR"] = str(home / "workspaces")
     env["PYTHONUNBUFFERED"] = "1"
+    # kernels import this checkout's lecture_utils, whichever checkout the venv was installed from
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env
 
 

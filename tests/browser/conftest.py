@@ -7,6 +7,9 @@
   the project's own Python kernel, serving a *copy* of ``notebooks/`` so that running the
   notebooks in the browser never rewrites the committed files. Its settings turn off news,
   update checks and notebook windowing (every cell stays in the DOM).
+- ``lab_server_without_ipympl``: the same, but the server runs from ``build/lab-without-ipympl``
+  (JupyterLab + ipywidgets, no ipympl: ``make lab-without-ipympl``), so its front-end has no
+  ``jupyter-matplotlib``; the kernel is still this Python (a kernelspec in its data dir).
 - ``start_voila``: starts ``voila <notebook>`` the way ``make classroom`` does.
 - ``latency_record``: the measured latencies; at the end of the session they are merged into
   ``build/browser-report/browser-latency.{json,md}`` (with the screenshots), so a test run
@@ -19,6 +22,7 @@ Jupyter, IPython and matplotlib state already lives in the run's private directo
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -30,6 +34,7 @@ import pytest
 from _support import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    LAB_WITHOUT_IPYMPL,
     LATENCY_TARGET_MS,
     NOT_LOCAL,
     REPORT_DIR,
@@ -101,10 +106,8 @@ def new_page(browser: Any) -> Iterator[Callable[[], Any]]:
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def lab_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """One JupyterLab for the session, serving a copy of notebooks/ (``root/notebooks``)."""
-    home = tmp_path_factory.mktemp("lab")
+def _start_lab(python: Path | str, home: Path, env: dict[str, str]) -> Server:
+    """Start JupyterLab with ``python`` on a free port, serving a copy of notebooks/."""
     root = home / "root"
     root.mkdir()
     copy_notebooks(root / "notebooks")
@@ -112,7 +115,7 @@ def lab_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     port = free_port()
     log = home / "jupyterlab.log"
     cmd = [
-        sys.executable,
+        str(python),
         "-m",
         "jupyterlab",
         "--no-browser",
@@ -128,17 +131,60 @@ def lab_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     with log.open("w") as out:
-        proc = subprocess.Popen(
-            cmd, cwd=root, env=server_env(home), stdout=out, stderr=subprocess.STDOUT
-        )
+        proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_http(url + "/api/status", proc, log, SERVER_START_TIMEOUT)
     except RuntimeError as exc:
         stop(proc)
         pytest.fail(f"JupyterLab did not start: {exc}")
-    yield Server(url, root, proc, log)
-    stop(proc)
+    return Server(url, root, proc, log)
+
+
+@pytest.fixture(scope="session")
+def lab_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One JupyterLab for the session, serving a copy of notebooks/ (``root/notebooks``)."""
+    home = tmp_path_factory.mktemp("lab")
+    server = _start_lab(sys.executable, home, server_env(home))
+    yield server
+    stop(server.proc)
+
+
+@pytest.fixture(scope="session")
+def lab_server_without_ipympl(
+    browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """A JupyterLab whose front-end has no ``jupyter-matplotlib``, with the project's kernel.
+
+    The server runs from LAB_WITHOUT_IPYMPL (a venv with jupyterlab + ipywidgets only, made by
+    ``make lab-without-ipympl``; disabling the labextension is not enough, the canvas still
+    renders). The kernel is this Python, through a kernelspec in the server's own
+    JUPYTER_DATA_DIR, preferred over the server venv's (``JUPYTER_PREFER_ENV_PATH=0``).
+    """
+    python = LAB_WITHOUT_IPYMPL / "bin" / "python"
+    if not python.exists():
+        missing(f"{python} not found: run `make lab-without-ipympl` (a venv without ipympl)")
+    check = subprocess.run([str(python), "-c", "import ipympl"], capture_output=True)
+    if check.returncode == 0:
+        pytest.fail(f"{LAB_WITHOUT_IPYMPL} has ipympl installed: it must not")
+    home = tmp_path_factory.mktemp("lab-without-ipympl")
+    env = server_env(home)
+    env["JUPYTER_DATA_DIR"] = str(home / "data")
+    env["JUPYTER_PREFER_ENV_PATH"] = "0"
+    spec = home / "data" / "kernels" / "python3" / "kernel.json"
+    spec.parent.mkdir(parents=True)
+    spec.write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "Python 3 (project)",
+                "language": "python",
+            }
+        )
+    )
+    server = _start_lab(python, home, env)
+    yield server
+    stop(server.proc)
 
 
 @pytest.fixture
