@@ -186,4 +186,3 @@ def test_close_closes_the_image_and_frees_the_app():
 
     gc.collect()
     assert ref() is None
-

@@ -41,6 +41,7 @@ from ._canvas import new_figure
 from ._controls import _check_control_value, _has_value, canonical_value
 from ._renderer import FigureView, resolve
 from ._static import StaticLayer
+from ._threads import one_blas_thread
 
 __all__ = ["App"]
 
@@ -266,7 +267,7 @@ class App:
         action = self._actions[id(button)]
         before = self.n_updates
         try:
-            with self.hold_updates():
+            with one_blas_thread(), self.hold_updates():
                 action()
         except Exception as exc:
             self._report(exc)
@@ -275,20 +276,21 @@ class App:
             self.refresh()
 
     def refresh(self, raise_errors: bool = False) -> None:
-        """Run :meth:`update` and schedule a redraw; errors go to ``output``."""
+        """Run :meth:`update` (BLAS on one thread) and schedule a redraw; errors to ``output``."""
         self._dirty = False
         self.n_updates += 1
-        try:
-            self.update()
-        except Exception as exc:
-            self._report(exc)
-            if raise_errors:
-                raise
-            return
-        if self.last_error is not None:
-            self.last_error = None
-            self.output.outputs = ()
-        self.view.draw_idle()
+        with one_blas_thread():  # small products: extra BLAS threads only wait for cores
+            try:
+                self.update()
+            except Exception as exc:
+                self._report(exc)
+                if raise_errors:
+                    raise
+                return
+            if self.last_error is not None:
+                self.last_error = None
+                self.output.outputs = ()
+            self.view.draw_idle()
 
     def _canvas_is_shown(self) -> bool:
         """Whether a browser shows the canvas now (so a frame drawn now is seen).
