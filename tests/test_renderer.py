@@ -15,6 +15,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 from test_widgets import move_like_browser, n_figures, other_value, render, value_controls
 
@@ -186,3 +187,31 @@ def test_close_closes_the_image_and_frees_the_app():
 
     gc.collect()
     assert ref() is None
+
+
+def test_ipympl_frames_are_matplotlibs_diff_images_at_a_cheaper_zlib_level():
+    from matplotlib.backends.backend_webagg_core import FigureCanvasWebAggCore
+
+    from lecture_utils.widgets._canvas import PNG_COMPRESS_LEVEL
+
+    app = W.MarginsApp()
+    canvas = app.figure.canvas
+
+    def both_frames() -> tuple[bytes, bytes, str, str]:
+        FigureCanvasAgg.draw(canvas)  # render only: nothing is sent
+        state = (canvas._last_buff.copy(), canvas._force_full)
+        canvas._png_is_old = True
+        ours, our_mode = canvas.get_diff_image(), canvas._current_image_mode
+        canvas._last_buff, canvas._force_full = state
+        canvas._png_is_old = True
+        theirs = FigureCanvasWebAggCore.get_diff_image(canvas)
+        return ours, theirs, our_mode, canvas._current_image_mode
+
+    ours, theirs, our_mode, their_mode = both_frames()  # the first frame: full
+    assert our_mode == their_mode == "full"
+    assert np.array_equal(pixels(ours), pixels(theirs))
+    move_like_browser(app.controls["delta"], other_value(app.controls["delta"]))
+    ours, theirs, our_mode, their_mode = both_frames()  # then only the changed pixels
+    assert our_mode == their_mode == "diff"
+    assert np.array_equal(pixels(ours), pixels(theirs))
+    assert PNG_COMPRESS_LEVEL == 1 and len(ours) >= len(theirs)  # faster, a bit larger
