@@ -35,7 +35,7 @@ from _support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     LAB_WITHOUT_IPYMPL,
-    LATENCY_TARGET_MS,
+    LATENCY_TARGETS_MS,
     NOT_LOCAL,
     REPORT_DIR,
     SERVER_START_TIMEOUT,
@@ -85,20 +85,26 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def new_page(browser: Any) -> Iterator[Callable[[], Any]]:
-    """Make pages in a fresh browser context that refuses every non-local request."""
-    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
-    context.route(NOT_LOCAL, lambda route: route.abort())
-    pages: list[Any] = []
+def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
+    """Make pages in a fresh browser context that refuses every non-local request.
 
-    def make() -> Any:
-        page = context.new_page()
+    ``new_page(ratio=2)`` gives a page with device pixel ratio 2 (a "retina" laptop screen:
+    ipympl then renders four times the pixels); the default is 1.
+    """
+    contexts: dict[float, Any] = {}
+
+    def make(ratio: float = 1) -> Any:
+        if ratio not in contexts:
+            context = browser.new_context(viewport=VIEWPORT, device_scale_factor=ratio)
+            context.route(NOT_LOCAL, lambda route: route.abort())
+            contexts[ratio] = context
+        page = contexts[ratio].new_page()
         page.set_default_timeout(30_000)
-        pages.append(page)
         return page
 
     yield make
-    context.close()
+    for context in contexts.values():
+        context.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,6 +258,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             f"run all {r['run_all_s']:.1f} s)"
         )
     terminalreporter.write_line(
-        f"target: median <= {LATENCY_TARGET_MS:.0f} ms; see {REPORT_MD} "
+        f"targets (quiet machine): median <= {LATENCY_TARGETS_MS[1]:.0f} ms at ratio 1, "
+        f"<= {LATENCY_TARGETS_MS[2]:.0f} ms at ratio 2; see {REPORT_MD} "
         "(`make docs` copies it to docs/)"
     )

@@ -12,13 +12,14 @@ readout. The key press -> new image latency goes to the latency report as
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from _apps import median, parse_number
 from _support import SCREENSHOTS, Server, notebooks
-from test_notebooks_in_lab import _open, _restart_and_run_all
+from test_notebooks_in_lab import _open, _restart_and_run_all, record_key
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +42,8 @@ FIND_IMAGE_APPS_JS = """
     if (slider) {
       slider.dataset.testImageSlider = i;
       const text = slider.querySelector('.widget-label');
-      label = (text && text.textContent.trim()) || '';
+      const title = text && text.title !== 'null' ? text.title : '';
+      label = (text && text.textContent.trim()) || title;
     }
     apps.push({index: i, slider: !!slider, label, width: img.naturalWidth});
   });
@@ -128,12 +130,17 @@ def _move_image_slider(page: Any, index: int, label: str, presses: int = 4) -> l
     return latencies
 
 
+@pytest.mark.parametrize("ratio", [1, 2], ids=lambda r: f"ratio{r}")
 @pytest.mark.parametrize("notebook", notebooks(), ids=lambda p: p.stem)
 def test_every_app_falls_back_to_an_image_and_responds(
-    notebook: Path, lab_server_without_ipympl: Server, new_page: Any, latency_record: dict
+    notebook: Path,
+    ratio: int,
+    lab_server_without_ipympl: Server,
+    new_page: Any,
+    latency_record: dict,
 ) -> None:
     server = lab_server_without_ipympl
-    page = new_page()
+    page = new_page(ratio)
     path = f"notebooks/{notebook.name}"
     try:
         _open(page, server, path)
@@ -161,7 +168,7 @@ def test_every_app_falls_back_to_an_image_and_responds(
         assert not no_slider, f"{path}: apps {no_slider} have no slider to move"
         latencies = [ms for a in apps for ms in _move_image_slider(page, a["index"], a["label"])]
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        shot = SCREENSHOTS / f"{notebook.stem}-no-ipympl.png"
+        shot = SCREENSHOTS / f"{notebook.stem}-no-ipympl{'' if ratio == 1 else f'@{ratio}x'}.png"
         if apps:
             page.locator('[data-test-image="0"]').scroll_into_view_if_needed()
         page.screenshot(path=str(shot))
@@ -169,9 +176,11 @@ def test_every_app_falls_back_to_an_image_and_responds(
         server.shutdown_kernels()
         page.close()
     med = median(latencies)
-    latency_record[f"{notebook.name} (no ipympl)"] = {
+    latency_record[record_key(f"{notebook.name} (no ipympl)", ratio)] = {
         "notebook": notebook.name,
         "where": "JupyterLab without jupyter-matplotlib (fallback Image)",
+        "device_pixel_ratio": ratio,
+        "load": round(os.getloadavg()[0], 2),
         "apps": len(apps),
         "sliders": [a["label"] for a in apps],
         "latencies_ms": [round(ms, 1) for ms in latencies],
