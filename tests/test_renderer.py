@@ -8,6 +8,7 @@ the canvas's front-end never announces itself.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import weakref
 
@@ -215,3 +216,39 @@ def test_ipympl_frames_are_matplotlibs_diff_images_at_a_cheaper_zlib_level():
     assert our_mode == their_mode == "diff"
     assert np.array_equal(pixels(ours), pixels(theirs))
     assert PNG_COMPRESS_LEVEL == 1 and len(ours) >= len(theirs)  # faster, a bit larger
+
+
+@pytest.mark.parametrize("renderer", ["auto", "image"])
+def test_a_burst_of_updates_under_a_kernel_loop_is_drawn_once_in_its_newest_state(renderer):
+    use_renderer(renderer)
+    app = W.MarginsApp()
+    reference = W.MarginsApp(backend="agg")
+    control = app.controls["delta"]
+    if renderer == "auto":  # ipympl's front-end is there and ready
+        app.figure.canvas._handle_custom_msg({"type": "initialized"}, [])
+    else:  # a front-end rendered the app
+        app.view.heartbeat.set_state({"value": 1.0})
+    assert app._canvas_is_shown()
+    frames: list[float] = []
+    draw_now = app.view.draw_now
+
+    def counting_draw_now() -> None:
+        frames.append(app.values["delta"])
+        draw_now()
+
+    app.view.draw_now = counting_draw_now
+    values = [control.min + k * control.step for k in (3, 5, 7)]
+
+    async def burst() -> None:
+        for v in values:  # three slider messages handled back to back
+            move_like_browser(control, v)
+        assert frames == []  # nothing drawn yet: the frame waits for the burst
+        await asyncio.sleep(0)
+
+    asyncio.run(burst())
+    assert frames == [app.values["delta"]]  # one frame, the newest state
+    reference.set_state(delta=app.values["delta"])
+    if renderer == "image":
+        assert np.array_equal(pixels(app.view.image.value), render(reference))
+    else:
+        assert np.array_equal(render(app), render(reference))

@@ -32,6 +32,7 @@ Which one is used (:func:`use_renderer`, else the environment variable
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import io
 import os
@@ -199,6 +200,7 @@ class FigureView:
         self.canvas_heard = False  # ipympl's front-end announced the canvas
         self.browser_seen = False  # a message from a browser reached the app
         self.heartbeat: widgets.FloatSlider | None = None
+        self._scheduled: Any = None  # the pending frame (an event-loop handle)
         if renderer in ("image", "auto"):
             w, h = (int(round(v)) for v in figure.get_size_inches() * figure.dpi)
             self.image = widgets.Image(
@@ -221,11 +223,34 @@ class FigureView:
     # -- frames ------------------------------------------------------------------------------
 
     def draw_idle(self) -> None:
-        """After an update: the canvas draws when its front-end asks; the Image is set now."""
-        if self.active == "image":
-            self.image.value = png_bytes(self.figure)
-        else:
-            self.figure.canvas.draw_idle()
+        """After an update: send the newest picture once the pending messages are handled.
+
+        When a browser shows the figure and a kernel event loop runs, the frame is drawn by a
+        callback that runs after the message being handled: a burst of slider messages already
+        waiting is applied first (cheap updates), then one frame shows the newest state, and
+        stale frames are never drawn. The canvas's frame is sent at once, without ipympl's
+        round trip (kernel: "draw" -> browser: "draw" -> kernel). Otherwise (headless, no
+        browser yet) as before: the Image is set now, the canvas asks its front-end.
+        """
+        if self._scheduled is not None:
+            return  # a frame is coming, and it will show the newest state
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None or not self.is_shown():
+            if self.active == "image":
+                self.image.value = png_bytes(self.figure)
+            else:
+                self.figure.canvas.draw_idle()
+            return
+        self._scheduled = loop.call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._scheduled = None
+        shows = self.image if self.active == "image" else self.figure.canvas
+        if getattr(shows, "comm", None) is not None:  # not closed meanwhile
+            self.draw_now()
 
     def is_shown(self) -> bool:
         """Whether a browser shows the figure now (so a frame drawn now is seen)."""
