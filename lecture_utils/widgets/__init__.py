@@ -46,7 +46,7 @@ Adding an app (developer guide)
      artists). Fix axis limits here, so no draw re-autoscales.
    - ``update(self)``: read ``self.values`` (canonical control values) and change the artists
      in place (``set_data``, ``set_height``, ``set_text``...) and ``self.readout.value``.
-     Do not draw and do not create artists: the base calls ``figure.canvas.draw_idle()``.
+     Do not draw and do not create artists: the base schedules one redraw after it.
      ``update`` must depend only on the control values and the constructor's data, so that
      a fresh app given the same ``state()`` draws the same picture.
    - speed: a full frame must stay under 40 ms, and text is the slowest thing matplotlib

@@ -58,7 +58,7 @@ class App:
       with :meth:`_button`);
     - :meth:`_make_artists`: create every artist once on ``self.figure`` (and precompute);
     - :meth:`update`: read ``self.values`` and change the artists and ``self.readout`` in
-      place. It does not draw: the base calls ``figure.canvas.draw_idle()`` after it.
+      place. It does not draw: the base schedules one redraw after it (``self.view``).
 
     Attributes
     ----------

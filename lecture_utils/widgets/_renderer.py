@@ -182,9 +182,12 @@ class FigureView:
     Attributes
     ----------
     widget : ipywidgets.Widget
-        What the app's layout shows: the canvas, the Image, or (auto) a Box holding one of them.
+        What the app's layout shows: the canvas ("ipympl"), or a Box holding the canvas or
+        the Image, and the hidden heartbeat slider ("auto", "image").
     image : ipywidgets.Image or None
         The fallback image (renderers "image" and "auto").
+    heartbeat : ipywidgets.FloatSlider or None
+        Hidden; a front-end that renders the app sends it back (see the module docstring).
     active : {"canvas", "image"}
         What currently shows the figure.
     """
@@ -206,7 +209,6 @@ class FigureView:
             self.image = widgets.Image(
                 format="png", layout=widgets.Layout(width=f"{w}px", height=f"{h}px")
             )
-        if renderer in ("image", "auto"):
             self.heartbeat = heartbeat()
             self.heartbeat.observe(self._on_heartbeat, names="value")
         if renderer == "image":
