@@ -20,7 +20,7 @@ PORT ?= 8866
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab test docs notebooks lint format classroom bench clean
+.PHONY: help install lab lab-without-ipympl test docs notebooks lint format classroom bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,6 +41,20 @@ $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 
 install: $(STAMP)  ## Create .venv (if missing) and install the project, lab and test tools, pinned
 
+# A second, small venv: JupyterLab + ipywidgets from PyPI (pinned), *without* ipympl. The
+# browser tests run a JupyterLab server from it (the kernel is still .venv's) to check that
+# every app falls back to a core ipywidgets Image where the front-end lacks jupyter-matplotlib
+# (as on Colab or VS Code offline). Made once; redone when constraints.txt changes.
+NO_IPYMPL := build/lab-without-ipympl
+NO_IPYMPL_STAMP := $(NO_IPYMPL)/.installed
+$(NO_IPYMPL_STAMP): constraints.txt | $(BIN)/python
+	@echo "Creating $(NO_IPYMPL): JupyterLab without ipympl, for the fallback-renderer browser test ..."
+	$(BIN)/python -c 'import sys, venv; venv.create(sys.argv[1], with_pip=True, clear=True)' $(NO_IPYMPL)
+	$(NO_IPYMPL)/bin/python -m pip install --disable-pip-version-check --quiet -c constraints.txt jupyterlab ipywidgets
+	@touch $@
+
+lab-without-ipympl: $(NO_IPYMPL_STAMP)  ## Make build/lab-without-ipympl (JupyterLab, no ipympl) for the browser tests
+
 lab: $(LAB_STAMP)  ## Open JupyterLab on notebooks/
 	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir=notebooks $(LAB_ARGS)
 
@@ -50,7 +64,7 @@ lab: $(LAB_STAMP)  ## Open JupyterLab on notebooks/
 # configuration. ruff first (a second or two): CI runs `make test`, so style is enforced there.
 # The suite must leave the working tree as it found it (reports go to build/): checked after.
 TREE_STATE = { git status --porcelain --untracked-files=all; git diff | cksum; } 2>/dev/null
-test: lint  ## Run the whole suite: ruff, unit tests, doctests, nbval on every notebook, browser
+test: lint $(NO_IPYMPL_STAMP)  ## Run the whole suite: ruff, unit tests, doctests, nbval on every notebook, browser
 	@mkdir -p build && $(TREE_STATE) > build/.tree-before
 	$(BIN)/python -m pytest tests lecture_utils $(if $(NOTEBOOKS),$(NBVAL_FLAGS) $(NOTEBOOKS)) $(PYTEST_ARGS)
 	@$(TREE_STATE) | cmp -s build/.tree-before - || { \

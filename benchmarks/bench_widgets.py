@@ -12,7 +12,13 @@ drawn, what a frame costs in the kernel). Reported per control, in milliseconds:
 - ``+ipympl``: change + the ipympl canvas's own ``draw()``, which also encodes the changed
   pixels as PNG for the browser (what a live notebook pays per frame in the kernel).
 
-Run:  .venv/bin/python benchmarks/bench_widgets.py [--repeats 30] [AppName ...]
+With ``--frame-cost`` it prints instead, per app and device pixel ratio (1 and 2), what a
+live frame costs in the kernel: the Agg draw after a move of the first slider, plus the PNG of
+the changed pixels that the ipympl canvas sends (matplotlib's ``get_diff_image``), encoded at
+zlib level 6 (matplotlib's and Pillow's default) and at level 1 (what the apps use, see
+``lecture_utils.widgets._canvas.PNG_COMPRESS_LEVEL``), both from the same frame.
+
+Run:  .venv/bin/python benchmarks/bench_widgets.py [--repeats 30] [--frame-cost] [AppName ...]
 Exit status 1 if some control's median frame exceeds ``--budget`` ms (default 40).
 Timings are wall-clock; the load average is printed because other processes slow them down.
 """
@@ -30,9 +36,11 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_webagg_core import FigureCanvasWebAggCore
 
 import lecture_utils.widgets as W
 from lecture_utils.widgets import App
+from lecture_utils.widgets._canvas import _diff_image
 from lecture_utils.widgets._controls import _selection_values, canonical_value
 
 
@@ -98,11 +106,85 @@ def bench_control(app: App, name: str, repeats: int) -> dict[str, float]:
     }
 
 
+def frame_cost(app: App, ratio: float, repeats: int) -> dict[str, float]:
+    """Median ms: Agg frame after a slider move, and its diff PNG at zlib levels 6 and 1."""
+    canvas = app.figure.canvas
+    canvas._set_device_pixel_ratio(ratio)  # what ipympl does when the browser reports it
+    control = next(c for c in app.controls.values() if not isinstance(c, widgets.Button))
+    agg, png6, png1, size6, size1 = [], [], [], [], []
+    FigureCanvasAgg.draw(canvas)
+    canvas._last_buff = np.asarray(canvas.get_renderer().buffer_rgba()).view(np.uint32)
+    canvas._last_buff = canvas._last_buff.squeeze(2).copy()
+    for i, action in enumerate(sweep(control, repeats + 2)):
+        t0 = time.perf_counter()
+        action()
+        FigureCanvasAgg.draw(canvas)
+        t1 = time.perf_counter()
+        before = canvas._last_buff.copy()
+        timings = {}
+        for level in (6, 1) if i % 2 else (1, 6):  # alternate which one runs first
+            canvas._last_buff, canvas._force_full, canvas._png_is_old = before, False, True
+            t = time.perf_counter()
+            if level == 6:  # matplotlib's own encoder, Pillow's default level
+                png = FigureCanvasWebAggCore.get_diff_image(canvas)
+            else:
+                png = _diff_image(canvas, 1)
+            timings[level] = (time.perf_counter() - t, len(png))
+        if i >= 2:
+            agg.append(t1 - t0)
+            png6.append(timings[6][0])
+            png1.append(timings[1][0])
+            size6.append(timings[6][1])
+            size1.append(timings[1][1])
+    canvas._set_device_pixel_ratio(1)
+    w, h = canvas.get_renderer().get_canvas_width_height()
+    med = statistics.median
+    return {
+        "pixels": w * h,
+        "agg": med(agg) * 1000,
+        "png6": med(png6) * 1000,
+        "png1": med(png1) * 1000,
+        "kb6": med(size6) / 1024,
+        "kb1": med(size1) / 1024,
+    }
+
+
+def print_frame_costs(names: list[str], repeats: int) -> None:
+    header = (
+        f"{'app':22} {'ratio':>5} {'Agg':>6} {'+PNG6':>7} {'+PNG1':>7} "
+        f"{'total6':>7} {'total1':>7} {'kB6':>6} {'kB1':>6}"
+    )
+    print(header + "   (median ms; PNG = diff image of the move)")
+    print("-" * len(header))
+    totals: dict[tuple[float, int], list[float]] = {}
+    for name in names:
+        app = getattr(W, name)()
+        for ratio in (1, 2):
+            r = frame_cost(app, ratio, repeats)
+            t6, t1 = r["agg"] + r["png6"], r["agg"] + r["png1"]
+            totals.setdefault((ratio, 6), []).append(t6)
+            totals.setdefault((ratio, 1), []).append(t1)
+            print(
+                f"{name:22} {ratio:5g} {r['agg']:6.1f} {r['png6']:7.1f} {r['png1']:7.1f} "
+                f"{t6:7.1f} {t1:7.1f} {r['kb6']:6.0f} {r['kb1']:6.0f}"
+            )
+        app.close()
+    for ratio in (1, 2):
+        print(
+            f"median over apps, ratio {ratio}: Agg + PNG level 6 "
+            f"{statistics.median(totals[ratio, 6]):.1f} ms, level 1 "
+            f"{statistics.median(totals[ratio, 1]):.1f} ms"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("apps", nargs="*", help="app names (default: all of widgets.__all__)")
     parser.add_argument("--repeats", type=int, default=30, help="changes per control (30)")
     parser.add_argument("--budget", type=float, default=40.0, help="target median frame, ms")
+    parser.add_argument(
+        "--frame-cost", action="store_true", help="Agg + PNG encoding per frame, ratios 1 and 2"
+    )
     args = parser.parse_args(argv)
     names = args.apps or list(W.__all__)
     unknown = [n for n in names if n not in W.__all__]
@@ -111,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{os.cpu_count()} cores, load average {load:.2f}; {args.repeats} changes per control")
+    if args.frame_cost:
+        print_frame_costs(names, args.repeats)
+        return 0
     header = (
         f"{'app':22} {'control':16} {'update':>8} {'frame':>8} {'p90':>8} {'cpu':>8} {'+ipympl':>8}"
     )

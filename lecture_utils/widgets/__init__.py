@@ -14,6 +14,11 @@ registered with pyplot) and ``.widget`` (what the cell displays). Its stored out
 holds a PNG of the figure, so GitHub and nbviewer show the picture without a kernel. Mark
 cells that display an app ``# NBVAL_IGNORE_OUTPUT``.
 
+Where the ipympl front-end is missing (Google Colab, VS Code offline, a Jupyter front-end
+without ``jupyter-matplotlib``) the apps draw into a core ``ipywidgets.Image`` instead, with the
+same controls and pixels: automatically on Colab or when the canvas never answers, or chosen with
+``use_renderer("image")`` (or ``LECTURE_UTILS_RENDERER=image``) before building the apps.
+
 Adding an app (developer guide)
 -------------------------------
 1. Create ``lecture_utils/widgets/<topic>.py`` with a subclass of
@@ -41,7 +46,7 @@ Adding an app (developer guide)
      artists). Fix axis limits here, so no draw re-autoscales.
    - ``update(self)``: read ``self.values`` (canonical control values) and change the artists
      in place (``set_data``, ``set_height``, ``set_text``...) and ``self.readout.value``.
-     Do not draw and do not create artists: the base calls ``figure.canvas.draw_idle()``.
+     Do not draw and do not create artists: the base schedules one redraw after it.
      ``update`` must depend only on the control values and the constructor's data, so that
      a fresh app given the same ``state()`` draws the same picture.
    - speed: a full frame must stay under 40 ms, and text is the slowest thing matplotlib
@@ -67,7 +72,10 @@ Adding an app (developer guide)
    ``benchmarks/bench_widgets.py`` times it (target: control change + full draw <= 40 ms).
 
 The base class handles the rest, one concern a module: :mod:`._canvas` gives the figure its
-ipympl canvas (Agg headless or as a fallback); :mod:`._controls` snaps each control's value to
+ipympl canvas (Agg headless or as a fallback); :mod:`._renderer` shows it through that canvas or,
+where the ipympl front-end is missing (Colab, a front-end without ``jupyter-matplotlib``), through
+an ``ipywidgets.Image`` of the same pixels (``use_renderer("ipympl" | "image" | "auto")`` or
+``$LECTURE_UTILS_RENDERER``; default "auto"); :mod:`._controls` snaps each control's value to
 its step (ipywidgets 8 sliders echo values with float noise) and checks values given from code;
 :mod:`._app` (``App``) skips updates when nothing changed, ignores stale browser echoes,
 batches ``set_state`` into one update, shows errors raised while updating in ``app.output``
@@ -76,6 +84,7 @@ its figure can be freed; :mod:`._static` holds the baked pixel layer.
 """
 
 from ._app import App as App  # the base class, for subclassing (not an app itself)
+from ._renderer import use_renderer as use_renderer  # ipympl canvas or core-ipywidgets Image
 from .descent import GradientDescentApp, SGDApp
 from .finite_differences import FiniteDifferenceApp
 from .hinge_table import HingeTableApp

@@ -39,7 +39,9 @@ from matplotlib.axes import Axes
 
 from ._canvas import new_figure
 from ._controls import _check_control_value, _has_value, canonical_value
+from ._renderer import FigureView, resolve
 from ._static import StaticLayer
+from ._threads import one_blas_thread
 
 __all__ = ["App"]
 
@@ -56,7 +58,7 @@ class App:
       with :meth:`_button`);
     - :meth:`_make_artists`: create every artist once on ``self.figure`` (and precompute);
     - :meth:`update`: read ``self.values`` and change the artists and ``self.readout`` in
-      place. It does not draw: the base calls ``figure.canvas.draw_idle()`` after it.
+      place. It does not draw: the base schedules one redraw after it (``self.view``).
 
     Attributes
     ----------
@@ -64,6 +66,9 @@ class App:
         The controls by name; ``set_state(name=value)`` uses the same names.
     figure : matplotlib.figure.Figure
         The one figure the app draws on (ipympl canvas; Agg as fallback).
+    view : lecture_utils.widgets._renderer.FigureView
+        What shows the figure in the browser: the ipympl canvas or an ``ipywidgets.Image``
+        (chosen by :func:`lecture_utils.widgets.use_renderer`).
     widget : ipywidgets.Widget
         What a notebook cell displays (controls, canvas, readout, error output).
     readout : ipywidgets.HTML
@@ -81,7 +86,10 @@ class App:
     bake_static: bool = True
 
     def __init__(self, values: Mapping[str, Any] | None = None, *, backend: str = "ipympl"):
-        self.figure = new_figure(self.figsize, self.dpi, backend)
+        # the renderer (use_renderer / $LECTURE_UTILS_RENDERER) applies to live apps only
+        view = resolve(backend) if backend == "ipympl" else backend
+        self.figure = new_figure(self.figsize, self.dpi, "agg" if view == "image" else backend)
+        self.view = FigureView(self.figure, view)
         try:
             self._build(values)
         except BaseException:
@@ -151,8 +159,8 @@ class App:
         )
 
     def _canvas_widget(self) -> widgets.Widget:
-        canvas = self.figure.canvas
-        return canvas if isinstance(canvas, widgets.Widget) else widgets.HTML("")
+        """What shows the figure: the ipympl canvas or the fallback Image (see ``._renderer``)."""
+        return self.view.widget
 
     def _bake(self, *items: Artist | Axes) -> None:
         """Render ``items`` once and paste their pixels on every draw (see :class:`StaticLayer`).
@@ -232,6 +240,7 @@ class App:
         # a change with the property lock held came from the browser (ipywidgets' set_state)
         from_browser = bool(getattr(control, "_property_lock", None))
         if from_browser:
+            self.view.browser_message()
             stale = self._stale.pop(name, [])
             if new != current and any(new == s for s in stale):
                 self._reassert(name)  # the browser echoed a value the kernel replaced since
@@ -258,7 +267,7 @@ class App:
         action = self._actions[id(button)]
         before = self.n_updates
         try:
-            with self.hold_updates():
+            with one_blas_thread(), self.hold_updates():
                 action()
         except Exception as exc:
             self._report(exc)
@@ -267,28 +276,30 @@ class App:
             self.refresh()
 
     def refresh(self, raise_errors: bool = False) -> None:
-        """Run :meth:`update` and schedule a redraw; errors go to ``output``."""
+        """Run :meth:`update` (BLAS on one thread) and schedule a redraw; errors to ``output``."""
         self._dirty = False
         self.n_updates += 1
-        try:
-            self.update()
-        except Exception as exc:
-            self._report(exc)
-            if raise_errors:
-                raise
-            return
-        if self.last_error is not None:
-            self.last_error = None
-            self.output.outputs = ()
-        self.figure.canvas.draw_idle()
+        with one_blas_thread():  # small products: extra BLAS threads only wait for cores
+            try:
+                self.update()
+            except Exception as exc:
+                self._report(exc)
+                if raise_errors:
+                    raise
+                return
+            if self.last_error is not None:
+                self.last_error = None
+                self.output.outputs = ()
+            self.view.draw_idle()
 
     def _canvas_is_shown(self) -> bool:
         """Whether a browser shows the canvas now (so a frame drawn now is seen).
 
         ipympl sets ``syncing_data_url`` to False when the front-end reports that it is
         ready. Without one (plain Agg, tests, nbconvert) it stays True or does not exist.
+        The fallback Image counts as shown once a control moved in a browser.
         """
-        return getattr(self.figure.canvas, "syncing_data_url", True) is False
+        return self.view.is_shown()
 
     def _draw_frame(self) -> bool:
         """Render now, if a browser shows the canvas; return whether a frame was drawn.
@@ -301,7 +312,7 @@ class App:
         """
         if not self._canvas_is_shown():
             return False
-        self.figure.canvas.draw()
+        self.view.draw_now()
         return True
 
     def _report(self, exc: BaseException) -> None:
@@ -328,6 +339,9 @@ class App:
         # widget (or dict of widgets) a subclass keeps, such as labels beside the sliders;
         # attributes, not a fixed list, so this also cleans up after a half-built app
         stack: list[Any] = []
+        view = getattr(self, "view", None)
+        if view is not None:
+            stack += [view.widget, view.image, view.heartbeat]
         for value in vars(self).values():
             stack += value.values() if isinstance(value, dict) else [value]
         canvas = self.figure.canvas

@@ -12,14 +12,53 @@ from __future__ import annotations
 
 import itertools
 import warnings
+from functools import partial
+from io import BytesIO
 from typing import Any
 
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.image import imsave
 
 __all__ = ["new_figure"]
 
 _figure_numbers = itertools.count(1)
+
+#: zlib level of the PNG frames the ipympl canvas sends. matplotlib's web backend (which ipympl
+#: 0.10 uses unchanged: ``FigureCanvasWebAggCore.get_diff_image``) saves with Pillow's default,
+#: level 6, and offers no setting; level 1 encodes these frames 2-3x faster and the local
+#: websocket carries the slightly larger PNG in well under a millisecond.
+PNG_COMPRESS_LEVEL = 1
+
+
+def _diff_image(canvas: Any, compress_level: int = PNG_COMPRESS_LEVEL) -> bytes | None:
+    """``FigureCanvasWebAggCore.get_diff_image`` (matplotlib 3.11), at ``compress_level``.
+
+    The same frames (a full image, or only the changed pixels over transparent ones) and the
+    same bookkeeping; only the zlib level differs. Bound to each app's canvas.
+    """
+    if not canvas._png_is_old:
+        return None
+    pixels = np.asarray(canvas.get_renderer().buffer_rgba())
+    buff = pixels.view(np.uint32).squeeze(2)  # one uint32 per pixel: compare whole pixels
+    if (
+        canvas._force_full
+        or buff.shape != canvas._last_buff.shape
+        or (pixels[:, :, 3] != 255).any()
+    ):
+        canvas.set_image_mode("full")
+        output = buff
+    else:
+        canvas.set_image_mode("diff")
+        output = np.where(buff != canvas._last_buff, buff, 0)
+    canvas._last_buff = buff.copy()
+    canvas._force_full = False
+    canvas._png_is_old = False
+    data = output.view(dtype=np.uint8).reshape((*output.shape, 4))
+    with BytesIO() as png:
+        imsave(png, data, format="png", pil_kwargs={"compress_level": compress_level})
+        return png.getvalue()
 
 
 def _import_ipympl_backend() -> Any:
@@ -45,6 +84,7 @@ def _attach_ipympl(fig: Figure) -> None:
     Canvas, FigureManager = nbagg.Canvas, nbagg.FigureManager
 
     canvas = Canvas(fig)
+    canvas.get_diff_image = partial(_diff_image, canvas)  # cheaper PNG frames, same pixels
     with warnings.catch_warnings():
         # ipympl's Toolbar passes an argument traitlets deprecates; nothing for us to fix
         warnings.simplefilter("ignore", DeprecationWarning)

@@ -26,7 +26,9 @@ FIND_APPS_JS = """
     const i = apps.length;
     let box = div.parentElement, slider = null;
     while (box && box !== scope) {
-      slider = box.querySelector('.widget-slider');
+      // visible sliders only (apps hold a hidden heartbeat slider: see widgets._renderer)
+      slider = [...box.querySelectorAll('.widget-slider')]
+        .find((s) => s.offsetParent !== null) || null;
       if (slider || box.classList.contains('jp-OutputArea-output')) break;
       box = box.parentElement;
     }

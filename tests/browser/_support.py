@@ -24,6 +24,11 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 REPORT_DIR = Path(os.environ.get("LECTURE_UTILS_REPORT_DIR") or ROOT / "build" / "browser-report")
 SCREENSHOTS = REPORT_DIR / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
+#: A venv with jupyterlab + ipywidgets and no ipympl (`make lab-without-ipympl` creates it): the
+#: server of the fallback-renderer test, a front-end without `jupyter-matplotlib`.
+LAB_WITHOUT_IPYMPL = Path(
+    os.environ.get("LECTURE_UTILS_LAB_WITHOUT_IPYMPL") or ROOT / "build" / "lab-without-ipympl"
+)
 # Flags measured to work headless as root in containers (see the field notes).
 CHROMIUM_ARGS = [
     "--headless",
@@ -36,8 +41,12 @@ CHROMIUM_ARGS = [
 ]
 # wide enough that the widest app (960 px) fits next to the file browser
 VIEWPORT = {"width": 1600, "height": 1200}
-#: Target for key press -> changed pixels (median per notebook), in milliseconds.
+#: The old single target for key press -> changed pixels (median per notebook), in ms; the
+#: test's failure limit is twice this (see test_notebooks_in_lab.LATENCY_LIMIT_MS).
 LATENCY_TARGET_MS = 150.0
+#: The targets per device pixel ratio on a quiet 2-core machine (issue 13), in ms: reported
+#: (meets / misses) in the latency report, not enforced by the tests.
+LATENCY_TARGETS_MS = {1: 80.0, 2: 100.0}
 SERVER_START_TIMEOUT = 90.0
 
 # Anything not served by the test's own servers is refused (Voilà asks a CDN for fonts).
@@ -73,6 +82,8 @@ def server_env(home: Path) -> dict[str, str]:
     env["JUPYTERLAB_SETTINGS_DIR"] = str(home / "settings")
     env["JUPYTERLAB_WORKSPACES_DIR"] = str(home / "workspaces")
     env["PYTHONUNBUFFERED"] = "1"
+    # kernels import this checkout's lecture_utils, whichever checkout the venv was installed from
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env
 
 
@@ -197,6 +208,7 @@ def write_latency_docs(record: dict[str, dict[str, Any]]) -> None:
     merged = dict(sorted(merged.items()))
     meta = {
         "target_ms": LATENCY_TARGET_MS,
+        "targets_ms_by_device_pixel_ratio": {str(k): v for k, v in LATENCY_TARGETS_MS.items()},
         "browser": chromium_version(),
         "cpu_count": os.cpu_count(),
         "measure": "keydown (ArrowRight/ArrowLeft on a slider handle) -> first frame whose "
@@ -210,11 +222,16 @@ def write_latency_docs(record: dict[str, dict[str, Any]]) -> None:
         "Written by `tests/browser/` and copied here by `make docs`; do not edit by hand.",
         "",
         f"Key press on a slider handle -> first changed pixels of the app's ipympl canvas, "
-        f"measured in headless {meta['browser']} on {meta['cpu_count']} cores "
-        f"(target: median <= {LATENCY_TARGET_MS:.0f} ms).",
+        f"measured in headless {meta['browser']} on {meta['cpu_count']} cores, at device "
+        f"pixel ratio 1 and 2 (targets on a quiet machine: median <= "
+        f"{LATENCY_TARGETS_MS[1]:.0f} ms at ratio 1, <= {LATENCY_TARGETS_MS[2]:.0f} ms at "
+        "ratio 2). Pages marked (no ipympl) ran in a JupyterLab whose front-end lacks "
+        "jupyter-matplotlib: the apps draw into a core ipywidgets Image there. "
+        "`load` is the 1-minute load average when the page was measured.",
         "",
-        "| page | apps | slider moved | presses | median ms | max ms | run all s | screenshot |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| page | ratio | apps | slider moved | presses | median ms | max ms | load | run all s "
+        "| screenshot |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for key, r in merged.items():
         shot = f"[png](screenshots/{r['screenshot']})" if r.get("screenshot") else ""
@@ -222,8 +239,11 @@ def write_latency_docs(record: dict[str, dict[str, Any]]) -> None:
         worst = f"{max(r['latencies_ms']):.0f}" if r.get("latencies_ms") else "-"
         run_all = f"{r['run_all_s']:.1f}" if r.get("run_all_s") is not None else "-"
         sliders = ", ".join(r.get("sliders", [])) or "-"
+        ratio = r.get("device_pixel_ratio", 1)
+        load = f"{r['load']:.1f}" if r.get("load") is not None else "-"
         lines.append(
-            f"| {key} | {r.get('apps', 0)} | {sliders} | {len(r.get('latencies_ms', []))} "
-            f"| {median} | {worst} | {run_all} | {shot} |"
+            f"| {key} | {ratio:g} | {r.get('apps', 0)} | {sliders} "
+            f"| {len(r.get('latencies_ms', []))} | {median} | {worst} | {load} | {run_all} "
+            f"| {shot} |"
         )
     (REPORT_DIR / "browser-latency.md").write_text("\n".join(lines) + "\n")
