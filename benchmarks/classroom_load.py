@@ -105,7 +105,7 @@ c.ConfigurableHTTPProxy.command = [{chp!r}]
 import os
 
 if os.geteuid() == 0:  # containers, CI: the students' servers run as root here
-    c.Spawner.args = ["--allow-root"]
+    c.Spawner.args = [*c.Spawner.args, "--allow-root"]
 """
 
 
@@ -334,6 +334,7 @@ class Student:
     round_trips: list[float] = field(default_factory=list)
     rss_mib: float = float("nan")
     kernel_mib: float = float("nan")
+    uss_mib: float = float("nan")  # unique to this student: what one more student costs
     error: str = ""
 
 
@@ -442,6 +443,13 @@ def rss_mib(p: psutil.Process) -> float:
         return float("nan")
 
 
+def uss_mib(p: psutil.Process) -> float:
+    try:
+        return p.memory_full_info().uss / MIB
+    except psutil.Error:
+        return float("nan")
+
+
 async def run_class(n: int, notebook: Path, args, workdir: Path) -> dict:
     hub = Hub(workdir / f"hub-{n}", free_port())
     try:
@@ -458,6 +466,7 @@ async def run_class(n: int, notebook: Path, args, workdir: Path) -> dict:
                 if s.name == name:
                     s.kernel_mib = sum(rss_mib(p) for p in children)
                     s.rss_mib = rss_mib(server) + s.kernel_mib
+                    s.uss_mib = sum(uss_mib(p) for p in [server, *children])
         leak = None
         if args.leak_moves and n == args.leak_class and kernels[0] is not None:
             leak = await leak_check(hub, students[0].name, kernels[0], args.leak_moves)
@@ -489,11 +498,12 @@ def report(result: dict) -> None:
     ok = [s for s in students if not s.error]
     print(f"\n== {result['n']} students ({len(ok)} completed) in {result['wall']:.0f} s; "
           f"{result['load']}")  # fmt: skip
-    print(f"{'student':<11} {'MiB':>6} {'kernel':>6} {'ready s':>8} {'run-all s':>9} "
+    print(f"{'student':<11} {'MiB':>6} {'kernel':>6} {'USS':>6} {'ready s':>8} {'run-all s':>9} "
           f"{'moves':>5} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")  # fmt: skip
     for s in students:
         rt = [t * 1e3 for t in s.round_trips]
-        print(f"{s.name:<11} {s.rss_mib:6.0f} {s.kernel_mib:6.0f} {s.ready_s:8.1f} "
+        print(f"{s.name:<11} {s.rss_mib:6.0f} {s.kernel_mib:6.0f} {s.uss_mib:6.0f} "
+              f"{s.ready_s:8.1f} "
               f"{s.run_all_s:9.1f} {len(rt):5d} {pct(rt, .5):7.0f} {pct(rt, .95):7.0f} "
               f"{max(rt, default=float('nan')):7.0f}"
               + (f"  {s.error}" if s.error else ""))  # fmt: skip
@@ -501,6 +511,7 @@ def report(result: dict) -> None:
     if ok:
         med = statistics.median
         print(f"{'all':<11} {med(s.rss_mib for s in ok):6.0f} {med(s.kernel_mib for s in ok):6.0f} "
+              f"{med(s.uss_mib for s in ok):6.0f} "
               f"{med(s.ready_s for s in ok):8.1f} {med(s.run_all_s for s in ok):9.1f} "
               f"{len(every):5d} {pct(every, .5):7.0f} {pct(every, .95):7.0f} "
               f"{max(every, default=float('nan')):7.0f}"
