@@ -197,6 +197,14 @@ class Hub:
         self.proc = None
         self.log.close()
 
+    def own_rss_mib(self) -> float:
+        """RSS of the hub and its direct helpers (proxy, idle culler), students' servers aside."""
+        self.remember_children()
+        hub = psutil.Process(self.proc.pid)
+        helpers = [p for p in self.seen.values() if _ppid(p) == hub.pid]
+        helpers = [p for p in helpers if "jupyterhub-singleuser" not in _cmdline(p)]
+        return sum(rss_mib(p) for p in [hub, *helpers])
+
     def server_processes(self) -> dict[str, tuple[psutil.Process, list[psutil.Process]]]:
         """Student name -> (single-user server process, its kernel processes)."""
         self.remember_children()
@@ -436,6 +444,20 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def _ppid(p: psutil.Process) -> int:
+    try:
+        return p.ppid()
+    except psutil.Error:
+        return -1
+
+
+def _cmdline(p: psutil.Process) -> str:
+    try:
+        return " ".join(p.cmdline())
+    except psutil.Error:
+        return ""
+
+
 def rss_mib(p: psutil.Process) -> float:
     try:
         return p.memory_info().rss / MIB
@@ -461,6 +483,7 @@ async def run_class(n: int, notebook: Path, args, workdir: Path) -> dict:
             args.class_timeout,
         )
         wall = time.perf_counter() - wall
+        hub_mib = hub.own_rss_mib()
         for name, (server, children) in hub.server_processes().items():
             for s in students:
                 if s.name == name:
@@ -469,13 +492,22 @@ async def run_class(n: int, notebook: Path, args, workdir: Path) -> dict:
                     s.uss_mib = sum(uss_mib(p) for p in [server, *children])
         leak = None
         if args.leak_moves and n == args.leak_class and kernels[0] is not None:
-            leak = await leak_check(hub, students[0].name, kernels[0], args.leak_moves)
+            leak = await asyncio.wait_for(
+                leak_check(hub, students[0].name, kernels[0], args.leak_moves), args.leak_timeout
+            )
         for k in kernels:
             if k is not None:
                 await k.close()
         if any(s.error for s in students):
             print(f"hub log (end):\n{hub.log_tail()}", file=sys.stderr)
-        return {"n": n, "students": students, "wall": wall, "load": load_average(), "leak": leak}
+        return {
+            "n": n,
+            "students": students,
+            "wall": wall,
+            "load": load_average(),
+            "leak": leak,
+            "hub_mib": hub_mib,
+        }
     finally:
         hub.stop()
 
@@ -516,6 +548,7 @@ def report(result: dict) -> None:
               f"{len(every):5d} {pct(every, .5):7.0f} {pct(every, .95):7.0f} "
               f"{max(every, default=float('nan')):7.0f}"
               "   (medians per student; latency over all moves)")  # fmt: skip
+    print(f"hub + proxy + idle culler: {result['hub_mib']:.0f} MiB RSS")
     if result["leak"]:
         first, last = result["leak"][0][1], result["leak"][-1][1]
         trail = ", ".join(f"{k}: {m:.0f}" for k, m in result["leak"])
@@ -556,14 +589,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--class-timeout",
         type=float,
-        default=780,
-        help="a class size stops after this many seconds (default 780)",
+        default=600,
+        help="a class size stops after this many seconds (default 600)",
+    )
+    parser.add_argument(
+        "--leak-timeout",
+        type=float,
+        default=240,
+        help="the leak check stops after this many seconds (default 240)",
     )
     args = parser.parse_args(argv)  # fmt: skip
     if any(n < 1 or n > 100 for n in args.students):
         parser.error("--students: each class size must be 1 to 100")
-    if not 0 <= args.leak_moves <= 5000 or args.slider_seconds > 600:
-        parser.error("--leak-moves at most 5000, --slider-seconds at most 600")
+    if not 0 <= args.leak_moves <= 5000 or not 0 < args.slider_seconds <= 600:
+        parser.error("--leak-moves: 0 to 5000; --slider-seconds: above 0, at most 600")
+    if max(args.class_timeout, args.leak_timeout, args.start_timeout) > 1800:
+        parser.error("timeouts: at most 1800 s each")
     args.leak_class = min(args.students)
     ensure_proxy()
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
