@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
+import os
 import re
 import sys
 from pathlib import Path
@@ -39,7 +40,7 @@ DEPLOY = ROOT / "deploy"
 
 
 def load_hub_config(monkeypatch, **env: str):
-    for name in [n for n in list(__import__("os").environ) if n.startswith("LAB_HUB_")]:
+    for name in [n for n in list(os.environ) if n.startswith("LAB_HUB_")]:
         monkeypatch.delenv(name)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -101,8 +102,7 @@ def test_the_trait_check_catches_typos_and_bad_values(monkeypatch):
 
 def test_hub_config_loads_into_jupyterhub(monkeypatch, tmp_path):
     # The app itself loads the file (as `jupyterhub -f` does) and takes the values.
-    monkeypatch.setenv("LAB_HUB_STATE", str(tmp_path))
-    monkeypatch.delenv("LAB_HUB_SPAWNER", raising=False)
+    load_hub_config(monkeypatch, LAB_HUB_STATE=str(tmp_path))  # clears the other LAB_HUB_*
     app = jupyterhub_app.JupyterHub()
     app.load_config_file(str(DEPLOY / "jupyterhub_config.py"))
     assert app.ip == "127.0.0.1" and app.port == 8000
