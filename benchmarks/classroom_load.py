@@ -389,15 +389,18 @@ def code_cells(notebook: Path) -> list[str]:
 
 
 async def move_slider(kernel: KernelChannel, moves: int, seconds: float, pause: float,
-                      on_move=None) -> list[float]:  # fmt: skip
-    """Move the app's slider; each move's time from update sent to the canvas's new frame."""
+                      on_move=None, times: list[float] | None = None) -> list[float]:  # fmt: skip
+    """Move the app's slider; each move's time from update sent to the canvas's new frame.
+
+    The times are appended to ``times`` as they come, so a class cut short keeps them.
+    """
     comm_id, values = kernel.slider(SLIDER_HINT)
     for canvas in kernel.canvases():  # a front-end that has displayed the canvas says so
         await kernel.custom(canvas, {"type": "initialized"})
     await asyncio.sleep(1.0)
     while not kernel.frames.empty():
         kernel.frames.get_nowait()
-    times = []
+    times = [] if times is None else times
     stop_at = time.monotonic() + seconds
     for k in range(moves):
         if time.monotonic() > stop_at:
@@ -428,8 +431,8 @@ async def one_student(hub: Hub, student: Student, notebook: Path, args) -> Kerne
             if kernel.errors:
                 raise RuntimeError(f"cell failed: {kernel.errors[0]}")
         student.run_all_s = time.perf_counter() - start
-        student.round_trips = await move_slider(
-            kernel, args.max_moves, args.slider_seconds, args.pause
+        await move_slider(
+            kernel, args.max_moves, args.slider_seconds, args.pause, times=student.round_trips
         )
         return kernel
     except Exception as exc:  # a student's failure is reported, the class goes on
@@ -478,10 +481,14 @@ async def run_class(n: int, notebook: Path, args, workdir: Path) -> dict:
         hub.start()
         students = [Student(f"student{k:03d}") for k in range(n)]
         wall = time.perf_counter()
-        kernels = await asyncio.wait_for(
-            asyncio.gather(*(one_student(hub, s, notebook, args) for s in students)),
-            args.class_timeout,
-        )
+        tasks = [asyncio.ensure_future(one_student(hub, s, notebook, args)) for s in students]
+        _, late = await asyncio.wait(tasks, timeout=args.class_timeout)
+        for task, student in zip(tasks, students, strict=True):
+            if task in late:  # the class ran out of time: report what the others did
+                task.cancel()
+                student.error = f"not finished within --class-timeout {args.class_timeout:.0f} s"
+        await asyncio.gather(*late, return_exceptions=True)
+        kernels = [None if t in late else t.result() for t in tasks]
         wall = time.perf_counter() - wall
         hub_mib = hub.own_rss_mib()
         for name, (server, children) in hub.server_processes().items():
