@@ -36,7 +36,7 @@ $(LAB_STAMP): pyproject.toml constraints.txt | $(BIN)/python
 
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	@echo "Installing lecture_utils with its lab and test tools (pinned) into $(VENV) (about a minute the first time) ..."
-	$(PIP_INSTALL) -e '.[lab,test]' -c constraints.txt
+	$(PIP_INSTALL) -e '.[lab,test,hub]' -c constraints.txt
 	@touch $@ $(LAB_STAMP)
 
 install: $(STAMP)  ## Create .venv (if missing) and install the project, lab and test tools, pinned

@@ -1,0 +1,632 @@
+"""A whole class at once: N simulated students on a local JupyterHub, measured.
+
+Starts the one-server setup of ``deploy/jupyterhub_config.py`` for real, on 127.0.0.1 only,
+with two benchmark-only changes (a throw-away config file that loads the deploy file first):
+the dummy authenticator (any name, any password) and JupyterHub's
+``SimpleLocalProcessSpawner`` (every student's server runs as the current Unix user, homes in a
+temp dir). Each simulated student then, concurrently:
+
+1. logs in through the hub's login form (``POST /hub/login``) and starts a server;
+2. opens the notebook (07 by default: it is copied into the student's home, read through the
+   contents API, and a kernel session is started for it);
+3. runs it top to bottom through the real kernel protocol (Jupyter server websocket,
+   ``execute_request`` per code cell);
+4. moves an app's slider for ``--slider-seconds`` like a browser does: a ``comm_msg``
+   ``update`` of the slider's value, then it answers ipympl's ``draw`` request as the front-end
+   would and stops the clock when the canvas's new frame (the ``binary`` comm message with the
+   image) arrives. That is the slider round trip: change sent -> new frame received.
+
+It reports per student: server + kernel RSS (psutil), login-to-ready, run-all time and the
+p50/p95/max of the slider round trip; then a leak check (kernel RSS over ``--leak-moves`` slider
+moves of one student). ``uptime``'s load average is printed with every table: on a shared
+machine the figures are only as good as the machine's idleness.
+
+Needs the project's ``hub`` extra (``make install``) and configurable-http-proxy from npm; the
+script runs ``npm install --prefix build/chp configurable-http-proxy@5.3.0`` when it is missing.
+Every process it starts is stopped and the temp dir removed on exit, failure or Ctrl-C.
+
+    python benchmarks/classroom_load.py                   # sweep N = 5, 10, 20, 40
+    python benchmarks/classroom_load.py --students 20     # one class size (< 15 min on 2 cores)
+    python benchmarks/classroom_load.py --students 2 --slider-seconds 10 --leak-moves 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import psutil
+from tornado.httpclient import HTTPRequest
+from tornado.websocket import websocket_connect
+
+ROOT = Path(__file__).resolve().parents[1]
+DEPLOY_CONFIG = ROOT / "deploy" / "jupyterhub_config.py"
+CHP_DIR = ROOT / "build" / "chp"
+CHP = CHP_DIR / "node_modules" / ".bin" / "configurable-http-proxy"
+CHP_VERSION = "5.3.0"
+DEFAULT_NOTEBOOK = ROOT / "notebooks" / "07_gradient_descent_and_sgd.ipynb"
+#: The app and slider moved by default: notebook 07's gradient-descent app, its step size.
+SLIDER_HINT = "step"
+MIB = 2**20
+
+
+def ensure_proxy() -> Path:
+    """Install configurable-http-proxy into build/chp with npm unless it is there."""
+    if not CHP.exists():
+        print(f"installing configurable-http-proxy {CHP_VERSION} into {CHP_DIR} (npm) ...")
+        subprocess.run(
+            ["npm", "install", "--prefix", str(CHP_DIR), "--no-audit", "--no-fund", "--silent",
+             f"configurable-http-proxy@{CHP_VERSION}"],
+            check=True, timeout=300,
+        )  # fmt: skip
+    return CHP
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+# ---------------------------------------------------------------------------------------------
+# The hub
+# ---------------------------------------------------------------------------------------------
+
+BENCH_CONFIG = """\
+# Written by benchmarks/classroom_load.py: the deploy config, then benchmark-only changes.
+load_subconfig({deploy!r})
+c.JupyterHub.authenticator_class = "dummy"  # any name and password: benchmark only
+c.Authenticator.allow_all = True
+c.JupyterHub.concurrent_spawn_limit = 0
+c.JupyterHub.services.append({{"name": "bench", "api_token": {token!r}}})
+c.JupyterHub.load_roles.append({{"name": "bench", "scopes": ["admin:users", "admin:servers",
+    "access:servers", "read:users"], "services": ["bench"]}})
+c.ConfigurableHTTPProxy.command = [{chp!r}]
+import os
+
+if os.geteuid() == 0:  # containers, CI: the students' servers run as root here
+    c.Spawner.args = [*c.Spawner.args, "--allow-root"]
+"""
+
+
+class Hub:
+    """A JupyterHub process started from the deploy config, stopped with all its children."""
+
+    def __init__(self, workdir: Path, port: int) -> None:
+        self.workdir = workdir
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.token = uuid.uuid4().hex
+        self.proc: subprocess.Popen | None = None
+        self.seen: dict[int, psutil.Process] = {}
+
+    def start(self, timeout: float = 60) -> None:
+        homes = self.workdir / "homes"
+        homes.mkdir(parents=True, exist_ok=True)
+        config = self.workdir / "bench_config.py"
+        config.write_text(
+            BENCH_CONFIG.format(deploy=str(DEPLOY_CONFIG), token=self.token, chp=str(CHP))
+        )
+        env = dict(
+            os.environ,
+            LAB_HUB_IP="127.0.0.1",
+            LAB_HUB_PORT=str(self.port),
+            LAB_HUB_SPAWNER="simple",
+            LAB_HUB_HOMES=str(homes / "{username}"),
+            LAB_HUB_STATE=str(self.workdir),
+            CONFIGPROXY_AUTH_TOKEN=uuid.uuid4().hex,
+            PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        )
+        for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR"):
+            env[name] = str(self.workdir / name.lower())
+        self.log = open(self.workdir / "hub.log", "w")  # noqa: SIM115 (closed in stop)
+        self.proc = subprocess.Popen(
+            [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(config),
+             "--JupyterHub.hub_port", str(free_port()),
+             "--ConfigurableHTTPProxy.api_url", f"http://127.0.0.1:{free_port()}"],
+            cwd=self.workdir, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"jupyterhub exited; see its log:\n{self.log_tail()}")
+            try:
+                if httpx.get(f"{self.url}/hub/api/", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"jupyterhub did not answer within {timeout} s:\n{self.log_tail()}")
+
+    def log_tail(self, n: int = 40000) -> str:
+        return (self.workdir / "hub.log").read_text(errors="replace")[-n:]
+
+    def remember_children(self) -> None:
+        """Note every descendant (servers, kernels, proxy) so stop() can reach them all."""
+        if self.proc is None:
+            return
+        try:
+            for p in psutil.Process(self.proc.pid).children(recursive=True):
+                self.seen[p.pid] = p
+        except psutil.NoSuchProcess:
+            pass
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.remember_children()
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)  # the hub stops the students' servers
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        leftovers = [p for p in self.seen.values() if p.is_running()]
+        for p in leftovers:
+            try:
+                p.terminate()
+            except psutil.NoSuchProcess:
+                pass
+        _, alive = psutil.wait_procs(leftovers, timeout=5)
+        for p in alive:
+            try:
+                p.kill()
+            except psutil.NoSuchProcess:
+                pass
+        self.proc = None
+        self.log.close()
+
+    def own_rss_mib(self) -> float:
+        """RSS of the hub and its direct helpers (proxy, idle culler), students' servers aside."""
+        self.remember_children()
+        hub = psutil.Process(self.proc.pid)
+        helpers = [p for p in self.seen.values() if _ppid(p) == hub.pid]
+        helpers = [p for p in helpers if "jupyterhub-singleuser" not in _cmdline(p)]
+        return sum(rss_mib(p) for p in [hub, *helpers])
+
+    def server_processes(self) -> dict[str, tuple[psutil.Process, list[psutil.Process]]]:
+        """Student name -> (single-user server process, its kernel processes)."""
+        self.remember_children()
+        out = {}
+        for p in list(self.seen.values()):
+            try:
+                if "jupyterhub-singleuser" not in " ".join(p.cmdline()):
+                    continue
+                user = p.environ().get("JUPYTERHUB_USER")
+                out[user] = (p, p.children(recursive=True))
+            except psutil.Error:
+                continue
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# One kernel over the Jupyter server's websocket, as a front-end talks to it
+# ---------------------------------------------------------------------------------------------
+
+
+def _decode(raw: str | bytes) -> tuple[dict, list[bytes]]:
+    """A websocket frame -> (message, buffers); binary frames carry buffers (legacy format)."""
+    if isinstance(raw, str):
+        return json.loads(raw), []
+    n = int.from_bytes(raw[:4], "big")
+    offsets = [int.from_bytes(raw[4 * (i + 1) : 4 * (i + 2)], "big") for i in range(n)]
+    parts = [raw[a:b] for a, b in zip(offsets, [*offsets[1:], len(raw)], strict=True)]
+    return json.loads(parts[0]), parts[1:]
+
+
+class KernelChannel:
+    def __init__(self, ws, session: str) -> None:
+        self.ws = ws
+        self.session = session
+        self.comms: dict[str, dict] = {}  # comm id -> widget state at comm_open
+        self.frames: asyncio.Queue = asyncio.Queue()
+        self.waiters: dict[str, asyncio.Future] = {}
+        self.errors: list[str] = []
+        self.moves = 0
+        self.reader = asyncio.ensure_future(self._read())
+
+    def _msg(self, msg_type: str, content: dict, channel: str = "shell") -> dict:
+        msg_id = uuid.uuid4().hex
+        header = {"msg_id": msg_id, "username": "bench", "session": self.session,
+                  "msg_type": msg_type, "version": "5.3", "date": ""}  # fmt: skip
+        return {"header": header, "parent_header": {}, "metadata": {}, "content": content,
+                "channel": channel, "buffers": []}  # fmt: skip
+
+    async def _read(self) -> None:
+        while True:
+            raw = await self.ws.read_message()
+            if raw is None:
+                return
+            msg, _ = _decode(raw)
+            kind = msg["header"]["msg_type"]
+            content = msg["content"]
+            parent = msg.get("parent_header", {}).get("msg_id")
+            if kind == "comm_open":
+                self.comms[content["comm_id"]] = content.get("data", {}).get("state", {})
+            elif kind == "comm_msg":
+                data = content.get("data", {})
+                inner = (
+                    data.get("content", {}).get("data") if data.get("method") == "custom" else None
+                )
+                if inner:
+                    kind_inner = json.loads(inner).get("type")
+                    if kind_inner == "draw":  # ipympl asks the front-end: draw now?
+                        await self.custom(content["comm_id"], {"type": "draw"})
+                    elif kind_inner == "binary":
+                        self.frames.put_nowait(time.perf_counter())
+            elif kind == "error":
+                self.errors.append(f"{content.get('ename')}: {content.get('evalue')}")
+            elif kind == "status" and content.get("execution_state") == "idle":
+                fut = self.waiters.pop(parent, None)
+                if fut is not None and not fut.done():
+                    fut.set_result(time.perf_counter())
+
+    async def request(self, msg: dict, timeout: float) -> float:
+        fut = asyncio.get_running_loop().create_future()
+        self.waiters[msg["header"]["msg_id"]] = fut
+        await self.ws.write_message(json.dumps(msg))
+        return await asyncio.wait_for(fut, timeout)
+
+    async def execute(self, code: str, timeout: float = 600) -> float:
+        content = {"code": code, "silent": False, "store_history": True,
+                   "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}  # fmt: skip
+        msg = self._msg("execute_request", content)
+        return await self.request(msg, timeout)
+
+    async def custom(self, comm_id: str, content: dict) -> None:
+        data = {"method": "custom", "content": content}
+        await self.ws.write_message(
+            json.dumps(self._msg("comm_msg", {"comm_id": comm_id, "data": data}))
+        )
+
+    async def set_value(self, comm_id: str, value: float, timeout: float = 60) -> float:
+        data = {"method": "update", "state": {"value": value}, "buffer_paths": []}
+        return await self.request(
+            self._msg("comm_msg", {"comm_id": comm_id, "data": data}), timeout
+        )
+
+    def canvases(self) -> list[str]:
+        return [c for c, s in self.comms.items() if s.get("_model_name") == "MPLCanvasModel"]
+
+    def slider(self, hint: str) -> tuple[str, list[float]]:
+        """The first float slider whose description contains ``hint``, and values to cycle."""
+        for comm_id, s in self.comms.items():
+            name = s.get("_model_name", "")
+            if (
+                name in ("FloatSliderModel", "FloatLogSliderModel")
+                and hint in s.get("description", "").lower()
+            ):
+                lo, hi = s["min"], s["max"]
+                steps = [lo + (hi - lo) * k / 7 for k in range(8)]
+                if name == "FloatLogSliderModel":
+                    steps = [s.get("base", 10) ** e for e in steps]
+                return comm_id, steps
+        raise RuntimeError(f"no float slider with {hint!r} in its description")
+
+    async def close(self) -> None:
+        self.reader.cancel()
+        self.ws.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# A student
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Student:
+    name: str
+    ready_s: float = float("nan")
+    run_all_s: float = float("nan")
+    round_trips: list[float] = field(default_factory=list)
+    rss_mib: float = float("nan")
+    kernel_mib: float = float("nan")
+    uss_mib: float = float("nan")  # unique to this student: what one more student costs
+    error: str = ""
+
+
+async def log_in_and_start(hub: Hub, name: str, timeout: float) -> float:
+    admin = {"Authorization": f"token {hub.token}"}
+    start = time.perf_counter()
+    async with httpx.AsyncClient(base_url=hub.url, timeout=60) as client:
+        page = await client.get("/hub/login")
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page.text)
+        form = {"username": name, "password": "class", **({"_xsrf": xsrf[1]} if xsrf else {})}
+        done = await client.post("/hub/login", data=form)
+        if done.status_code not in (200, 302):
+            raise RuntimeError(f"login {done.status_code}: {done.text[:300]}")
+        await client.post(f"/hub/api/users/{name}/server", headers=admin)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            user = (await client.get(f"/hub/api/users/{name}", headers=admin)).json()
+            server = user.get("servers", {}).get("", {})
+            if server.get("ready"):
+                return time.perf_counter() - start
+            await asyncio.sleep(0.5)
+    raise TimeoutError(f"{name}'s server not ready after {timeout} s")
+
+
+async def open_kernel(hub: Hub, name: str, notebook: str) -> KernelChannel:
+    admin = {"Authorization": f"token {hub.token}"}
+    base = f"/user/{name}/api"
+    async with httpx.AsyncClient(base_url=hub.url, timeout=120, headers=admin) as client:
+        (await client.get(f"{base}/contents/{notebook}")).raise_for_status()  # open it
+        body = {"path": notebook, "type": "notebook", "name": notebook,
+                "kernel": {"name": "python3"}}  # fmt: skip
+        made = await client.post(f"{base}/sessions", json=body)
+        made.raise_for_status()
+        kernel_id = made.json()["kernel"]["id"]
+    session = uuid.uuid4().hex
+    url = f"ws://127.0.0.1:{hub.port}{base}/kernels/{kernel_id}/channels?session_id={session}"
+    ws = await websocket_connect(HTTPRequest(url, headers=admin), max_message_size=2**28)
+    return KernelChannel(ws, session)
+
+
+def code_cells(notebook: Path) -> list[str]:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+
+
+async def move_slider(kernel: KernelChannel, moves: int, seconds: float, pause: float,
+                      on_move=None, times: list[float] | None = None) -> list[float]:  # fmt: skip
+    """Move the app's slider; each move's time from update sent to the canvas's new frame.
+
+    The times are appended to ``times`` as they come, so a class cut short keeps them.
+    """
+    comm_id, values = kernel.slider(SLIDER_HINT)
+    for canvas in kernel.canvases():  # a front-end that has displayed the canvas says so
+        await kernel.custom(canvas, {"type": "initialized"})
+    await asyncio.sleep(1.0)
+    while not kernel.frames.empty():
+        kernel.frames.get_nowait()
+    times = [] if times is None else times
+    stop_at = time.monotonic() + seconds
+    for k in range(moves):
+        if time.monotonic() > stop_at:
+            break
+        sent = time.perf_counter()
+        kernel.moves += 1  # never the value already set: each move must change the slider
+        await kernel.set_value(comm_id, values[kernel.moves % len(values)])
+        frame = await asyncio.wait_for(kernel.frames.get(), 60)
+        times.append(frame - sent)
+        while not kernel.frames.empty():  # a second canvas redrawn by the same move
+            kernel.frames.get_nowait()
+        if on_move is not None:
+            on_move(k)
+        await asyncio.sleep(pause)
+    return times
+
+
+async def one_student(hub: Hub, student: Student, notebook: Path, args) -> KernelChannel | None:
+    try:
+        home = hub.workdir / "homes" / student.name
+        home.mkdir(parents=True, exist_ok=True)
+        shutil.copy(notebook, home / notebook.name)
+        student.ready_s = await log_in_and_start(hub, student.name, args.start_timeout)
+        kernel = await open_kernel(hub, student.name, notebook.name)
+        start = time.perf_counter()
+        for code in code_cells(notebook):
+            await kernel.execute(code)
+            if kernel.errors:
+                raise RuntimeError(f"cell failed: {kernel.errors[0]}")
+        student.run_all_s = time.perf_counter() - start
+        await move_slider(
+            kernel, args.max_moves, args.slider_seconds, args.pause, times=student.round_trips
+        )
+        return kernel
+    except Exception as exc:  # a student's failure is reported, the class goes on
+        student.error = f"{type(exc).__name__}: {exc}"[:300]
+        return None
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _ppid(p: psutil.Process) -> int:
+    try:
+        return p.ppid()
+    except psutil.Error:
+        return -1
+
+
+def _cmdline(p: psutil.Process) -> str:
+    try:
+        return " ".join(p.cmdline())
+    except psutil.Error:
+        return ""
+
+
+def rss_mib(p: psutil.Process) -> float:
+    try:
+        return p.memory_info().rss / MIB
+    except psutil.Error:
+        return float("nan")
+
+
+def uss_mib(p: psutil.Process) -> float:
+    try:
+        return p.memory_full_info().uss / MIB
+    except psutil.Error:
+        return float("nan")
+
+
+async def run_class(n: int, notebook: Path, args, workdir: Path) -> dict:
+    hub = Hub(workdir / f"hub-{n}", free_port())
+    try:
+        hub.start()
+        students = [Student(f"student{k:03d}") for k in range(n)]
+        wall = time.perf_counter()
+        tasks = [asyncio.ensure_future(one_student(hub, s, notebook, args)) for s in students]
+        _, late = await asyncio.wait(tasks, timeout=args.class_timeout)
+        for task, student in zip(tasks, students, strict=True):
+            if task in late:  # the class ran out of time: report what the others did
+                task.cancel()
+                student.error = f"not finished within --class-timeout {args.class_timeout:.0f} s"
+        await asyncio.gather(*late, return_exceptions=True)
+        kernels = [None if t in late else t.result() for t in tasks]
+        wall = time.perf_counter() - wall
+        hub_mib = hub.own_rss_mib()
+        for name, (server, children) in hub.server_processes().items():
+            for s in students:
+                if s.name == name:
+                    s.kernel_mib = sum(rss_mib(p) for p in children)
+                    s.rss_mib = rss_mib(server) + s.kernel_mib
+                    s.uss_mib = sum(uss_mib(p) for p in [server, *children])
+        leak = None
+        if args.leak_moves and n == args.leak_class and kernels[0] is not None:
+            leak = await asyncio.wait_for(
+                leak_check(hub, students[0].name, kernels[0], args.leak_moves), args.leak_timeout
+            )
+        for k in kernels:
+            if k is not None:
+                await k.close()
+        if any(s.error for s in students):
+            print(f"hub log (end):\n{hub.log_tail()}", file=sys.stderr)
+        return {
+            "n": n,
+            "students": students,
+            "wall": wall,
+            "load": load_average(),
+            "leak": leak,
+            "hub_mib": hub_mib,
+        }
+    finally:
+        hub.stop()
+
+
+async def leak_check(hub: Hub, name: str, kernel: KernelChannel, moves: int) -> list:
+    """Kernel RSS (MiB) every 100 slider moves of one student, the others idle."""
+    kernel_proc = hub.server_processes()[name][1]
+    samples = [(0, sum(rss_mib(p) for p in kernel_proc))]
+
+    def sample(k: int) -> None:
+        if (k + 1) % 100 == 0:
+            samples.append((k + 1, sum(rss_mib(p) for p in kernel_proc)))
+
+    await move_slider(kernel, moves, float("inf"), 0.0, on_move=sample)
+    return samples
+
+
+def report(result: dict) -> None:
+    students = result["students"]
+    ok = [s for s in students if not s.error]
+    print(f"\n== {result['n']} students ({len(ok)} completed) in {result['wall']:.0f} s; "
+          f"{result['load']}")  # fmt: skip
+    print(f"{'student':<11} {'MiB':>6} {'kernel':>6} {'USS':>6} {'ready s':>8} {'run-all s':>9} "
+          f"{'moves':>5} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")  # fmt: skip
+    for s in students:
+        rt = [t * 1e3 for t in s.round_trips]
+        print(f"{s.name:<11} {s.rss_mib:6.0f} {s.kernel_mib:6.0f} {s.uss_mib:6.0f} "
+              f"{s.ready_s:8.1f} "
+              f"{s.run_all_s:9.1f} {len(rt):5d} {pct(rt, .5):7.0f} {pct(rt, .95):7.0f} "
+              f"{max(rt, default=float('nan')):7.0f}"
+              + (f"  {s.error}" if s.error else ""))  # fmt: skip
+    every = [t * 1e3 for s in ok for t in s.round_trips]
+    if ok:
+        med = statistics.median
+        print(f"{'all':<11} {med(s.rss_mib for s in ok):6.0f} {med(s.kernel_mib for s in ok):6.0f} "
+              f"{med(s.uss_mib for s in ok):6.0f} "
+              f"{med(s.ready_s for s in ok):8.1f} {med(s.run_all_s for s in ok):9.1f} "
+              f"{len(every):5d} {pct(every, .5):7.0f} {pct(every, .95):7.0f} "
+              f"{max(every, default=float('nan')):7.0f}"
+              "   (medians per student; latency over all moves)")  # fmt: skip
+    print(f"hub + proxy + idle culler: {result['hub_mib']:.0f} MiB RSS")
+    if result["leak"]:
+        first, last = result["leak"][0][1], result["leak"][-1][1]
+        trail = ", ".join(f"{k}: {m:.0f}" for k, m in result["leak"])
+        print(f"leak check, kernel RSS MiB after k slider moves: {trail} "
+              f"(growth {last - first:+.1f} MiB)")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--students",
+        type=int,
+        nargs="+",
+        default=[5, 10, 20, 40],
+        help="class sizes to run, one fresh hub each (default: 5 10 20 40)",
+    )
+    parser.add_argument("--notebook", type=Path, default=DEFAULT_NOTEBOOK)
+    parser.add_argument(
+        "--slider-seconds",
+        type=float,
+        default=30,
+        help="how long each student moves the slider (default 30)",
+    )
+    parser.add_argument("--max-moves", type=int, default=300, help="per student (default 300)")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.2,
+        help="seconds between a frame and the next move (default 0.2)",
+    )
+    parser.add_argument(
+        "--leak-moves",
+        type=int,
+        default=1000,
+        help="slider moves of the leak check, 0 to skip (default 1000)",
+    )
+    parser.add_argument("--start-timeout", type=float, default=300)
+    parser.add_argument(
+        "--class-timeout",
+        type=float,
+        default=600,
+        help="a class size stops after this many seconds (default 600)",
+    )
+    parser.add_argument(
+        "--leak-timeout",
+        type=float,
+        default=240,
+        help="the leak check stops after this many seconds (default 240)",
+    )
+    args = parser.parse_args(argv)  # fmt: skip
+    if any(n < 1 or n > 100 for n in args.students):
+        parser.error("--students: each class size must be 1 to 100")
+    if not 0 <= args.leak_moves <= 5000 or not 0 < args.slider_seconds <= 600:
+        parser.error("--leak-moves: 0 to 5000; --slider-seconds: above 0, at most 600")
+    if max(args.class_timeout, args.leak_timeout, args.start_timeout) > 1800:
+        parser.error("timeouts: at most 1800 s each")
+    args.leak_class = min(args.students)
+    ensure_proxy()
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    workdir = Path(tempfile.mkdtemp(prefix="classroom-load-"))
+    try:
+        print(f"{args.notebook.name}; {load_average()}")
+        for n in args.students:
+            report(asyncio.run(run_class(n, args.notebook.resolve(), args, workdir)))
+    except KeyboardInterrupt:
+        print("interrupted: stopping the hub and cleaning up", file=sys.stderr)
+        return 130
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
