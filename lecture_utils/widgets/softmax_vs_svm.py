@@ -20,7 +20,9 @@ from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.container import BarContainer
 from matplotlib.text import Text
 from matplotlib.transforms import blended_transform_factory
 
@@ -167,25 +169,14 @@ class SoftmaxVsSvmApp(App):
     def _make_artists(self) -> None:
         fig = self.figure
         c = len(self.class_names)
-        x = np.arange(c)
         lo, hi = self._range
         fixed: list[Any] = []
         # left: the scores
         ax = self.ax_scores = fig.add_axes((0.055, 0.17, 0.24, 0.66))
         colors = [CLASS_COLORS[j] if j == self.y else "#c9c9c9" for j in range(c)]
-        self.score_bars = ax.bar(x, np.zeros(c), width=0.6, color=colors, linewidth=0, zorder=2)
+        self.score_bars, self.score_texts = self._class_bars(ax, colors, fixed)
         ax.axhline(0.0, color="0.5", lw=0.6, zorder=1)
-        ax.set_xlim(-0.6, c - 0.4)
         ax.set_ylim(lo - 0.5, hi + 1.5)
-        ax.xaxis.set_visible(False)
-        ax.tick_params(labelsize=8)
-        along_x = blended_transform_factory(ax.transData, ax.transAxes)
-        for j, name in enumerate(self.class_names):
-            weight = "bold" if j == self.y else "normal"
-            fixed.append(
-                ax.text(j, -0.03, name, transform=along_x, ha="center", va="top", weight=weight)
-            )
-        self.score_texts = [ax.text(j, 0.0, "", ha="center", fontsize=9, zorder=3) for j in x]
         fixed.append(_text(ax, 0.0, 1.04, f"scores (correct: {self.class_names[self.y]})"))
         # middle: both losses as the chosen score moves
         ax = self.ax_curves = fig.add_axes((0.37, 0.17, 0.3, 0.66))
@@ -206,9 +197,20 @@ class SoftmaxVsSvmApp(App):
         self.curve_label = _text(ax, 0.5, -0.15, "", ha="center", va="top")
         # right: the softmax probabilities
         ax = self.ax_probs = fig.add_axes((0.74, 0.17, 0.24, 0.66))
-        self.prob_bars = ax.bar(x, np.zeros(c), width=0.6, color=colors, linewidth=0, zorder=2)
-        ax.set_xlim(-0.6, c - 0.4)
+        self.prob_bars, self.prob_texts = self._class_bars(ax, colors, fixed)
         ax.set_ylim(0, 1.12)
+        fixed.append(_text(ax, 0.0, 1.04, r"softmax $P(Y = j \mid x)$"))
+        self.total_text = fig.text(0.5, 0.985, "", ha="center", va="top", fontsize=11)
+        self._bake(self.ax_scores, self.ax_curves, self.ax_probs, *fixed)
+
+    def _class_bars(
+        self, ax: Axes, colors: list[str], fixed: list[Artist]
+    ) -> tuple[BarContainer, list[Text]]:
+        """One bar per class on ``ax`` (value texts above them, the names below, bold for the
+        correct class); the names join the ``fixed`` artists to bake."""
+        x = np.arange(len(self.class_names))
+        bars = ax.bar(x, np.zeros(len(x)), width=0.6, color=colors, linewidth=0, zorder=2)
+        ax.set_xlim(-0.6, len(x) - 0.4)
         ax.xaxis.set_visible(False)
         ax.tick_params(labelsize=8)
         along_x = blended_transform_factory(ax.transData, ax.transAxes)
@@ -217,10 +219,8 @@ class SoftmaxVsSvmApp(App):
             fixed.append(
                 ax.text(j, -0.03, name, transform=along_x, ha="center", va="top", weight=weight)
             )
-        self.prob_texts = [ax.text(j, 0.0, "", ha="center", fontsize=9, zorder=3) for j in x]
-        fixed.append(_text(ax, 0.0, 1.04, r"softmax $P(Y = j \mid x)$"))
-        self.total_text = fig.text(0.5, 0.985, "", ha="center", va="top", fontsize=11)
-        self._bake(self.ax_scores, self.ax_curves, self.ax_probs, *fixed)
+        texts = [ax.text(j, 0.0, "", ha="center", fontsize=9, zorder=3) for j in x]
+        return bars, texts
 
     def update(self) -> None:
         s = self.scores()
