@@ -79,9 +79,9 @@ notebooks: $(STAMP)  ## Re-run every notebook top to bottom and save it with its
 
 # The committed browser report (docs/browser-latency.*, docs/screenshots/) is refreshed only
 # on purpose: run the browser tests (into build/browser-report/), then copy.
-docs: $(STAMP)  ## Re-measure in the browser and refresh docs/ (latency report, screenshots)
+docs: $(STAMP) $(NO_IPYMPL_STAMP)  ## Re-measure in the browser and refresh docs/ (latency report, screenshots)
 	rm -rf build/browser-report
-	$(BIN)/python -m pytest tests/browser -p no:cacheprovider $(PYTEST_ARGS)
+	LECTURE_UTILS_BROWSER_ALL_RATIOS=1 $(BIN)/python -m pytest tests/browser -p no:cacheprovider $(PYTEST_ARGS)
 	rm -rf docs/screenshots
 	cp -r build/browser-report/. docs/
 	@git status --short docs/

@@ -59,9 +59,14 @@ REPORT_MD = REPORT_DIR / "browser-latency.md"
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Chromium from Debian, driven by Playwright (one browser for the session)."""
+    """Headless Chromium from Debian, driven by Playwright (one browser per test module).
+
+    Not one per session: Playwright's sync API keeps an asyncio event loop marked as running
+    in the main thread while it is started, and the unit tests collected after tests/browser/
+    (the renderer's, which check how frames are scheduled on a running loop) must not see it.
+    """
     if not CHROMIUM.exists():
         missing(
             f"{CHROMIUM} not found: the browser tests need Debian's chromium "
