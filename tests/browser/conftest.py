@@ -59,14 +59,21 @@ REPORT_MD = REPORT_DIR / "browser-latency.md"
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Headless Chromium from Debian, driven by Playwright (one browser per test module).
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the browser tests after every other test of the session.
 
-    Not one per session: Playwright's sync API keeps an asyncio event loop marked as running
-    in the main thread while it is started, and the unit tests collected after tests/browser/
-    (the renderer's, which check how frames are scheduled on a running loop) must not see it.
+    Once started, Playwright's sync API keeps an asyncio event loop marked as running in the
+    main thread until the session ends. Tests that look for a running loop (the renderer's,
+    which check how frames are scheduled in a kernel) or start one must not see it, so they
+    run first. The sort is stable: the order within each group is kept.
     """
+    here = Path(__file__).resolve().parent
+    items.sort(key=lambda item: here in Path(str(item.path)).resolve().parents)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium from Debian, driven by Playwright (one browser for the session)."""
     if not CHROMIUM.exists():
         missing(
             f"{CHROMIUM} not found: the browser tests need Debian's chromium "
