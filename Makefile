@@ -12,10 +12,10 @@ LAB_STAMP := $(VENV)/.installed-lab
 STAMP := $(VENV)/.installed-test
 PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check --quiet
 
+# The English edition. The Korean one, notebooks/ko/ (`make ko`), is not in `make test`'s nbval
+# step: its nbval run is the one tests/test_portable_outputs.py makes under the second BLAS
+# configuration (its code cells are the English ones), so no notebook runs twice.
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
-# The Korean edition (made by `make ko`). Not in `make test`'s nbval step: its nbval run is the
-# one tests/test_portable_outputs.py makes under the second BLAS configuration (same code cells).
-KO_NOTEBOOKS := $(sort $(wildcard notebooks/ko/*.ipynb))
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 NB ?= notebooks/01_loss_functions.ipynb
 PORT ?= 8866
