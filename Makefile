@@ -62,9 +62,9 @@ lab: $(LAB_STAMP)  ## Open JupyterLab on notebooks/ (the Korean edition is in no
 	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir=notebooks $(LAB_ARGS)
 
 # One pytest run: unit tests in tests/, the docstring examples of lecture_utils, and nbval on
-# every notebook that exists (tests/ always holds tests, so pytest never exits with 5). Among
-# the tests, tests/test_portable_outputs.py re-runs every notebook under a second BLAS
-# configuration. ruff first (a second or two): CI runs `make test`, so style is enforced there.
+# every English notebook (tests/ always holds tests, so pytest never exits with 5). Among the
+# tests, tests/test_portable_outputs.py runs nbval on the Korean edition (same code cells) under
+# a second BLAS configuration. ruff first (a second or two): CI runs `make test`, so style is enforced there.
 # The suite must leave the working tree as it found it (reports go to build/): checked after.
 TREE_STATE = { git status --porcelain --untracked-files=all; git diff | cksum; } 2>/dev/null
 test: lint $(NO_IPYMPL_STAMP)  ## Run the whole suite: ruff, unit tests, doctests, nbval on every notebook, browser
