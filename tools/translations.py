@@ -62,7 +62,8 @@ KOREAN_DIR = ENGLISH_DIR / "ko"
 #: The extra code cell of every Korean notebook (the code-identity test skips it by its tag).
 LANGUAGE_CELL_ID = "ko-language"
 LANGUAGE_TAG = "language"
-LANGUAGE_SOURCE = 'import lecture_utils\nlecture_utils.set_language("ko")'
+# (the blank line is ruff's import-block rule, which make lint applies to notebooks too)
+LANGUAGE_SOURCE = 'import lecture_utils\n\nlecture_utils.set_language("ko")'
 
 Notebook = dict[str, Any]
 Cell = dict[str, Any]
@@ -371,8 +372,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def english_history(english_path: Path, cell_id: str, recorded: str) -> str | None:
     """The English text of ``cell_id`` whose fingerprint is ``recorded``, from git history."""
-    rel = english_path.relative_to(ROOT).as_posix()
     try:
+        rel = english_path.relative_to(ROOT).as_posix()
         log = subprocess.run(
             ["git", "log", "--format=%H", "-n", "300", "--", rel],
             cwd=ROOT,
@@ -380,7 +381,7 @@ def english_history(english_path: Path, cell_id: str, recorded: str) -> str | No
             text=True,
             check=True,
         ).stdout.split()
-    except (OSError, subprocess.CalledProcessError):
+    except (OSError, ValueError, subprocess.CalledProcessError):
         return None
     for commit in log:
         shown = subprocess.run(
