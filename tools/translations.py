@@ -64,6 +64,9 @@ LANGUAGE_CELL_ID = "ko-language"
 LANGUAGE_TAG = "language"
 # (the blank line is ruff's import-block rule, which make lint applies to notebooks too)
 LANGUAGE_SOURCE = 'import lecture_utils\n\nlecture_utils.set_language("ko")'
+#: Cell metadata that belongs to a run, not to the cell (nbclient's timestamps): kept with the
+#: outputs of an executed Korean notebook, and ignored when code cells are compared.
+RUN_METADATA = ("execution",)
 
 Notebook = dict[str, Any]
 Cell = dict[str, Any]
@@ -148,9 +151,25 @@ def language_cell(previous: Cell | None) -> Cell:
         "source": source_lines(LANGUAGE_SOURCE),
     }
     if previous is not None and source_text(previous) == LANGUAGE_SOURCE:
-        cell["execution_count"] = previous.get("execution_count")
-        cell["outputs"] = copy.deepcopy(previous.get("outputs", []))
+        _keep_run(cell, previous)
     return cell
+
+
+def _keep_run(cell: Cell, previous: Cell) -> None:
+    """Give ``cell`` the outputs, execution count and run metadata of ``previous``."""
+    cell["outputs"] = copy.deepcopy(previous.get("outputs", []))
+    cell["execution_count"] = previous.get("execution_count")
+    for key in RUN_METADATA:
+        cell["metadata"].pop(key, None)
+        if key in previous.get("metadata", {}):
+            cell["metadata"][key] = copy.deepcopy(previous["metadata"][key])
+
+
+def code_identity(cell: Cell) -> tuple[str, str, dict[str, Any]]:
+    """What must be equal between an English code cell and its Korean copy: type, source and
+    metadata without :data:`RUN_METADATA` (the outputs may differ: Korean labels)."""
+    metadata = {k: v for k, v in cell.get("metadata", {}).items() if k not in RUN_METADATA}
+    return cell["cell_type"], source_text(cell), metadata
 
 
 def _imports_lecture_utils(cell: Cell) -> bool:
@@ -197,8 +216,8 @@ def build_korean(english: Notebook, korean: Notebook | None) -> Notebook:
             same_code = ko is not None and ko["cell_type"] == en["cell_type"]
             if executed and same_code and source_text(ko) == source_text(en):
                 if "outputs" in en:
-                    cell["outputs"] = copy.deepcopy(ko.get("outputs", []))
-                    cell["execution_count"] = ko.get("execution_count")
+                    cell.setdefault("metadata", {})
+                    _keep_run(cell, ko)
             cells.append(cell)
         if not language_added and _imports_lecture_utils(en):
             cells.append(language_cell(old_language))
