@@ -373,6 +373,21 @@ def test_a_draft_of_an_old_english_text_is_stale_at_once(course, tmp_path, capsy
     assert translations.classify(_load(course), _korean(course))["stale"] == []
 
 
+def test_an_older_draft_never_replaces_an_up_to_date_translation(course, tmp_path, capsys):
+    english_text = _text(_by_id(_load(course))["aaaa0004"])
+    fresh = _draft(course, tmp_path, {"aaaa0004": {"en": english_text, "ko": "새 번역"}})
+    assert translations.main(["import", fresh]) == 0
+    old = tmp_path / "old.json"
+    old.write_text(
+        json.dumps({"notebook": course.name, "cells": {"aaaa0004": {"en": "Old.", "ko": "옛"}}}),
+        encoding="utf-8",
+    )
+    assert translations.main(["import", str(old)]) == 0
+    assert "kept: the Korean cell already translates the current English" in capsys.readouterr().out
+    assert _text(_by_id(_korean(course))["aaaa0004"]) == "새 번역"
+    assert translations.main(["sync", "--check"]) == 0  # an imported notebook is in step
+
+
 def test_refresh_refuses_an_untranslated_cell_and_import_an_unknown_one(course, tmp_path):
     translations.main(["sync"])
     with pytest.raises(SystemExit, match="not translated"):

@@ -34,7 +34,9 @@ tagged ``language``, that switches the apps to Korean. Deterministic and idempot
 ``import`` takes drafts ``{"notebook": "02_multiclass_svm.ipynb", "cells": {"<cell id>":
 {"en": "<the English source translated>", "ko": "<Korean markdown>", "quotes": [{"text": ...,
 "expr": ...}]}}}``; the fingerprint recorded is that of ``en``, so a draft made from an English
-text that has changed since is stale at once (and reported so).
+text that has changed since is stale at once (and reported so). Drafts may overlap: a draft of
+an older English text never replaces a translation of the current one (reported as kept), so
+the order in which drafts are imported does not matter.
 
 ``refresh`` is for after a person has read the English change and updated (or confirmed) the
 Korean text: it prints the English diff since the translated version (found in git history by
@@ -353,6 +355,14 @@ def apply_draft(english: Notebook, korean: Notebook, draft: dict[str, Any]) -> l
         ):
             raise ValueError(f"cell {cell_id}: 'quotes' is a list of {{'text', 'expr'}}")
         cell = ko_cells[cell_id]
+        current = fingerprint(source_text(en))
+        if fingerprint(entry["en"]) != current and recorded_fingerprint(cell) == current:
+            # drafts may overlap: an older draft never replaces an up-to-date translation
+            report.append(
+                f"  {cell_id}  kept: the Korean cell already translates the current English "
+                f"text; this draft is of an older one  {first_words(source_text(en), 6)}"
+            )
+            continue
         cell["source"] = source_lines(entry["ko"])
         cell["metadata"].pop("quotes", None)
         if quotes:
@@ -360,7 +370,7 @@ def apply_draft(english: Notebook, korean: Notebook, draft: dict[str, Any]) -> l
         recorded = fingerprint(entry["en"])
         cell["metadata"]["translation"] = {"source": recorded}
         state = "ok"
-        if recorded != fingerprint(source_text(en)):
+        if recorded != current:
             state = "STALE: the English cell changed since this draft was made"
         collapsed = re.sub(r"\s+", " ", entry["ko"])
         missing = [q["text"] for q in quotes if re.sub(r"\s+", " ", q["text"]) not in collapsed]
