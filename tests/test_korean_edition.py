@@ -74,19 +74,24 @@ _NOT_PROSE = [
 ]
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
-#: A translated cell needs at least this share of Hangul words among its words.
-MIN_HANGUL_SHARE = 0.4
+#: A translated cell needs at least this share of Hangul words among its words. Measured on
+#: the translators' drafts of all ten notebooks: Korean cells 0.64 and up, English cells at most
+#: 0.15 (tables left out).
+MIN_HANGUL_SHARE = 0.5
 #: Cells with fewer words (a heading "## Softmax") are not judged.
 MIN_WORDS = 6
 
 
 def prose_words(markdown: str) -> tuple[int, int]:
-    """(Hangul words, Latin words) of ``markdown`` outside math, code, tags and link targets.
+    """(Hangul words, Latin words) of ``markdown``'s prose: outside math, code, tags, link
+    targets and table rows.
 
     A word is a run of Hangul or of Latin letters, so ``score가`` is one of each: Korean prose
     that keeps the English terms (as the lecture speaks) has a Hangul word for nearly each one.
+    Table rows are left out: a glossary's rows pair English and Korean terms by design, so the
+    prose around the table (its heading and introduction) decides.
     """
-    text = markdown
+    text = "\n".join(line for line in markdown.splitlines() if not line.lstrip().startswith("|"))
     for pattern in _NOT_PROSE:
         text = re.sub(pattern, " ", text, flags=re.DOTALL)
     return len(_HANGUL_WORD.findall(text)), len(_LATIN_WORD.findall(text))
@@ -112,8 +117,13 @@ def test_hangul_share_tells_korean_prose_from_english_with_a_glossary():
         "Each curve is a **hinge**: zero once the correct class leads by the margin, "
         "then rising linearly (힌지 손실, hinge loss)."
     )
+    english_glossary = (
+        "## Glossary (용어 정리)\n\nKey terms of this notebook, with the Korean terms used in "
+        "the lecture notes.\n\n| English | 한국어 |\n|---|---|\n| loss function | 손실 함수 |\n"
+        "| regularization | 정규화 |\n| subgradient | 서브그래디언트 |\n| score | 점수 |"
+    )
     assert is_mostly_korean(korean) and is_mostly_korean(glossary)
-    assert not is_mostly_korean(english)
+    assert not is_mostly_korean(english) and not is_mostly_korean(english_glossary)
     assert is_mostly_korean("## Softmax 분류기")  # too short to judge
     assert prose_words("$$L = \\frac{1}{N}$$ 손실 `np.mean` <b>bold</b> [링크](https://x.org)") == (
         2,
