@@ -12,6 +12,9 @@ LAB_STAMP := $(VENV)/.installed-lab
 STAMP := $(VENV)/.installed-test
 PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check --quiet
 
+# The English edition. The Korean one, notebooks/ko/ (`make ko`), is not in `make test`'s nbval
+# step: its nbval run is the one tests/test_portable_outputs.py makes under the second BLAS
+# configuration (its code cells are the English ones), so no notebook runs twice.
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 NB ?= notebooks/01_loss_functions.ipynb
@@ -20,7 +23,7 @@ PORT ?= 8866
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab lab-without-ipympl test docs notebooks lint format classroom bench clean
+.PHONY: help install lab lab-without-ipympl test docs notebooks ko lint format classroom bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,13 +58,13 @@ $(NO_IPYMPL_STAMP): constraints.txt | $(BIN)/python
 
 lab-without-ipympl: $(NO_IPYMPL_STAMP)  ## Make build/lab-without-ipympl (JupyterLab, no ipympl) for the browser tests
 
-lab: $(LAB_STAMP)  ## Open JupyterLab on notebooks/
+lab: $(LAB_STAMP)  ## Open JupyterLab on notebooks/ (the Korean edition is in notebooks/ko/)
 	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir=notebooks $(LAB_ARGS)
 
 # One pytest run: unit tests in tests/, the docstring examples of lecture_utils, and nbval on
-# every notebook that exists (tests/ always holds tests, so pytest never exits with 5). Among
-# the tests, tests/test_portable_outputs.py re-runs every notebook under a second BLAS
-# configuration. ruff first (a second or two): CI runs `make test`, so style is enforced there.
+# every English notebook (tests/ always holds tests, so pytest never exits with 5). Among the
+# tests, tests/test_portable_outputs.py runs nbval on the Korean edition (same code cells) under
+# a second BLAS configuration. ruff first (a second or two): CI runs `make test`, so style is enforced there.
 # The suite must leave the working tree as it found it (reports go to build/): checked after.
 TREE_STATE = { git status --porcelain --untracked-files=all; git diff | cksum; } 2>/dev/null
 test: lint $(NO_IPYMPL_STAMP)  ## Run the whole suite: ruff, unit tests, doctests, nbval on every notebook, browser
@@ -72,10 +75,20 @@ test: lint $(NO_IPYMPL_STAMP)  ## Run the whole suite: ruff, unit tests, doctest
 		$(TREE_STATE) | diff build/.tree-before - ; exit 1; }
 
 # Re-execute every notebook in place and store its outputs (after a change to the package or
-# a notebook). One BLAS thread, as the stored timings of notebook 02 assume. Then make test.
-notebooks: $(STAMP)  ## Re-run every notebook top to bottom and save it with its outputs
+# a notebook). One BLAS thread, as the stored timings of notebook 02 assume. The Korean edition
+# is brought in step with the English one (`make ko`) and re-executed too. Then make test.
+notebooks: $(STAMP)  ## Re-run every notebook (both editions) top to bottom and save its outputs
 	OPENBLAS_NUM_THREADS=1 $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=900 $(NOTEBOOKS)
+	$(BIN)/python tools/translations.py sync
+	OPENBLAS_NUM_THREADS=1 $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=900 notebooks/ko/*.ipynb
+
+# The Korean edition notebooks/ko/: every English cell in order, code copied, Korean markdown kept
+# by cell id (English text, marked untranslated, where there is none yet). Standard library only.
+# `python tools/translations.py status | import | show | refresh`: see that script's docstring.
+ko:  ## Build/update the Korean edition notebooks/ko/ from the English notebooks
+	$(PYTHON) tools/translations.py sync
 
 # The committed browser report (docs/browser-latency.*, docs/screenshots/) is refreshed only
 # on purpose: run the browser tests (into build/browser-report/), then copy.

@@ -18,6 +18,14 @@ The ``expr`` may use anything the notebook defined above and call the library it
 only what is the same on every machine (no timings, no round-off digits): the same rule as for
 stored outputs. Cheap to keep: editing a paragraph means editing its ``text``; changing the code
 that computes a number fails here with the paragraph, the quote and what the code now gives.
+
+The Korean edition (``notebooks/ko/``) follows the same rules: a Korean markdown cell declares
+the quotes of its own text (``python tools/translations.py import`` puts a draft's ``quotes``
+there), and a translated cell whose English cell quotes numbers must quote them too. Its quotes
+are evaluated in the same kernel run as the English notebook's, at the English cell with the same
+id: the Korean code cells are the English ones in the same order (tests/test_korean_edition.py),
+so the namespace there is the one the Korean notebook has at that cell, and checking the Korean
+edition costs no second run of the notebooks.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+KOREAN = sorted((ROOT / "notebooks" / "ko").glob("*.ipynb"))
 
 
 def _source(cell: dict[str, Any]) -> str:
@@ -107,9 +116,29 @@ class _Kernel:
         self.manager.shutdown_kernel(now=True)
 
 
-def run_problems(path: Path) -> list[str]:
-    """Run the notebook at ``path`` and evaluate its quotes: the mismatches, as sentences."""
+def _translated_quotes(notebook: dict[str, Any], translation: Path | None) -> dict[str, list]:
+    """The quotes of the translation's markdown cells, by cell id (ids must be the English ones)."""
+    if translation is None:
+        return {}
+    english_ids = {c.get("id") for c in notebook["cells"] if c["cell_type"] == "markdown"}
+    quotes = {}
+    for cell in json.loads(translation.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] == "markdown" and cell.get("metadata", {}).get("quotes"):
+            quotes[cell.get("id")] = cell["metadata"]["quotes"]
+    orphans = sorted(set(quotes) - english_ids, key=str)
+    if orphans:
+        raise ValueError(f"{translation.name}: no English markdown cell with the ids {orphans}")
+    return quotes
+
+
+def run_problems(path: Path, translation: Path | None = None) -> list[str]:
+    """Run the notebook at ``path`` and evaluate its quotes: the mismatches, as sentences.
+
+    With ``translation`` (the Korean notebook of ``path``), the translation's quotes are
+    evaluated too, each at the English cell with its cell's id ("ko cell <id>: ...").
+    """
     notebook = json.loads(path.read_text(encoding="utf-8"))
+    translated = _translated_quotes(notebook, translation)
     problems = []
     kernel = _Kernel(path.parent)
     try:
@@ -120,18 +149,20 @@ def run_problems(path: Path) -> list[str]:
                     return problems + [
                         f"code cell {i} failed, quotes after it not checked: {error}"
                     ]
-            for q in (
-                cell.get("metadata", {}).get("quotes", [])
-                if cell["cell_type"] == "markdown"
-                else []
-            ):
+            if cell["cell_type"] != "markdown":
+                continue
+            declared = [(f"cell {i}", q) for q in cell.get("metadata", {}).get("quotes", [])]
+            declared += [
+                (f"ko cell {cell.get('id')}", q) for q in translated.get(cell.get("id"), [])
+            ]
+            for where, q in declared:
                 code = f"print(str(eval({q['expr']!r})), end='')"
                 got, error = kernel.run(code, store_history=False)
                 if error:
-                    problems.append(f"cell {i}: {q['expr']!r} raised {error}")
+                    problems.append(f"{where}: {q['expr']!r} raised {error}")
                 elif got != q["text"]:
                     problems.append(
-                        f"cell {i}: the prose says {q['text']!r}, the code now gives {got!r} "
+                        f"{where}: the prose says {q['text']!r}, the code now gives {got!r} "
                         f"(from {q['expr']!r})"
                     )
     finally:
@@ -146,17 +177,42 @@ def _load(path: Path) -> dict[str, Any]:
 QUOTING = [p for p in NOTEBOOKS if quoted_cells(_load(p))]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def _korean_of(path: Path) -> Path | None:
+    korean = ROOT / "notebooks" / "ko" / path.name
+    return korean if korean.exists() else None
+
+
+@pytest.mark.parametrize(
+    "path", NOTEBOOKS + KOREAN, ids=lambda p: ("ko/" if p.parent.name == "ko" else "") + p.name
+)
 def test_declared_quotes_are_in_the_prose(path):
     problems = static_problems(_load(path))
-    assert not problems, f"{path.name}:\n" + "\n".join(problems)
+    assert not problems, f"{path.relative_to(ROOT)}:\n" + "\n".join(problems)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", QUOTING, ids=lambda p: p.name)
 def test_quoted_numbers_match_what_the_code_computes(path):
-    problems = run_problems(path)
-    assert not problems, f"{path.name}:\n" + "\n".join(problems)
+    # the Korean edition's quotes of this notebook are checked in the same kernel run
+    problems = run_problems(path, _korean_of(path))
+    assert not problems, f"{path.name} (and ko/{path.name}):\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", KOREAN, ids=lambda p: "ko/" + p.name)
+def test_a_translation_quotes_the_numbers_its_english_cell_quotes(path):
+    english = {c.get("id"): c for c in _load(ROOT / "notebooks" / path.name)["cells"]}
+    silent = [
+        cell.get("id")
+        for cell in _load(path)["cells"]
+        if cell["cell_type"] == "markdown"
+        and (cell.get("metadata", {}).get("translation") or {}).get("source")
+        and not cell["metadata"].get("quotes")
+        and english.get(cell.get("id"), {}).get("metadata", {}).get("quotes")
+    ]
+    assert not silent, (
+        f"ko/{path.name}: translated cells whose English cell quotes numbers declare no quotes "
+        f"(give the draft its 'quotes'): {silent}"
+    )
 
 
 #: The lecture's worked numbers, which must stay declared (and so re-computed) in the prose.
@@ -171,12 +227,16 @@ def test_every_notebook_declares_the_numbers_it_quotes():
     assert [p.name for p in QUOTING] == [p.name for p in NOTEBOOKS]
 
 
+@pytest.mark.parametrize("edition", ["", "ko/"])
 @pytest.mark.parametrize("name", sorted(LECTURE_NUMBERS))
-def test_the_lectures_worked_numbers_are_declared(name):
-    cells = quoted_cells(_load(ROOT / "notebooks" / name))
+def test_the_lectures_worked_numbers_are_declared(name, edition):
+    path = ROOT / "notebooks" / edition / name
+    if edition and not path.exists():
+        pytest.fail(f"notebooks/{edition}{name} is missing: run make ko")
+    cells = quoted_cells(_load(path))
     declared = {q["text"] for _, cell in cells for q in cell["metadata"]["quotes"]}
     missing = [text for text in LECTURE_NUMBERS[name] if text not in declared]
-    assert not missing, f"{name} no longer declares {missing}"
+    assert not missing, f"{edition}{name} no longer declares {missing}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -237,3 +297,30 @@ def test_run_check_catches_a_number_that_drifted(tmp_path):
     assert len(problems) == 2, problems
     assert "cell 3: the prose says 'L = 5.27', the code now gives 'L = 6.27'" in problems[0]
     assert "cell 4: 'undefined_name' raised NameError" in problems[1]
+
+
+@pytest.mark.slow
+def test_run_check_evaluates_the_translations_quotes_at_the_english_cell(tmp_path):
+    english = _notebook(
+        [
+            _code("L = 5.27"),
+            _markdown("The loss is L = 5.27.", [{"text": "L = 5.27", "expr": "f'L = {L}'"}]),
+            _code("L = 6.0"),
+            _markdown("Now L = 6.0.", [{"text": "L = 6.0", "expr": "f'L = {L}'"}]),
+        ]
+    )
+    for i, cell in enumerate(english["cells"]):
+        cell["id"] = f"cell{i}"
+    korean = json.loads(json.dumps(english))
+    korean["cells"][1]["source"] = "손실은 L = 5.27 입니다."
+    korean["cells"][3]["source"] = "이제 L = 5.27 입니다."  # a stale number in the translation
+    korean["cells"][3]["metadata"]["quotes"] = [{"text": "L = 5.27", "expr": "f'L = {L}'"}]
+    (tmp_path / "ko").mkdir()
+    path, translation = tmp_path / "nb.ipynb", tmp_path / "ko" / "nb.ipynb"
+    path.write_text(json.dumps(english), encoding="utf-8")
+    translation.write_text(json.dumps(korean, ensure_ascii=False), encoding="utf-8")
+    problems = run_problems(path, translation)
+    assert problems == [
+        "ko cell cell3: the prose says 'L = 5.27', the code now gives 'L = 6.0' "
+        "(from \"f'L = {L}'\")"
+    ]
