@@ -20,7 +20,7 @@ PORT ?= 8866
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab lab-without-ipympl test docs notebooks lint format classroom bench clean
+.PHONY: help install lab lab-without-ipympl test docs notebooks student lint format classroom bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -76,6 +76,12 @@ test: lint $(NO_IPYMPL_STAMP)  ## Run the whole suite: ruff, unit tests, doctest
 notebooks: $(STAMP)  ## Re-run every notebook top to bottom and save it with its outputs
 	OPENBLAS_NUM_THREADS=1 $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=900 $(NOTEBOOKS)
+
+# The student edition: notebooks/student/ (and notebooks/ko/student/ when notebooks/ko/ exists)
+# from the instructor notebooks, solutions replaced by nbgrader's stubs (tools/editions.py; the
+# standard library is enough). Commit the result: tests/test_student_edition.py fails when stale.
+student:  ## Write the student edition notebooks/student/ from the instructor notebooks
+	$(PYTHON) tools/editions.py student
 
 # The committed browser report (docs/browser-latency.*, docs/screenshots/) is refreshed only
 # on purpose: run the browser tests (into build/browser-report/), then copy.
