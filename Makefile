@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 # Mark a finished install of the project with the `lab` extra (JupyterLab, kernel, Voila),
-# and of `lab` + `test` (pytest, nbval, browser driver, ruff); each is redone only when
+# and of `lab` + `test` (pytest, nbval, browser driver, ruff) + `hub` + `teach` (nbgrader, for
+# the grading round-trip test); each is redone only when
 # pyproject.toml or constraints.txt change. The base package alone (`pip install .`) needs no
 # Jupyter server: see the README.
 LAB_STAMP := $(VENV)/.installed-lab
@@ -35,11 +36,11 @@ $(LAB_STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	@touch $@
 
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
-	@echo "Installing lecture_utils with its lab and test tools (pinned) into $(VENV) (about a minute the first time) ..."
-	$(PIP_INSTALL) -e '.[lab,test,hub]' -c constraints.txt
+	@echo "Installing lecture_utils with its lab, test, hub and teach tools (pinned) into $(VENV) (about a minute the first time) ..."
+	$(PIP_INSTALL) -e '.[lab,test,hub,teach]' -c constraints.txt
 	@touch $@ $(LAB_STAMP)
 
-install: $(STAMP)  ## Create .venv (if missing) and install the project, lab and test tools, pinned
+install: $(STAMP)  ## Create .venv (if missing) and install the project, lab, test and teach tools, pinned
 
 # A second, small venv: JupyterLab + ipywidgets from PyPI (pinned), *without* ipympl. The
 # browser tests run a JupyterLab server from it (the kernel is still .venv's) to check that

@@ -11,6 +11,7 @@ is short.
 
 from __future__ import annotations
 
+import sys
 from types import TracebackType
 from typing import Any
 
@@ -91,11 +92,9 @@ def install(shell: Any = None) -> bool:
     ⏳ not implemented yet: replace raise NotImplementedError() in my_svm_loss with your code
     """
     if shell is None:
-        try:
-            from IPython import get_ipython
-        except ImportError:  # pragma: no cover - IPython comes with ipywidgets
-            return False
-        shell = get_ipython()
+        # Not imported means not running in IPython (and keeps IPython out of the imports).
+        ipython = sys.modules.get("IPython")
+        shell = ipython.get_ipython() if ipython is not None else None
         if shell is None:
             return False
     if getattr(shell, "_lecture_utils_friendly", False):
