@@ -383,6 +383,8 @@ def test_release_hides_the_hidden_tests_and_the_solutions(course):
     release = json.dumps(course.release(*FIXTURE))
     source = json.dumps(fixture_notebook())
     assert HIDDEN_TEST in source and HIDDEN_TEST not in release
+    autograded = course.root / "autograded" / "reference" / "fixture" / "exercises.ipynb"
+    assert HIDDEN_TEST in autograded.read_text(encoding="utf-8"), "autograde runs hidden tests"
     for line in [*SVM_SOLUTION.splitlines(), PREDICT_SOLUTION.strip(), WRITTEN_SOLUTION]:
         assert json.dumps(line.strip())[1:-1] not in release, line
 
