@@ -356,53 +356,84 @@ def _shown_text(cell: dict[str, Any]) -> str:
     return "".join("".join(p) if isinstance(p, list) else p for p in parts).strip()
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("path", ENGLISH_STUDENT, ids=_ids(ENGLISH_STUDENT))
-def test_the_student_edition_runs_and_each_exercise_says_not_implemented(path, monkeypatch):
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel picks its backend as in Lab
-    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
-    monkeypatch.setenv(
-        "PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    )
+def run_problems(path: Path) -> list[str]:
+    """Run a student notebook top to bottom in one kernel; what breaks the contract.
+
+    Nothing may raise; a ``NotImplementedError`` at the top level means a stub outside a
+    function body. Every test cell must show exactly one line ``⏳ not implemented yet: ...``.
+    """
+    import nbclient
+    import nbformat
+
     notebook = nbformat.read(path, as_version=4)
+    started: list[int] = []
     client = nbclient.NotebookClient(
         notebook,
         timeout=120,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
+        on_cell_start=lambda cell, cell_index: started.append(cell_index),
     )
     try:
         client.execute()
     except nbclient.exceptions.CellExecutionError as error:
-        failing = error_cell(notebook)
-        index = next((i for i, c in enumerate(notebook.cells) if c.get("id") == failing), "?")
+        where = f"{path.name} cell {started[-1] if started else '?'}"
         if error.ename == "NotImplementedError":
-            pytest.fail(
-                f"{path.name} cell {index}: NotImplementedError at the top level. The exercise "
-                "contract puts every solution inside a function body, so that Run All goes on "
-                "and the check prints one '⏳ not implemented yet' line."
-            )
-        pytest.fail(f"{path.name} cell {index} raised {error.ename}: {error.evalue}")
-    wrong = {
-        index: _shown_text(cell)
+            return [
+                f"{where}: NotImplementedError at the top level. The exercise contract puts "
+                "every solution inside a function body, so that Run All goes on and the check "
+                f"prints one '{_friendly.PREFIX}' line."
+            ]
+        return [f"{where} raised {error.ename}: {error.evalue}"]
+    return [
+        f"{path.name} cell {index}: a test cell must show one line '{_friendly.PREFIX} ...', "
+        f"shows {_shown_text(cell)!r}"
         for index, cell in enumerate(notebook.cells)
         if editions.is_test_cell(cell)
         and not (_shown_text(cell).startswith(_friendly.PREFIX) and "\n" not in _shown_text(cell))
-    }
-    assert not wrong, (
-        f"{path.name}: a test cell must show one line '{_friendly.PREFIX} ...' in the student "
-        f"edition; these show (cell index: text): {wrong}"
+    ]
+
+
+@pytest.fixture
+def kernel_environment(monkeypatch):
+    """The kernel as a learner's: its own matplotlib backend, one BLAS thread, this checkout."""
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     )
 
 
-def error_cell(notebook: Any) -> str | None:
-    """The id of the cell that holds an error output (nbclient stores it before raising)."""
-    for cell in notebook.cells:
-        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
-            return cell.get("id")
-    return None
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ENGLISH_STUDENT, ids=_ids(ENGLISH_STUDENT))
+def test_the_student_edition_runs_and_each_exercise_says_not_implemented(path, kernel_environment):
+    problems = run_problems(path)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_run_reports_a_stub_at_the_top_level_and_a_chatty_test_cell(
+    tmp_path, kernel_environment
+):
+    notebook = {
+        "cells": [
+            _cell("code", "print('⏳ not implemented yet: f')", {**TEST, "grade_id": "ex1-check"}),
+            _cell("code", "print('✅ f')\nprint('more')", {**TEST, "grade_id": "ex2-check"}),
+        ],
+        "metadata": {"kernelspec": {"name": "python3", "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    chatty = tmp_path / "chatty.ipynb"
+    chatty.write_text(json.dumps(notebook), encoding="utf-8")
+    assert run_problems(chatty) == [
+        "chatty.ipynb cell 1: a test cell must show one line '⏳ not implemented yet: ...', "
+        "shows '✅ f\\nmore'"
+    ]
+    notebook["cells"][1] = _cell("code", "# YOUR CODE HERE\nraise NotImplementedError()")
+    stub = tmp_path / "stub.ipynb"
+    stub.write_text(json.dumps(notebook), encoding="utf-8")
+    (problem,) = run_problems(stub)
+    assert problem.startswith("stub.ipynb cell 1: NotImplementedError at the top level")
 
 
 # ------------------------------------------------------------------------------------------
