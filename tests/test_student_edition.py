@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import importlib.util
 import json
 import os
@@ -44,7 +45,7 @@ def _ids(paths: list[Path]) -> list[str]:
 def _cell(kind: str, source: str, nbgrader: dict | None = None, outputs: list | None = None):
     cell: dict[str, Any] = {
         "cell_type": kind,
-        "id": f"c{abs(hash(source)) % 10**7:07d}",
+        "id": hashlib.sha256(source.encode()).hexdigest()[:8],
         "metadata": {"nbgrader": nbgrader} if nbgrader else {},
         "source": source.splitlines(keepends=True),
     }
