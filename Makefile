@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 # Mark a finished install of the project with the `lab` extra (JupyterLab, kernel, Voila),
-# and of `lab` + `test` (pytest, nbval, browser driver, ruff); each is redone only when
+# and of `lab` + `test` (pytest, nbval, browser driver, ruff) + `hub` + `teach` (nbgrader, for
+# the grading round-trip test); each is redone only when
 # pyproject.toml or constraints.txt change. The base package alone (`pip install .`) needs no
 # Jupyter server: see the README.
 LAB_STAMP := $(VENV)/.installed-lab
@@ -23,7 +24,7 @@ PORT ?= 8866
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab lab-without-ipympl test docs notebooks ko lint format classroom bench clean
+.PHONY: help install lab lab-without-ipympl test docs notebooks ko student lint format classroom bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,11 +39,11 @@ $(LAB_STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	@touch $@
 
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
-	@echo "Installing lecture_utils with its lab and test tools (pinned) into $(VENV) (about a minute the first time) ..."
-	$(PIP_INSTALL) -e '.[lab,test,hub]' -c constraints.txt
+	@echo "Installing lecture_utils with its lab, test, hub and teach tools (pinned) into $(VENV) (about a minute the first time) ..."
+	$(PIP_INSTALL) -e '.[lab,test,hub,teach]' -c constraints.txt
 	@touch $@ $(LAB_STAMP)
 
-install: $(STAMP)  ## Create .venv (if missing) and install the project, lab and test tools, pinned
+install: $(STAMP)  ## Create .venv (if missing) and install the project, lab, test and teach tools, pinned
 
 # A second, small venv: JupyterLab + ipywidgets from PyPI (pinned), *without* ipympl. The
 # browser tests run a JupyterLab server from it (the kernel is still .venv's) to check that
@@ -89,6 +90,12 @@ notebooks: $(STAMP)  ## Re-run every notebook (both editions) top to bottom and 
 # `python tools/translations.py status | import | show | refresh`: see that script's docstring.
 ko:  ## Build/update the Korean edition notebooks/ko/ from the English notebooks
 	$(PYTHON) tools/translations.py sync
+
+# The student edition: notebooks/student/ (and notebooks/ko/student/ when notebooks/ko/ exists)
+# from the instructor notebooks, solutions replaced by nbgrader's stubs (tools/editions.py; the
+# standard library is enough). Commit the result: tests/test_student_edition.py fails when stale.
+student:  ## Write the student edition notebooks/student/ from the instructor notebooks
+	$(PYTHON) tools/editions.py student
 
 # The committed browser report (docs/browser-latency.*, docs/screenshots/) is refreshed only
 # on purpose: run the browser tests (into build/browser-report/), then copy.
