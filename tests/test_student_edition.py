@@ -488,3 +488,14 @@ def test_install_outside_ipython_does_nothing(monkeypatch):
 
     monkeypatch.setattr(IPython, "get_ipython", lambda: None)
     assert _friendly.install() is False
+
+
+def test_a_cell_tagged_reveals_answer_loses_its_output_in_the_student_edition():
+    """The "run" half of a predict-then-run question prints the answer: students get it blank."""
+    run = _cell("code", "print(9.0)")
+    run["metadata"]["tags"] = [editions.REVEALS_ANSWER]
+    run["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["9.0\n"]}]
+    run["execution_count"] = 3
+    student = editions.student_cell(run)
+    assert student["outputs"] == [] and student["execution_count"] is None
+    assert editions.cell_source(student) == "print(9.0)"

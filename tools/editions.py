@@ -10,8 +10,10 @@ the same notebook with
   ``BEGIN SOLUTION`` line; markdown: ``YOUR ANSWER HERE``; a solution cell without markers is
   replaced whole), and hidden-test regions (``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN
   TESTS``) removed as ``ClearHiddenTests`` does;
-- the outputs of solution cells and of test cells (the ``check.`` calls, which would show ✅)
-  cleared, every other output kept (lecture outputs, app snapshots, widget state);
+- the outputs of solution cells, of test cells (the ``check.`` calls, which would show ✅) and
+  of cells tagged ``reveals-answer`` (the "run" half of a predict-then-run question, which prints
+  the measured answer) cleared, every other output kept (lecture outputs, app snapshots, widget
+  state);
 - the nbgrader cell metadata kept, so the student edition is also what nbgrader hands out.
 
 Every directory of instructor notebooks gets its own ``student/`` folder: ``notebooks/`` and,
@@ -44,6 +46,10 @@ END_HIDDEN_TESTS = "END HIDDEN TESTS"
 
 Notebook = dict[str, Any]
 Cell = dict[str, Any]
+
+
+#: Tag of a lecture cell whose output states an exercise's answer (it is cleared for students).
+REVEALS_ANSWER = "reveals-answer"
 
 
 def cell_source(cell: Cell) -> str:
@@ -162,7 +168,8 @@ def student_cell(cell: Cell) -> Cell:
         source = CODE_STUB if cell["cell_type"] == "code" else TEXT_STUB
     source, _ = remove_hidden_tests(source)
     cell["source"] = _as_lines(source)
-    if cell["cell_type"] == "code" and (is_solution_cell(cell) or is_test_cell(cell)):
+    reveals = REVEALS_ANSWER in cell.get("metadata", {}).get("tags", [])
+    if cell["cell_type"] == "code" and (is_solution_cell(cell) or is_test_cell(cell) or reveals):
         cell["outputs"] = []
         cell["execution_count"] = None
     return cell
