@@ -149,9 +149,7 @@ def test_every_app_builds_in_korean_with_korean_labels_figure_and_readout(name):
 
 
 @pytest.mark.parametrize("name", list(APPS))
-def test_korean_app_draws_without_missing_glyphs_and_hangul_comes_from_nanumgothic(
-    name, caplog
-):
+def test_korean_app_draws_without_missing_glyphs_and_hangul_comes_from_nanumgothic(name, caplog):
     app = built(name, "ko")
     with warnings.catch_warnings(), caplog.at_level(logging.WARNING, logger="matplotlib"):
         warnings.simplefilter("error")  # "Glyph ... missing from font(s)" is a UserWarning
@@ -187,7 +185,7 @@ def test_english_is_the_default_and_draws_the_same_pixels_as_language_en():
 
 def test_building_every_korean_app_leaves_rcparams_unchanged():
     before = dict(mpl.rcParams)
-    for name, cls in APPS.items():
+    for cls in APPS.values():
         app = cls(backend="agg", language="ko")
         app.to_png()
         app.close()

@@ -28,8 +28,7 @@ __all__ = ["KOREAN_FAMILY", "font_context", "korean_font_files", "register_korea
 
 #: The family name of the bundled Korean font.
 KOREAN_FAMILY = "NanumGothic"
-#: The distribution that ships it, and the files used (regular and bold).
-_PACKAGE = "koreanize_matplotlib"
+#: The files used from koreanize-matplotlib's fonts folder (regular and bold).
 _FILES = ("NanumGothic.ttf", "NanumGothicBold.ttf")
 
 _registered = False
@@ -48,7 +47,8 @@ def korean_font_files() -> list[Path]:
     ModuleNotFoundError
         If ``koreanize-matplotlib`` is not installed (it is a dependency of lecture-utils).
     """
-    spec = importlib.util.find_spec(_PACKAGE)  # finds the package without importing it
+    # finds the package without importing it (a literal name: the packaging test reads it)
+    spec = importlib.util.find_spec("koreanize_matplotlib")
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError(
             "the Korean apps need the font package koreanize-matplotlib: "
