@@ -235,3 +235,32 @@ def test_the_font_package_is_a_dependency_with_the_font_files():
         assert path.is_file() and path.suffix == ".ttf"
     assert "koreanize_matplotlib" not in sys.modules
     assert lecture_utils.set_language is set_language
+
+
+def test_english_loss_names_in_the_catalogues_are_the_registry_labels():
+    from lecture_utils.losses import LOSSES
+    from lecture_utils.widgets._strings import playground, training
+
+    for name, form in LOSSES.items():
+        assert playground.STRINGS["en"][f"loss_{name}"] == form.label
+    assert training.STRINGS["en"]["svm_long"] == LOSSES["svm"].label
+    assert training.STRINGS["en"]["softmax_long"] == LOSSES["softmax"].label
+
+
+@pytest.mark.parametrize("name", ["SoftmaxVsSvmApp", "OptimizerPathsApp", "SGDApp"])
+def test_the_same_code_drives_the_app_in_both_languages(name):
+    # the Korean notebooks run the English code cells: control values do not change
+    en, ko = built(name, "en"), built(name, "ko")
+    for control, widget in en.controls.items():
+        options = getattr(widget, "options", None)
+        if options is not None:
+            values = [o[1] if isinstance(o, tuple) else o for o in options]
+            kvalues = [o[1] if isinstance(o, tuple) else o for o in ko.controls[control].options]
+            assert values == kvalues, control
+            labels = " ".join(ko.controls[control]._options_labels)
+            if control != "which" or name != "SoftmaxVsSvmApp":
+                continue
+            assert HANGUL.search(labels)  # 고양이, 자동차, 개구리 shown; "cat" is the value
+    app = W.SoftmaxVsSvmApp(backend="agg", language="ko", which="car")
+    assert app.values["which"] == "car" and app.display_names[1] == "자동차"
+    app.close()
