@@ -43,9 +43,10 @@ Adding an app (developer guide)
      ``STRINGS = {"en": {key: text}, "ko": {key: text}}``, the class attribute
      ``strings = STRINGS``, and ``self.text(key, **fields)`` where the text is used (a
      ``str.format`` template). Menus show translated labels but keep language-independent
-     values (``[(self.text(k), k) for k in names]``). Korean figure texts keep Hangul out of
-     ``$...$`` (write λ, sⱼ, Lᵢ as Unicode there). ``tests/test_languages.py`` checks every
-     key has a Korean text and every Korean app draws without a missing glyph.
+     values: ``labelled(names, [self.text(k) for k in names])`` from ``._controls``.
+     Korean figure texts keep Hangul out of ``$...$`` (write λ, sⱼ, Lᵢ as Unicode there).
+     ``tests/test_languages.py`` checks that every key has a Korean text and that every
+     Korean app draws without a missing glyph.
    - ``figsize = (w, h)`` class attribute (inches at 100 dpi; about 8-9.5 wide fits a
      notebook).
    - ``_make_controls(self) -> dict``: name -> ipywidget. Names are Python identifiers (they

@@ -36,7 +36,14 @@ from ..plotting import (
     surface_levels,
 )
 from ._app import App
-from ._controls import float_slider, int_slider, log_slider, selection_slider, toggle_buttons
+from ._controls import (
+    float_slider,
+    int_slider,
+    labelled,
+    log_slider,
+    selection_slider,
+    toggle_buttons,
+)
 from ._strings.descent import STRINGS
 
 __all__ = ["GradientDescentApp", "SGDApp"]
@@ -398,7 +405,7 @@ class SGDApp(_SurfaceApp):
             "seed": int_slider(self.text("seed"), 0, 50, 1, 0),
             "x_axis": toggle_buttons(
                 self.text("x_axis"),
-                [(self.text("x_steps"), "steps"), (self.text("x_examples"), "examples")],
+                labelled(["steps", "examples"], [self.text("x_steps"), self.text("x_examples")]),
                 "steps",
                 button_width="80px",
                 tooltip=self.text("x_tooltip"),

@@ -41,7 +41,7 @@ from .._validation import (
 from ..gradients import METHODS, finite_difference_errors
 from ..losses import softmax_loss, svm_loss
 from ._app import App
-from ._controls import log_slider, toggle_buttons
+from ._controls import labelled, log_slider, toggle_buttons
 from ._strings.finite_differences import STRINGS
 
 __all__ = ["FiniteDifferenceApp"]
@@ -198,7 +198,7 @@ class FiniteDifferenceApp(App):
             ),
             "method": toggle_buttons(
                 self.text("method"),
-                [(self.text(m), m) for m in METHODS],
+                labelled(METHODS, [self.text(m) for m in METHODS]),
                 "centered",
                 button_width="80px",
             ),

@@ -33,7 +33,7 @@ from ..landscape import Valley
 from ..optim import SGD, Adam, Momentum, Nesterov, Optimizer, RMSProp, steps_to_stay_below
 from ..plotting import SURFACE_ALPHA, SURFACE_CMAP
 from ._app import App
-from ._controls import dropdown, float_slider, int_slider, log_slider
+from ._controls import dropdown, float_slider, int_slider, labelled, log_slider
 from ._strings.optimizers import STRINGS
 
 __all__ = ["OptimizerPathsApp", "OPTIMIZER_LABELS", "SURFACES"]
@@ -251,7 +251,11 @@ class OptimizerPathsApp(App):
                 t("steps"), 10, self.max_steps, 10, 100, width="330px", style=style
             ),
             "surface": dropdown(
-                t("surface"), [(t(k), k) for k in SURFACES], "valley", width="250px", style=style
+                t("surface"),
+                labelled(SURFACES, [t(k) for k in SURFACES]),
+                "valley",
+                width="250px",
+                style=style,
             ),
         }
         for name in OPTIMIZER_LABELS:

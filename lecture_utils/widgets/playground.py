@@ -34,7 +34,7 @@ from ..losses import LOSSES, LossResult, linear_loss
 from ..optim import bias_gradient, clipped_descent
 from ..plotting import CLASS_COLORS, region_colormap
 from ._app import App
-from ._controls import dropdown, float_slider, log_slider
+from ._controls import dropdown, float_slider, labelled, log_slider
 from ._playground_view import N_CLASSES, RESOLUTION, PlaygroundView
 from ._strings.playground import STRINGS
 
@@ -238,7 +238,7 @@ class ClassifierPlayground(PlaygroundView, App):
         controls: dict[str, widgets.Widget] = {
             "data": dropdown(
                 t("data"),
-                [(t(k), k) for k in names],
+                labelled(names, [t(k) for k in names]),
                 tooltip=", ".join(f"{k}: {t(f'data_{k}')}" for k in names),
                 width="210px",
             ),

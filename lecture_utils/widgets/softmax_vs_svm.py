@@ -31,7 +31,7 @@ from ..language import resolve_language
 from ..losses import cross_entropy_losses, hinge_losses, softmax
 from ..plotting import CLASS_COLORS, VIOLATION_COLOR, format_number, format_probability
 from ._app import App
-from ._controls import dropdown, float_slider
+from ._controls import dropdown, float_slider, labelled
 from ._strings import Strings
 from ._strings.names import STRINGS as NAMES
 from ._strings.softmax_vs_svm import STRINGS
@@ -170,7 +170,7 @@ class SoftmaxVsSvmApp(App):
         return {
             "which": dropdown(
                 self.text("which"),
-                list(zip(self.display_names, self.class_names, strict=True)),
+                labelled(self.class_names, self.display_names),
                 width="230px",
                 style={"description_width": "initial"},
             ),

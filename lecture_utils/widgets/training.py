@@ -25,7 +25,7 @@ from .._validation import as_float_array, check_positive_int
 from ..classifier import LinearClassifier
 from ..plotting import ClassTemplates
 from ._app import App
-from ._controls import dropdown, int_slider, selection_slider
+from ._controls import dropdown, int_slider, labelled, selection_slider
 from ._strings.training import STRINGS
 
 __all__ = ["TrainingApp", "STEP_SIZES", "REGULARIZATION_STRENGTHS"]
@@ -169,7 +169,7 @@ class TrainingApp(App):
         style = {"description_width": "95px"}
         t = self.text
         self.progress.description = t("progress")  # made before the texts were known
-        losses = [(t(name), name) for name in _LOSS_NAMES]
+        losses = labelled(_LOSS_NAMES, [t(name) for name in _LOSS_NAMES])
         return {
             "loss": dropdown(t("loss"), losses, "svm", width="220px", style=style),
             "step_size": selection_slider(
