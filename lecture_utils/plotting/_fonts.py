@@ -16,6 +16,7 @@ around building the figure), never written into the global ``rcParams``.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -73,8 +74,16 @@ def register_korean_font() -> str:
     """
     global _registered
     if not _registered:
-        for path in korean_font_files():
-            font_manager.fontManager.addfont(str(path))
+        regular, bold = korean_font_files()
+        manager = font_manager.fontManager
+        manager.addfont(str(regular))
+        manager.addfont(str(bold))
+        # NanumGothicBold.ttf declares weight 600; it is the family's bold, so it is listed
+        # as 700: a bold text then finds it exactly, with no "Failed to find font weight"
+        # warning in the notebook (addfont has just cleared the lookup cache)
+        for k, entry in enumerate(manager.ttflist):
+            if entry.fname == str(bold) and entry.name == KOREAN_FAMILY:
+                manager.ttflist[k] = dataclasses.replace(entry, weight=700)
         _registered = True
     return KOREAN_FAMILY
 

@@ -78,7 +78,7 @@ STRINGS = {
         "head_b": "편향",
         "class": "클래스 {j}",
         "total": "데이터 {data} + 규제 {reg} = L {loss}",
-        "regions_title": "이기는 클래스; 점수가 0인 직선 sⱼ = 0",
+        "regions_title": "점수가 가장 높은 클래스; 점수가 0인 직선 sⱼ = 0",
         "losses_title": "샘플마다의 손실 Lᵢ",
         "path_title": "다음 {n} 스텝 동안의 전체 손실 L ('실행')",
         "step_axis": "스텝",
