@@ -16,6 +16,9 @@ One module per idea of the lecture "Loss functions and optimization":
   classifier trained by minibatch SGD; ``from lecture_utils import LinearClassifier``.
 - :mod:`lecture_utils.data`: the lecture's examples, 2-D toy sets, the bundled digits and a
   CIFAR-10 reader.
+- :func:`lecture_utils.set_language` (``"en"`` or ``"ko"``) and :func:`get_language`: the
+  language the apps speak (:mod:`lecture_utils.language`); the Korean notebooks call
+  ``lecture_utils.set_language("ko")`` once.
 - :mod:`lecture_utils.landscape`: slices of a loss along random directions, the
   two-weight problem whose surface notebook 07 descends, and the ill-conditioned quadratic
   valley of notebook 09.
@@ -37,14 +40,17 @@ losses return ``(loss, dW)`` with loss = mean data loss + reg * sum(W**2).
 from . import losses  # isort: skip
 from . import data, gradients, landscape, optim, regularization
 from .classifier import LinearClassifier
+from .language import get_language, set_language
 
 __all__ = [
     "LinearClassifier",
     "data",
+    "get_language",
     "gradients",
     "landscape",
     "losses",
     "optim",
     "regularization",
+    "set_language",
 ]
 __version__ = "0.1.0"

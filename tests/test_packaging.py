@@ -246,6 +246,22 @@ def test_installed_versions_match_the_pins():
 SERVER_SIDE = {"jupyter-server", "jupyterlab", "notebook", "voila", "ipykernel", "tornado"}
 
 
+def _installed(module: str) -> bool:
+    return module.split(".", 1)[0] in importlib.metadata.packages_distributions()
+
+
+def _is_find_spec_of_a_name(node: ast.AST) -> bool:
+    """``importlib.util.find_spec("name")`` (or ``find_spec("name")``) with a literal name."""
+    if not isinstance(node, ast.Call) or len(node.args) != 1:
+        return False
+    func = node.func
+    called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    arg = node.args[0]
+    if called != "find_spec":
+        return False
+    return isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+
+
 def _third_party_imports() -> dict[str, list[str]]:
     """Top-level module name -> files of lecture_utils that import it (stdlib left out)."""
     found: dict[str, list[str]] = {}
@@ -257,6 +273,10 @@ def _third_party_imports() -> dict[str, list[str]]:
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names = [node.module]
+            elif _is_find_spec_of_a_name(node) and _installed(node.args[0].value):
+                # a package used for its files only (the Korean font): located, never imported.
+                # (A probe of a module that is absent here, like google.colab, is not one.)
+                names = [node.args[0].value]
             else:
                 continue
             for name in names:
@@ -290,6 +310,8 @@ def test_the_import_scan_sees_every_kind_of_import():
     # the scan above must find imports inside functions (lazy imports) and `from x import y`
     imports = _third_party_imports()
     assert "numpy" in imports and "matplotlib" in imports and "ipympl" in imports
+    # and a package located for its files only (find_spec with a literal name)
+    assert "koreanize_matplotlib" in imports
 
 
 def test_base_install_pulls_no_jupyter_server():

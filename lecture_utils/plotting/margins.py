@@ -101,6 +101,10 @@ class MarginBars:
     ylabel_x : float, default -0.13
         Horizontal place of the score axis's label, in axes fractions (negative: left of the
         axes). Wide axes need a smaller fraction for the label to stay in the figure.
+    ylabel : str, default "score $s_j$"
+        The score axis's label (an app in another language passes its own).
+    correct_label : str, default "correct"
+        What the correct class's bar says instead of a hinge term.
 
     Attributes
     ----------
@@ -132,8 +136,11 @@ class MarginBars:
         show_scores: bool = True,
         y: int | None = None,
         ylabel_x: float = -0.13,
+        ylabel: str = "score $s_j$",
+        correct_label: str = "correct",
     ) -> None:
         self.ax = ax
+        self.correct_label = correct_label
         # with the correct class known now, its label is fixed (and can be baked)
         self.fixed_y = None if y is None else int(y)
         self.class_names = tuple(str(c) for c in class_names)
@@ -163,7 +170,7 @@ class MarginBars:
             self.ylabel = ax.text(
                 ylabel_x,
                 0.5,
-                "score $s_j$",
+                ylabel,
                 transform=ax.transAxes,
                 rotation=90,
                 ha="center",
@@ -184,7 +191,7 @@ class MarginBars:
             else []
         )
         if self.fixed_y is not None:
-            self.term_texts[self.fixed_y].set_text("correct")
+            self.term_texts[self.fixed_y].set_text(correct_label)
             self.term_texts[self.fixed_y].set_color("0.3")
         # the title is a fixed name on the left and the changing L_i on the right
         self.title = ax.text(
@@ -240,7 +247,7 @@ class MarginBars:
             if k == self.fixed_y:
                 continue
             if k == y:
-                self.term_texts[k].set_text("correct")
+                self.term_texts[k].set_text(self.correct_label)
                 self.term_texts[k].set_color("0.3")
             else:
                 self.term_texts[k].set_text(f"+{format_score(terms[k])}" if terms[k] > 0 else "0")

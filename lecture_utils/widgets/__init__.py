@@ -8,6 +8,12 @@ Using an app in a notebook
 >>> app.set_state(s_0_1=3.0)       # set controls from code (one redraw)  # doctest: +SKIP
 >>> app.state()                    # the control values, by name  # doctest: +SKIP
 
+Every app speaks English or Korean: ``HingeTableApp(language="ko")``, or
+``lecture_utils.set_language("ko")`` once for every app built afterwards (the Korean notebooks
+do that); control names and values, and so the code that drives an app, are the same in both.
+Korean figures draw Hangul with NanumGothic (from ``koreanize-matplotlib``) without changing
+the global ``rcParams``.
+
 Every app has ``.controls`` (name -> ipywidget), ``.figure`` (its one matplotlib Figure,
 drawn by an ipympl canvas whatever ``%matplotlib`` backend the notebook uses, never
 registered with pyplot) and ``.widget`` (what the cell displays). Its stored output also
@@ -26,11 +32,21 @@ Adding an app (developer guide)
    example, to copy, is ``TinyApp`` in :mod:`lecture_utils.widgets._example` (its doctest
    builds and drives it headless, and ``tests/test_widgets.py`` runs the app contract on it):
 
-   - ``__init__(self, <data>=None, ..., *, backend="ipympl")``: with no arguments build a
-     working default; validate every argument with ``lecture_utils._validation`` (clear
-     ``ValueError``/``TypeError``); precompute everything no control changes (grids, data
-     parts); then call ``super().__init__(values, backend=backend)`` (``values``: optional
+   - ``__init__(self, <data>=None, ..., *, backend="ipympl", language=None)``: with no
+     arguments build a working default; validate every argument with
+     ``lecture_utils._validation`` (clear ``ValueError``/``TypeError``); precompute
+     everything no control changes (grids, data parts); then call
+     ``super().__init__(values, backend=backend, language=language)`` (``values``: optional
      dict of starting control values, checked like :meth:`App.set_state`).
+   - every word the app shows (control labels, tooltips, titles, axis labels, legends, the
+     readout) goes into its catalogue ``lecture_utils/widgets/_strings/<topic>.py``:
+     ``STRINGS = {"en": {key: text}, "ko": {key: text}}``, the class attribute
+     ``strings = STRINGS``, and ``self.text(key, **fields)`` where the text is used (a
+     ``str.format`` template). Menus show translated labels but keep language-independent
+     values: ``labelled(names, [self.text(k) for k in names])`` from ``._controls``.
+     Korean figure texts keep Hangul out of ``$...$`` (write λ, sⱼ, Lᵢ as Unicode there).
+     ``tests/test_languages.py`` checks that every key has a Korean text and that every
+     Korean app draws without a missing glyph.
    - ``figsize = (w, h)`` class attribute (inches at 100 dpi; about 8-9.5 wide fits a
      notebook).
    - ``_make_controls(self) -> dict``: name -> ipywidget. Names are Python identifiers (they

@@ -37,10 +37,13 @@ import ipywidgets as widgets
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 
+from ..language import resolve_language
+from ..plotting._fonts import font_context
 from ._canvas import new_figure
 from ._controls import _check_control_value, _has_value, canonical_value
 from ._renderer import FigureView, resolve
 from ._static import StaticLayer
+from ._strings import Catalogue, Strings
 from ._threads import one_blas_thread
 
 __all__ = ["App"]
@@ -62,6 +65,12 @@ class App:
 
     Attributes
     ----------
+    language : str
+        "en" or "ko": the language of the app's texts (``language=`` of the app, else
+        :func:`lecture_utils.get_language`).
+    text : lecture_utils.widgets._strings.Strings
+        The app's texts in that language (``self.text(key, **fields)``), from the catalogue
+        named by the class attribute ``strings``.
     controls : dict of str -> ipywidgets.Widget
         The controls by name; ``set_state(name=value)`` uses the same names.
     figure : matplotlib.figure.Figure
@@ -84,14 +93,26 @@ class App:
     dpi: float = 100
     #: Whether :meth:`_bake` pre-renders fixed artists (False: draw everything every time).
     bake_static: bool = True
+    #: The app's texts: language -> key -> text (a module of ``._strings``).
+    strings: Catalogue = {"en": {}}
 
-    def __init__(self, values: Mapping[str, Any] | None = None, *, backend: str = "ipympl"):
+    def __init__(
+        self,
+        values: Mapping[str, Any] | None = None,
+        *,
+        backend: str = "ipympl",
+        language: str | None = None,
+    ):
+        self.language = resolve_language(language)
+        self.text = Strings(self.strings, self.language)
         # the renderer (use_renderer / $LECTURE_UTILS_RENDERER) applies to live apps only
         view = resolve(backend) if backend == "ipympl" else backend
         self.figure = new_figure(self.figsize, self.dpi, "agg" if view == "image" else backend)
         self.view = FigureView(self.figure, view)
         try:
-            self._build(values)
+            # Korean: the text artists are made with a family list that ends in NanumGothic
+            with font_context(self.language):
+                self._build(values)
         except BaseException:
             # a bad starting value (or a failing subclass) must not leave open widgets behind:
             # ipywidgets would keep them, and the figure with them, alive for the session

@@ -34,6 +34,7 @@ __all__ = [
     "dropdown",
     "float_slider",
     "int_slider",
+    "labelled",
     "log_slider",
     "selection_slider",
     "toggle_buttons",
@@ -331,6 +332,25 @@ def int_slider(
             continuous_update=True,
         )
     )
+
+
+def labelled(values: Sequence[Any], labels: Sequence[str]) -> list[Any]:
+    """Options of a menu that shows ``labels`` and stands for ``values`` (language-independent).
+
+    Where every label is its value (the English menus), the plain values: the widget is then
+    exactly what it was before menus were translated.
+
+    Examples
+    --------
+    >>> labelled(["steps", "examples"], ["steps", "examples"])
+    ['steps', 'examples']
+    >>> labelled(["steps", "examples"], ["스텝", "샘플"])
+    [('스텝', 'steps'), ('샘플', 'examples')]
+    """
+    values, labels = list(values), list(labels)
+    if labels == [str(v) for v in values]:
+        return values
+    return list(zip(labels, values, strict=True))
 
 
 def dropdown(

@@ -32,6 +32,7 @@ import ipywidgets as widgets
 
 from ._app import App
 from ._controls import dropdown, float_slider, log_slider
+from ._strings.example import STRINGS
 
 __all__ = ["TinyApp"]
 
@@ -45,6 +46,9 @@ class TinyApp(App):
         Starting height of the bar, in [0, 1] (checked like ``set_state``).
     backend : {"ipympl", "agg"}, default "ipympl"
         "agg" draws headless (tests, doctests).
+    language : {"en", "ko"}, optional
+        The language of its texts (default: :func:`lecture_utils.get_language`). The texts
+        live in one catalogue per app (``strings``, a module of ``._strings``).
 
     Controls
     --------
@@ -55,20 +59,25 @@ class TinyApp(App):
 
     # 1. the figure's size in inches (at 100 dpi)
     figsize = (3.0, 2.0)
+    # the app's texts in every language, read with self.text(key, **fields)
+    strings = STRINGS
 
     # 2. the data the controls do not change, then App.__init__ with the starting values
-    def __init__(self, *, start: float = 0.5, backend: str = "ipympl") -> None:
+    def __init__(
+        self, *, start: float = 0.5, backend: str = "ipympl", language: str | None = None
+    ) -> None:
         self.clicks = 0
-        super().__init__({"height": start}, backend=backend)
+        super().__init__({"height": start}, backend=backend, language=language)
 
     # 3. the controls by name (the names are set_state's keywords)
     def _make_controls(self) -> dict[str, widgets.Widget]:
+        t = self.text
         return {
-            "height": float_slider("height", 0.0, 1.0, step=0.05, value=0.5),
-            "color": dropdown("color", [("blue", "C0"), ("orange", "C1")], "C0"),
-            "outline": widgets.Checkbox(value=False, description="outline"),
+            "height": float_slider(t("height"), 0.0, 1.0, step=0.05, value=0.5),
+            "color": dropdown(t("color"), [(t("blue"), "C0"), (t("orange"), "C1")], "C0"),
+            "outline": widgets.Checkbox(value=False, description=t("outline")),
             "lam": log_slider("λ", -3, 1, step=0.25, value=0.1),
-            "more": self._button("more", self.more),
+            "more": self._button(t("more"), self.more),
         }
 
     def more(self) -> None:
@@ -83,7 +92,7 @@ class TinyApp(App):
         (self.bar,) = ax.bar([0], [0.5])
         self.count = ax.text(2, 1.5, "")
         self.lam_line = ax.axhline(0.1, color="k")
-        label = ax.text(3, 0.1, "fixed", zorder=0)
+        label = ax.text(3, 0.1, self.text("fixed"), zorder=0)
         # the background, the y axis and a fixed text are rendered once and pasted as pixels
         # (an axes' patch and axis can be given on their own, or the whole axes)
         self._bake(ax.patch, ax.yaxis, label)
@@ -95,5 +104,5 @@ class TinyApp(App):
         self.bar.set_color(v["color"])
         self.bar.set_edgecolor("k" if v["outline"] else v["color"])
         self.bar.set_linewidth(3)
-        self.count.set_text(f"{self.clicks} clicks")
+        self.count.set_text(self.text("clicks", n=self.clicks))
         self.lam_line.set_ydata([1 + v["lam"]] * 2)

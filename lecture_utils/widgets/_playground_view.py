@@ -19,7 +19,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 
-from ..losses import LOSSES, LossResult
+from ..losses import LossResult
 from ..plotting import (
     CLASS_COLORS,
     VIOLATION_COLOR,
@@ -36,6 +36,7 @@ from ._fast_text import (
     _show_scale,
     _title,
 )
+from ._strings import Strings
 
 __all__ = ["PlaygroundView"]
 
@@ -63,6 +64,7 @@ class PlaygroundView:
     values: Mapping[str, Any]
     _region_rgba: np.ndarray
     _grid: np.ndarray
+    text: Strings
 
     def _make_artists(self) -> None:
         fig = self.figure
@@ -84,7 +86,7 @@ class PlaygroundView:
         ax.set_ylim(ymin, ymax)
         ax.set_xlabel("$x_1$", labelpad=1)
         ax.set_ylabel("$x_2$", labelpad=1)
-        titles = [_title(ax, "winning class; zero-score lines $s_j = 0$", ha="center")]
+        titles = [_title(ax, self.text("regions_title"), ha="center")]
         self.zero_lines = []
         self.stalks = []
         for j in range(N_CLASSES):
@@ -112,7 +114,7 @@ class PlaygroundView:
         ax.add_collection(self.loss_bars)
         _fixed_unit_axes(ax, xlim=(0.0, 1.0))
         ax.set_xticks([])
-        titles.append(_title(ax, "each example's loss $L_i$"))
+        titles.append(_title(ax, self.text("losses_title")))
         self.loss_scale_texts = _scale_texts(ax)
         self.bar_labels = _number_labels(
             ax, blended_transform_factory(ax.transData, ax.transAxes), clip_on=False
@@ -122,8 +124,8 @@ class PlaygroundView:
         (self.path_line,) = ax.plot([], [], color="k", lw=1.6, zorder=2)
         (self.path_start,) = ax.plot([], [], "o", color=VIOLATION_COLOR, zorder=3)
         _fixed_unit_axes(ax, xlim=(-0.02 * self.run_steps, 1.02 * self.run_steps))
-        titles.append(_title(ax, f"total loss $L$ over the next {self.run_steps} steps ('run')"))
-        ax.set_xlabel("step", labelpad=1, fontsize=9)
+        titles.append(_title(ax, self.text("path_title", n=self.run_steps)))
+        ax.set_xlabel(self.text("step_axis"), labelpad=1, fontsize=9)
         self.path_scale_texts = _scale_texts(ax)
         self.total_text = fig.text(left, 0.955, "", fontsize=10, va="top")
         self._shown_data: str | None = None
@@ -189,7 +191,7 @@ class PlaygroundView:
         note = ""
         if n > MAX_TABLE_ROWS:
             order = np.argsort(-result.losses, kind="stable")[:MAX_TABLE_ROWS]
-            note = f" (the {MAX_TABLE_ROWS} largest of {n})"
+            note = self.text("largest", k=MAX_TABLE_ROWS, n=n)
         head = "".join(
             f"<th>{h}</th>"
             for h in ("i", "x<sub>1</sub>", "x<sub>2</sub>", "y<sub>i</sub>")
@@ -206,16 +208,20 @@ class PlaygroundView:
             cells.append(f"<span{style}>{result.losses[i]:.3f}</span>")
             rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         v = self.values
-        summary = (
-            f"<p>{html.escape(LOSSES[v['loss']].label)}: data loss "
-            f"(1/N) Σ L<sub>i</sub> = <b>{result.data_loss:.3f}</b>, "
-            f"reg. loss λ Σ W² = {format_number(v['reg'])} × "
-            f"{float(np.sum(self.parameters()[0] ** 2)):.3f} = <b>{result.reg_loss:.3f}</b>, "
-            f"total L = <b>{result.loss:.3f}</b></p>"
+        summary = self.text(
+            "summary",
+            loss=html.escape(self.text("loss_" + v["loss"])),
+            data=f"{result.data_loss:.3f}",
+            lam=format_number(v["reg"]),
+            sum_w2=f"{float(np.sum(self.parameters()[0] ** 2)):.3f}",
+            reg=f"{result.reg_loss:.3f}",
+            total=f"{result.loss:.3f}",
         )
         table = (
-            f"<p>Each example's scores s = x W + b and loss{note}:</p>"
-            "<table class='lecture-playground-table'>" + "".join(rows) + "</table>"
+            self.text("table_title", note=note)
+            + "<table class='lecture-playground-table'>"
+            + "".join(rows)
+            + "</table>"
         )
         return summary + table
 
@@ -225,4 +231,6 @@ class PlaygroundView:
         """Step ``k`` of a run: its classifier and the run's loss path up to step k (cheap)."""
         self._show_classifier(W, b, result)
         self._show_path(path, self.run_steps, upto=k)
-        self.total_text.set_text(f"step {k}/{self.run_steps}: L {result.loss:.3f}")
+        self.total_text.set_text(
+            self.text("run_step", k=k, n=self.run_steps, loss=f"{result.loss:.3f}")
+        )

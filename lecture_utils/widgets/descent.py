@@ -36,7 +36,15 @@ from ..plotting import (
     surface_levels,
 )
 from ._app import App
-from ._controls import float_slider, int_slider, log_slider, selection_slider, toggle_buttons
+from ._controls import (
+    float_slider,
+    int_slider,
+    labelled,
+    log_slider,
+    selection_slider,
+    toggle_buttons,
+)
+from ._strings.descent import STRINGS
 
 __all__ = ["GradientDescentApp", "SGDApp"]
 
@@ -94,6 +102,7 @@ class _SurfaceApp(App):
     """The part both apps share: the surface on the left, a loss curve on the right."""
 
     figsize = (9.0, 3.9)
+    strings = STRINGS
     #: The loss axis starts at this fraction of L* (SGDApp: low enough for minibatch losses).
     loss_floor = 0.85
 
@@ -117,14 +126,14 @@ class _SurfaceApp(App):
         self.ax_loss.text(
             0.01,
             s.loss_star,
-            f"$L^*$ = {s.loss_star:.3f}",
+            self.text("loss_star", loss=f"{s.loss_star:.3f}"),
             transform=self.ax_loss.get_yaxis_transform(),
             ha="left",
             va="top",
             fontsize=8,
             zorder=1.5,  # under the curves, as in the baked layer
         )
-        self.ax_loss.set_ylabel("loss $L(w)$ (log scale)")
+        self.ax_loss.set_ylabel(self.text("loss_axis"))
         self.ax_loss.xaxis.set_major_locator(MaxNLocator(5, integer=True))
 
     def _bake_surface(self, *extra: Any) -> None:
@@ -147,8 +156,8 @@ class _SurfaceApp(App):
         xmin, xmax, ymin, ymax = self.surface.extent
         out = {}
         for name, value, lo, hi, label in (
-            ("w1_start", start[0], xmin, xmax, "start w₁"),
-            ("w2_start", start[1], ymin, ymax, "start w₂"),
+            ("w1_start", start[0], xmin, xmax, self.text("start_w1")),
+            ("w2_start", start[1], ymin, ymax, self.text("start_w2")),
         ):
             lo_r, hi_r = np.ceil(lo * 10) / 10, np.floor(hi * 10) / 10
             start_value = float(np.clip(round(float(value), 1), lo_r, hi_r))
@@ -195,6 +204,8 @@ class GradientDescentApp(_SurfaceApp):
         Starting point :math:`w_0`.
     n_steps : int, default 30
         Number of steps, in [1, 100].
+    language : {"en", "ko"}, optional
+        Language of the texts (default: :func:`lecture_utils.get_language`).
 
     Controls
     --------
@@ -226,27 +237,29 @@ class GradientDescentApp(_SurfaceApp):
         start: tuple[float, float] = _DEFAULT_START,
         n_steps: int = 30,
         backend: str = "ipympl",
+        language: str | None = None,
     ) -> None:
         self.surface = _surface(problem, extent)
         self._initial_start = _check_start(start)
         self.history: History | None = None
         self.regime = ""
         self._shown_steps = -1
-        super().__init__({"step_size": step_size, "n_steps": n_steps}, backend=backend)
+        values = {"step_size": step_size, "n_steps": n_steps}
+        super().__init__(values, backend=backend, language=language)
 
     def _make_controls(self) -> dict[str, widgets.Widget]:
         return {
-            "step_size": log_slider("step size η", -2, 2, 0.05, 1.0),
+            "step_size": log_slider(self.text("step_size"), -2, 2, 0.05, 1.0),
             **self._start_controls(self._initial_start),
-            "n_steps": int_slider("steps", 1, 100, 1, 30),
+            "n_steps": int_slider(self.text("steps"), 1, 100, 1, 30),
         }
 
     def _make_artists(self) -> None:
         self._setup_axes()
-        self.path = DescentPath(self.ax_surface, PATH_COLOR, "gradient descent")
+        self.path = DescentPath(self.ax_surface, PATH_COLOR, self.text("gd_path"))
         (self.curve,) = self.ax_loss.plot([], [], color=PATH_COLOR, lw=1.5, marker="o", ms=3)
         xlabel = self.ax_loss.text(
-            0.5, -0.1, "step $k$", transform=self.ax_loss.transAxes, ha="center", va="top"
+            0.5, -0.1, self.text("step_k"), transform=self.ax_loss.transAxes, ha="center", va="top"
         )
         self.title = self.ax_loss.text(
             0.5, 1.02, "", transform=self.ax_loss.transAxes, ha="center", va="bottom"
@@ -272,16 +285,21 @@ class GradientDescentApp(_SurfaceApp):
             self._shown_steps = n
         # short texts: every glyph is drawn again in every frame
         end = f"{hist.final_loss:.4g}" if hist.final_loss < 1e6 else f"{hist.final_loss:.0e}"
-        self.title.set_text(f"{self.regime}: L = {end}")
+        regime = self.text(self.regime)
+        self.title.set_text(self.text("gd_title", regime=regime, loss=end))
         self.surface_title.set_text(f"η = {eta:.3g}")
         h_min, h_max = self.surface.curvatures
-        self.readout.value = (
-            f"<b>{self.regime}</b>: L(w<sub>0</sub>) = {hist.losses[0]:.4f} → "
-            f"L(w<sub>{hist.n_steps}</sub>) = {hist.final_loss:.4g} "
-            f"(lowest possible L* = {self.surface.loss_star:.4f}). "
-            f"Curvatures at the minimum: h<sub>min</sub> = {h_min:.3f}, "
-            f"h<sub>max</sub> = {h_max:.3f}; η &lt; 1/h<sub>max</sub> = {1 / h_max:.2f} never "
-            f"overshoots, η &gt; 2/h<sub>max</sub> = {2 / h_max:.2f} cannot converge."
+        self.readout.value = self.text(
+            "gd_readout",
+            regime=regime,
+            first=f"{hist.losses[0]:.4f}",
+            n=hist.n_steps,
+            last=f"{hist.final_loss:.4g}",
+            star=f"{self.surface.loss_star:.4f}",
+            h_min=f"{h_min:.3f}",
+            h_max=f"{h_max:.3f}",
+            one=f"{1 / h_max:.2f}",
+            two=f"{2 / h_max:.2f}",
         )
 
 
@@ -314,6 +332,8 @@ class SGDApp(_SurfaceApp):
         Chooses the batches; in [0, 50].
     x_axis : {"steps", "examples"}, default "steps"
     start : (float, float), default (2.5, -1.5)
+    language : {"en", "ko"}, optional
+        Language of the texts (default: :func:`lecture_utils.get_language`).
 
     Controls
     --------
@@ -350,6 +370,7 @@ class SGDApp(_SurfaceApp):
         x_axis: str = "steps",
         start: tuple[float, float] = _DEFAULT_START,
         backend: str = "ipympl",
+        language: str | None = None,
     ) -> None:
         self.surface = _surface(problem, extent)
         self._start_point = np.array(_check_start(start))
@@ -368,41 +389,43 @@ class SGDApp(_SurfaceApp):
             "seed": seed,
             "x_axis": x_axis,
         }
-        super().__init__(values, backend=backend)
+        super().__init__(values, backend=backend, language=language)
 
     def _make_controls(self) -> dict[str, widgets.Widget]:
         n = self.surface.problem.n_examples
         return {
             "batch_size": selection_slider(
-                "batch size B",
+                self.text("batch_size"),
                 self.batch_sizes,
                 self.batch_sizes[0],
-                tooltip=f"examples per step (N = {n} is full-batch gradient descent)",
+                tooltip=self.text("batch_tooltip", n=n),
             ),
-            "step_size": log_slider("step size η", -2, 1, 0.05, 1.0),
-            "n_steps": int_slider("steps", 1, 150, 1, 60),
-            "seed": int_slider("batch seed", 0, 50, 1, 0),
+            "step_size": log_slider(self.text("step_size"), -2, 1, 0.05, 1.0),
+            "n_steps": int_slider(self.text("steps"), 1, 150, 1, 60),
+            "seed": int_slider(self.text("seed"), 0, 50, 1, 0),
             "x_axis": toggle_buttons(
-                "loss against",
-                ["steps", "examples"],
+                self.text("x_axis"),
+                labelled(["steps", "examples"], [self.text("x_steps"), self.text("x_examples")]),
                 "steps",
                 button_width="80px",
-                tooltip="steps taken, or examples whose gradient was computed (the cost)",
+                tooltip=self.text("x_tooltip"),
             ),
         }
 
     def _make_artists(self) -> None:
         self._setup_axes()
-        self.gd_path = DescentPath(self.ax_surface, PATH_COLOR, "gradient descent (B = N)")
-        self.sgd_path = DescentPath(self.ax_surface, SGD_COLOR, "minibatch SGD")
+        self.gd_path = DescentPath(self.ax_surface, PATH_COLOR, self.text("gd_full"))
+        self.sgd_path = DescentPath(self.ax_surface, SGD_COLOR, self.text("sgd_path"))
         self.sgd_path.line.set_markersize(2)
         self.sgd_path.line.set_linewidth(1.0)
         (self.batch_curve,) = self.ax_loss.plot(
-            [], [], color=SGD_COLOR, lw=0.7, alpha=0.45, label="SGD: minibatch loss"
+            [], [], color=SGD_COLOR, lw=0.7, alpha=0.45, label=self.text("sgd_batch_curve")
         )
-        (self.sgd_curve,) = self.ax_loss.plot([], [], color=SGD_COLOR, lw=1.8, label="SGD: L(w)")
+        (self.sgd_curve,) = self.ax_loss.plot(
+            [], [], color=SGD_COLOR, lw=1.8, label=self.text("sgd_curve")
+        )
         (self.gd_curve,) = self.ax_loss.plot(
-            [], [], color=PATH_COLOR, lw=1.8, marker="o", ms=2.5, label="GD: L(w)"
+            [], [], color=PATH_COLOR, lw=1.8, marker="o", ms=2.5, label=self.text("gd_curve")
         )
         # the legend sits above the panel, so that it can be baked under nothing
         legend = self.ax_loss.legend(
@@ -447,12 +470,12 @@ class SGDApp(_SurfaceApp):
         if v["x_axis"] == "steps":
             x_sgd, x_gd = np.arange(len(st)), np.arange(len(gd))
             xmax = float(n)
-            label = "step $k$"
+            label = self.text("step_k")
         else:
             x_sgd = np.arange(len(st)) * b
             x_gd = np.arange(len(gd)) * p.n_examples
             xmax = float(max(n * b, p.n_examples))
-            label = "examples processed"
+            label = self.text("examples_processed")
         self.batch_curve.set_data(x_sgd, np.minimum(st.losses, big))
         self.sgd_curve.set_data(x_sgd, np.minimum(self.sgd_full_losses, big))
         self.gd_curve.set_data(x_gd, np.minimum(gd.losses, big))
@@ -461,12 +484,16 @@ class SGDApp(_SurfaceApp):
             self.ax_loss.set_xlim(*xlim)
             self._shown_xlim = xlim
         self.xlabel.set_text(label)
-        self.title.set_text(f"SGD {self.sgd_full_losses[-1]:.3f}, GD {gd.final_loss:.3f}")
-        self.readout.value = (
-            f"One SGD step computes the gradient on <b>{b}</b> examples, one gradient-descent "
-            f"step on all <b>{p.n_examples}</b>. After {n} steps: SGD has processed "
-            f"{n * b} examples and reached L = {self.sgd_full_losses[-1]:.3f}; "
-            f"gradient descent has processed {n * p.n_examples} and reached "
-            f"L = {gd.final_loss:.3f} (lowest possible "
-            f"L* = {self.surface.loss_star:.3f})."
+        sgd_loss, gd_loss = f"{self.sgd_full_losses[-1]:.3f}", f"{gd.final_loss:.3f}"
+        self.title.set_text(self.text("sgd_title", sgd=sgd_loss, gd=gd_loss))
+        self.readout.value = self.text(
+            "sgd_readout",
+            b=b,
+            n_examples=p.n_examples,
+            n=n,
+            sgd_seen=n * b,
+            sgd=sgd_loss,
+            gd_seen=n * p.n_examples,
+            gd=gd_loss,
+            star=f"{self.surface.loss_star:.3f}",
         )

@@ -41,7 +41,8 @@ from .._validation import (
 from ..gradients import METHODS, finite_difference_errors
 from ..losses import softmax_loss, svm_loss
 from ._app import App
-from ._controls import log_slider, toggle_buttons
+from ._controls import labelled, log_slider, toggle_buttons
+from ._strings.finite_differences import STRINGS
 
 __all__ = ["FiniteDifferenceApp"]
 
@@ -122,6 +123,8 @@ class FiniteDifferenceApp(App):
         Chooses the default W and the coordinates.
     h : float, default 1e-5
     method : {"centered", "forward"}, default "centered"
+    language : {"en", "ko"}, optional
+        Language of the labels and readout (default: :func:`lecture_utils.get_language`).
 
     Controls
     --------
@@ -147,6 +150,7 @@ class FiniteDifferenceApp(App):
     True
     """
 
+    strings = STRINGS
     figsize = (9.0, 3.8)
 
     def __init__(
@@ -161,6 +165,7 @@ class FiniteDifferenceApp(App):
         h: float = 1e-5,
         method: str = "centered",
         backend: str = "ipympl",
+        language: str | None = None,
     ) -> None:
         check_choice(loss, _LOSSES, "loss")
         n_coords = check_positive_int(n_coords, "n_coords")
@@ -179,19 +184,24 @@ class FiniteDifferenceApp(App):
             self.errors = _curves(Xa, ya, Wa, loss, n_coords, seed)
         self.loss_name = loss
         self.hs = 10.0**_EXPONENTS
-        super().__init__({"h": h, "method": method}, backend=backend)
+        super().__init__({"h": h, "method": method}, backend=backend, language=language)
 
     def _make_controls(self) -> dict[str, widgets.Widget]:
         return {
             "h": log_slider(
-                "step h",
+                self.text("h"),
                 float(_EXPONENTS[0]),
                 float(_EXPONENTS[-1]),
                 step=0.25,
                 value=1e-5,
                 fmt=".1e",
             ),
-            "method": toggle_buttons("differences", METHODS, "centered", button_width="80px"),
+            "method": toggle_buttons(
+                self.text("method"),
+                labelled(METHODS, [self.text(m) for m in METHODS]),
+                "centered",
+                button_width="80px",
+            ),
         }
 
     def _index(self, h: float | None = None) -> int:
@@ -231,15 +241,15 @@ class FiniteDifferenceApp(App):
         ax.set_xticks(10.0 ** np.arange(-16, 1, 2))
         ax.set_yticks(10.0 ** np.arange(-12, 1, 2))
         ax.minorticks_off()
-        ax.set_xlabel("step size $h$")
-        ax.set_ylabel("relative error vs analytic gradient")
+        ax.set_xlabel(self.text("xlabel"))
+        ax.set_ylabel(self.text("ylabel"))
         # what the error means (the lecture's reading of relative errors)
         fine = ax.axhspan(1e-12, 1e-7, color="#59a14f", alpha=0.08, lw=0)
         bad = ax.axhspan(1e-2, 5.0, color="#e15759", alpha=0.08, lw=0)
         t_fine = ax.text(
             0.99,
             1.5e-8,
-            "≤ 1e-7: fine",
+            self.text("fine_band"),
             ha="right",
             va="top",
             fontsize=8,
@@ -251,7 +261,7 @@ class FiniteDifferenceApp(App):
         t_bad = ax.text(
             0.01,
             1.5e-2,
-            "≥ 1e-2: wrong",
+            self.text("bad_band"),
             ha="left",
             va="bottom",
             fontsize=8,
@@ -270,7 +280,7 @@ class FiniteDifferenceApp(App):
         region_left = ax.text(
             0.02,
             0.03,
-            "← round-off error ∝ $\\varepsilon / h$",
+            self.text("round_off"),
             transform=ax.transAxes,
             ha="left",
             va="bottom",
@@ -292,7 +302,7 @@ class FiniteDifferenceApp(App):
         )
         legend = self.figure.legend(
             handles=[*handles, other],
-            labels=["float64", "float32", "other method"],
+            labels=["float64", "float32", self.text("other_method")],
             handler_map={tuple: HandlerTuple(ndivide=None, pad=0.4)},
             loc="upper left",
             bbox_to_anchor=(0.67, 0.93),
@@ -300,11 +310,11 @@ class FiniteDifferenceApp(App):
             fontsize=9,
         )
         # the best steps never change: a fixed table; only the numbers at h are live
-        best = ["best h (relative error there):"]
+        best = [self.text("best_title")]
         for method in METHODS:
             for dtype in ("float64", "float32"):
                 h_best, e_best = self.best_h(dtype, method)
-                best.append(f"  {method}, {dtype}: {h_best:.0e} ({e_best:.0e})")
+                best.append(f"  {self.text(method)}, {dtype}: {h_best:.0e} ({e_best:.0e})")
         table = self.figure.text(0.67, 0.36, "\n".join(best), ha="left", va="top", fontsize=8.5)
         self.panel = self.figure.text(
             0.67, 0.68, "", ha="left", va="top", fontsize=9, linespacing=1.5
@@ -324,24 +334,19 @@ class FiniteDifferenceApp(App):
         self.vline.set_xdata([h, h])
         for dtype, dot in self.dots.items():
             dot.set_data([h], [self.errors[(method, dtype)][k]])
-        order = "h^2" if method == "centered" else "h"
-        self.region_right.set_text(f"truncation error ∝ ${order}$ →")
+        self.region_right.set_text(self.text(f"truncation_{method}"))
         formula = "(L(W+h) − L(W−h)) / 2h" if method == "centered" else "(L(W+h) − L(W)) / h"
         lines = [formula, f"h = {h:.1e}"]
         for dtype in ("float64", "float32"):
             err = self.errors[(method, dtype)][k]
             verdict = "fine" if err <= 1e-7 else ("wrong" if err >= 1e-2 else "suspicious")
-            lines.append(f"{dtype}: {err:.0e} ({verdict})")
+            lines.append(f"{dtype}: {err:.0e} ({self.text(verdict)})")
         self.panel.set_text("\n".join(lines))
         rows = "".join(
             f"<tr><td>{dtype}</td><td>{self.errors[(method, dtype)][k]:.1e}</td>"
             f"<td>{self.best_h(dtype)[0]:.0e}</td><td>{self.best_h(dtype)[1]:.1e}</td></tr>"
             for dtype in ("float64", "float32")
         )
-        self.readout.value = (
-            f"<table><tr><th></th><th>rel. error at h = {h:.1e}</th><th>best h</th>"
-            f"<th>error there</th></tr>{rows}</table>"
-            f"<p>{self.loss_name} loss, {method} differences. Relative error below 1e-7: the "
-            "gradient is right; 1e-4 to 1e-2: uncomfortable; 1e-2 or more: the gradient is "
-            "probably wrong (or h is badly chosen).</p>"
+        self.readout.value = self.text("head", h=f"{h:.1e}", rows=rows) + self.text(
+            "advice", loss=self.loss_name, method=self.text(method)
         )

@@ -18,10 +18,14 @@ import ipywidgets as widgets
 import numpy as np
 
 from .._validation import check_nonnegative, check_scores_labels
+from ..language import resolve_language
 from ..losses import hinge_losses
 from ..plotting import VIOLATION_COLOR, MarginBars, format_number, format_score
 from ._app import App
 from ._controls import float_slider
+from ._strings import Strings
+from ._strings.hinge_table import STRINGS
+from ._strings.names import STRINGS as NAMES
 
 __all__ = ["HingeTableApp"]
 
@@ -49,6 +53,9 @@ class HingeTableApp(App):
         The margin :math:`\Delta \ge 0`.
     score_range : (float, float), default (-5.0, 8.0)
         Range of every slider (widened to hold the given scores).
+    language : {"en", "ko"}, optional
+        Language of the labels and readout (default: :func:`lecture_utils.get_language`);
+        the lecture's default names are translated, names given are shown as they are.
 
     Controls
     --------
@@ -67,6 +74,7 @@ class HingeTableApp(App):
     """
 
     figsize = (8.4, 3.5)
+    strings = STRINGS
 
     def __init__(
         self,
@@ -78,7 +86,10 @@ class HingeTableApp(App):
         delta: float = 1.0,
         score_range: tuple[float, float] = (-5.0, 8.0),
         backend: str = "ipympl",
+        language: str | None = None,
     ) -> None:
+        text = Strings(STRINGS, resolve_language(language))
+        names = Strings(NAMES, text.language)
         if scores is None or y is None or class_names is None or image_names is None:
             from ..data import lecture_example
 
@@ -86,17 +97,19 @@ class HingeTableApp(App):
             scores = example.scores if scores is None else scores
             y = example.y if y is None else y
             if class_names is None and np.shape(scores)[1:] == example.scores.shape[1:]:
-                class_names = example.class_names
+                class_names = [names(k) for k in example.class_names]
             if image_names is None and np.shape(scores)[:1] == example.scores.shape[:1]:
-                image_names = example.image_names
+                image_names = [names(k) for k in example.image_names]
         s, labels = check_scores_labels(scores, y)
         n, c = s.shape
         if n > 6 or c > 6:
             raise ValueError(
                 f"scores must have at most 6 images and 6 classes, got shape {s.shape}"
             )
-        self.class_names = tuple(str(k) for k in (class_names or [f"class {j}" for j in range(c)]))
-        self.image_names = tuple(str(k) for k in (image_names or [f"image {i}" for i in range(n)]))
+        default_classes = [text("class_default", j=j) for j in range(c)]
+        default_images = [text("image_default", i=i) for i in range(n)]
+        self.class_names = tuple(str(k) for k in (class_names or default_classes))
+        self.image_names = tuple(str(k) for k in (image_names or default_images))
         if len(self.class_names) != c:
             raise ValueError(f"class_names has {len(self.class_names)} names but C = {c}")
         if len(self.image_names) != n:
@@ -110,7 +123,7 @@ class HingeTableApp(App):
         self._initial = s.copy()
         self.losses = np.zeros(n)
         self.loss = 0.0
-        super().__init__(backend=backend)
+        super().__init__(backend=backend, language=language)
 
     # -- the pattern ---------------------------------------------------------------------------
 
@@ -124,7 +137,9 @@ class HingeTableApp(App):
                     *self._range,
                     step=0.1,
                     value=round(float(self._initial[i, j]), 1),
-                    tooltip=f"{self.image_names[i]}: score for {self.class_names[j]}",
+                    tooltip=self.text(
+                        "tooltip", image=self.image_names[i], cls=self.class_names[j]
+                    ),
                     width="210px",
                 )
         return controls
@@ -165,6 +180,8 @@ class HingeTableApp(App):
                     show_yaxis=i == 0,
                     y=int(self.y[i]),
                     ylabel_x=ylabel_x,
+                    ylabel=self.text("ylabel"),
+                    correct_label=self.text("correct_bar"),
                 )
             )
             ax.set_yticks(np.arange(np.ceil(ylim[0] / 2) * 2, ylim[1], 2))
@@ -183,7 +200,7 @@ class HingeTableApp(App):
         self.loss = float(self.losses.mean())
         parts = " + ".join(format_number(v) for v in self.losses)
         self.total_text.set_text(
-            f"$L$ = ({parts}) / {len(self.losses)} = {format_number(self.loss)}"
+            self.text("total", parts=parts, n=len(self.losses), loss=format_number(self.loss))
         )
         self.readout.value = self._table_html(s, terms)
 
@@ -199,7 +216,7 @@ class HingeTableApp(App):
             for i in range(n):
                 yi = self.y[i]
                 if j == yi:
-                    cells.append(f"<td><b>{format_score(s[i, j])}</b> (correct)</td>")
+                    cells.append(self.text("correct_cell", score=format_score(s[i, j])))
                     continue
                 sj, syi = format_score(s[i, j]), format_score(s[i, yi])
                 term = format_number(terms[i, j])
@@ -211,4 +228,4 @@ class HingeTableApp(App):
         rows.append(f"<tr><th>L<sub>i</sub></th>{li}</tr>")
         table = "<table class='lecture-hinge-table'>" + "".join(rows) + "</table>"
         parts = " + ".join(format_number(v) for v in self.losses)
-        return f"{table}<p>L = ({parts}) / {n} = <b>{format_number(self.loss)}</b></p>"
+        return table + self.text("mean_line", parts=parts, n=n, loss=format_number(self.loss))

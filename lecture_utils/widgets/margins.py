@@ -19,10 +19,13 @@ import ipywidgets as widgets
 import numpy as np
 
 from .._validation import as_float_array, check_nonnegative, check_W_X_y
+from ..language import resolve_language
 from ..losses import hinge_losses
 from ..plotting import CLASS_COLORS, VIOLATION_COLOR, MarginBars, format_number
 from ._app import App
 from ._controls import float_slider
+from ._strings import Strings
+from ._strings.margins import STRINGS
 
 __all__ = ["MarginsApp"]
 
@@ -50,6 +53,8 @@ class MarginsApp(App):
     delta : float, default 1.0
         Starting margin :math:`\Delta`, in [0, 5].
     class_names : sequence of str of length C, optional
+    language : {"en", "ko"}, optional
+        Language of the labels and readout (default: :func:`lecture_utils.get_language`).
 
     Controls
     --------
@@ -68,6 +73,7 @@ class MarginsApp(App):
     """
 
     figsize = (8.6, 3.6)
+    strings = STRINGS
 
     def __init__(
         self,
@@ -78,6 +84,7 @@ class MarginsApp(App):
         delta: float = 1.0,
         class_names: Sequence[str] | None = None,
         backend: str = "ipympl",
+        language: str | None = None,
     ) -> None:
         x = np.array([2.0, 1.0]) if x is None else as_float_array(x, "x", ndim=1)
         if x.shape != (2,):
@@ -94,9 +101,8 @@ class MarginsApp(App):
         if delta > 5:
             raise ValueError(f"delta must be in [0, 5], got {delta:g}")
         c = W.shape[1]
-        names = tuple(
-            str(n) for n in (class_names or ["cat", "car", "frog", "class 3", "class 4"][:c])
-        )
+        default_names = Strings(STRINGS, resolve_language(language))("class_names").split("|")
+        names = tuple(str(n) for n in (class_names or default_names[:c]))
         if len(names) != c:
             raise ValueError(f"class_names has {len(names)} names but W has C = {c} classes")
         self.x, self.y, self.class_names = X[0], int(labels[0]), names
@@ -104,7 +110,7 @@ class MarginsApp(App):
         self.scores = np.zeros(c)
         self.terms = np.zeros(c)
         self.loss = 0.0
-        super().__init__({"delta": delta}, backend=backend)
+        super().__init__({"delta": delta}, backend=backend, language=language)
 
     def _make_controls(self) -> dict[str, widgets.Widget]:
         d, c = self._W0.shape
@@ -117,11 +123,11 @@ class MarginsApp(App):
                     _W_RANGE,
                     step=0.05,
                     value=float(self._W0[k, j]),
-                    tooltip=f"weight of input x{k} for class {self.class_names[j]}",
+                    tooltip=self.text("tooltip", k=k, cls=self.class_names[j]),
                     width="250px",
                 )
         controls["delta"] = float_slider("Δ", 0.0, 5.0, step=0.1, value=1.0)
-        controls["scale"] = float_slider("scale c", 0.2, 2.0, step=0.05, value=1.0)
+        controls["scale"] = float_slider(self.text("scale"), 0.2, 2.0, step=0.05, value=1.0)
         return controls
 
     def _controls_box(self) -> widgets.Widget:
@@ -142,8 +148,8 @@ class MarginsApp(App):
         plane.set_xticks(ticks)
         plane.set_yticks(ticks)
         plane.tick_params(labelsize=8)
-        plane.set_xlabel("input 0", fontsize=9, labelpad=1)
-        plane.set_ylabel("input 1", fontsize=9, labelpad=1)
+        plane.set_xlabel(self.text("input0"), fontsize=9, labelpad=1)
+        plane.set_ylabel(self.text("input1"), fontsize=9, labelpad=1)
         axis_lines = [
             plane.axhline(0, color="0.85", lw=0.8, zorder=0),
             plane.axvline(0, color="0.85", lw=0.8, zorder=0),
@@ -178,7 +184,7 @@ class MarginsApp(App):
             fontsize=9,
         )
         plane_title = plane.text(
-            0.0, 1.02, r"weights $c\,w_j$ and example $x$", transform=plane.transAxes, fontsize=10
+            0.0, 1.02, self.text("plane_title"), transform=plane.transAxes, fontsize=10
         )
         # right: the margins
         bars_ax = fig.add_axes((0.5, 0.1, 0.48, 0.8))
@@ -186,8 +192,10 @@ class MarginsApp(App):
             bars_ax,
             self.class_names,
             ylim=(-12.0, 14.0),
-            title=f"correct class: {self.class_names[self.y]}",
+            title=self.text("bars_title", cls=self.class_names[self.y]),
             y=self.y,
+            ylabel=self.text("ylabel"),
+            correct_label=self.text("correct_bar"),
         )
         fixed = [plane, *axis_lines, x_line, x_label, plane_title]
         self._bake(*fixed, *self.bars.static_artists())
@@ -219,7 +227,7 @@ class MarginsApp(App):
         rows = []
         for j, name in enumerate(self.class_names):
             if j == y:
-                rows.append(f"<li>s<sub>{name}</sub> = {s[j]:.2f} (correct class)</li>")
+                rows.append(self.text("correct_row", name=name, score=f"{s[j]:.2f}"))
                 continue
             style = f' style="color:{VIOLATION_COLOR}"' if self.terms[j] > 0 else ""
             rows.append(
@@ -227,7 +235,6 @@ class MarginsApp(App):
                 f"{self.terms[j]:.2f}</li>"
             )
         ratio = f"{self.loss / delta:.3f}" if delta > 0 else "—"
-        return (
-            f"<ul>{''.join(rows)}</ul><p>L<sub>i</sub> = <b>{self.loss:.2f}</b> &nbsp; "
-            f"L<sub>i</sub> / Δ = {ratio} (unchanged when c and Δ are scaled together)</p>"
+        return f"<ul>{''.join(rows)}</ul>" + self.text(
+            "loss_line", loss=f"{self.loss:.2f}", ratio=ratio
         )

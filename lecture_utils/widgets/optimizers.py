@@ -33,7 +33,8 @@ from ..landscape import Valley
 from ..optim import SGD, Adam, Momentum, Nesterov, Optimizer, RMSProp, steps_to_stay_below
 from ..plotting import SURFACE_ALPHA, SURFACE_CMAP
 from ._app import App
-from ._controls import dropdown, float_slider, int_slider, log_slider
+from ._controls import dropdown, float_slider, int_slider, labelled, log_slider
+from ._strings.optimizers import STRINGS
 
 __all__ = ["OptimizerPathsApp", "OPTIMIZER_LABELS", "SURFACES"]
 
@@ -144,6 +145,8 @@ class OptimizerPathsApp(App):
         Starting values of the controls below.
     extent : (w1_min, w1_max, w2_min, w2_max), default (-5.0, 5.0, -2.5, 2.5)
         The part of the plane shown.
+    language : {"en", "ko"}, optional
+        Language of the texts (default: :func:`lecture_utils.get_language`).
 
     Controls
     --------
@@ -166,6 +169,7 @@ class OptimizerPathsApp(App):
     """
 
     figsize = (9.6, 4.0)
+    strings = STRINGS
     max_steps = 200
     resolution = 200
 
@@ -180,6 +184,7 @@ class OptimizerPathsApp(App):
         surface: str = "valley",
         extent: Sequence[float] = (-5.0, 5.0, -2.5, 2.5),
         backend: str = "ipympl",
+        language: str | None = None,
     ) -> None:
         start_arr = as_float_array(start, "start", ndim=1)
         if start_arr.shape != (2,):
@@ -203,6 +208,7 @@ class OptimizerPathsApp(App):
         super().__init__(
             {"step_size": step_size, "beta": beta, "n_steps": n_steps, "surface": surface},
             backend=backend,
+            language=language,
         )
 
     # -- precomputed ---------------------------------------------------------------------------
@@ -237,15 +243,24 @@ class OptimizerPathsApp(App):
 
     def _make_controls(self) -> dict[str, widgets.Widget]:
         style = {"description_width": "90px"}
+        t = self.text
         controls: dict[str, widgets.Widget] = {
-            "step_size": log_slider("step size η", -3, 0, 0.05, 0.1, width="330px", style=style),
-            "beta": float_slider("momentum β", 0.0, 0.99, 0.01, 0.9, width="330px", style=style),
-            "n_steps": int_slider("steps", 10, self.max_steps, 10, 100, width="330px", style=style),
-            "surface": dropdown("surface", SURFACES, "valley", width="250px", style=style),
+            "step_size": log_slider(t("step_size"), -3, 0, 0.05, 0.1, width="330px", style=style),
+            "beta": float_slider(t("beta"), 0.0, 0.99, 0.01, 0.9, width="330px", style=style),
+            "n_steps": int_slider(
+                t("steps"), 10, self.max_steps, 10, 100, width="330px", style=style
+            ),
+            "surface": dropdown(
+                t("surface"),
+                labelled(SURFACES, [t(k) for k in SURFACES]),
+                "valley",
+                width="250px",
+                style=style,
+            ),
         }
-        for name, label in OPTIMIZER_LABELS.items():
+        for name in OPTIMIZER_LABELS:
             controls[f"show_{name}"] = widgets.Checkbox(
-                value=True, description=label, indent=False, layout=widgets.Layout(width="auto")
+                value=True, description=t(name), indent=False, layout=widgets.Layout(width="auto")
             )
         return controls
 
@@ -282,7 +297,8 @@ class OptimizerPathsApp(App):
         ax.plot([0.0], [0.0], marker="*", ms=13, color="gold", mec="k", mew=0.8, zorder=6)
         ax.plot(*self.start, marker="o", ms=8, mfc="white", mec="k", mew=1.2, zorder=6)
         self.path_lines = {}
-        for name, label in OPTIMIZER_LABELS.items():
+        for name in OPTIMIZER_LABELS:
+            label = self.text(name)
             (line,) = ax.plot([], [], color=_COLORS[name], label=label, **_STYLES[name])
             self.path_lines[name] = line
         ax.set_xlim(x0, x1)
@@ -299,15 +315,15 @@ class OptimizerPathsApp(App):
         ax_loss.set_xlim(0, self.max_steps)  # update() sets (0, n_steps)
         ax_loss.xaxis.set_major_locator(MaxNLocator(5, integer=True))
         ax_loss.set_ylim(1e-8, 1e3)
-        ax_loss.set_xlabel("step", labelpad=1)
-        ax_loss.set_ylabel("loss $L(w)$", labelpad=1)
+        ax_loss.set_xlabel(self.text("step"), labelpad=1)
+        ax_loss.set_ylabel(self.text("loss_axis"), labelpad=1)
         ax_loss.grid(True, which="major", lw=0.4, alpha=0.5)
 
         # titles and legend as figure artists outside the axes: nothing is drawn over them,
         # so they go into the baked layer (an axes title is also moved, made stale, per draw)
         texts = [
-            fig.text(0.315, 0.855, "paths on the loss surface (★ minimum, ○ start)", ha="center"),
-            fig.text(0.82, 0.855, "loss after each step", ha="center"),
+            fig.text(0.315, 0.855, self.text("paths_title"), ha="center"),
+            fig.text(0.82, 0.855, self.text("loss_title"), ha="center"),
         ]
         legend = fig.legend(
             handles=list(self.path_lines.values()),
@@ -352,7 +368,7 @@ class OptimizerPathsApp(App):
             self._shown_steps = n
         rows = []
         self.paths = {}
-        for name, label in OPTIMIZER_LABELS.items():
+        for name in OPTIMIZER_LABELS:
             params, losses = self.path(name)
             self.paths[name] = (params, losses)
             shown = v[f"show_{name}"]
@@ -360,13 +376,9 @@ class OptimizerPathsApp(App):
             self.path_lines[name].set_visible(shown)
             self.loss_lines[name].set_data(np.arange(len(losses)), losses)
             self.loss_lines[name].set_visible(shown)
-            rows.append(self._row(label, losses, n, shown))
-        self.readout.value = (
-            "<table class='lecture-optimizers'><tr><th>update rule</th><th>loss after "
-            f"{n} steps</th><th>steps until L stays &lt; {_CONVERGED:g}</th></tr>"
-            + "".join(rows)
-            + "</table>"
-        )
+            rows.append(self._row(self.text(name), losses, n, shown))
+        head = self.text("head", n=n, level=f"{_CONVERGED:g}")
+        self.readout.value = head + "".join(rows) + "</table>"
 
     # -- numbers ---------------------------------------------------------------------------------
 
@@ -403,12 +415,11 @@ class OptimizerPathsApp(App):
             self._runs.move_to_end(key)
         return run.path(v["n_steps"])
 
-    @staticmethod
-    def _row(label: str, losses: np.ndarray, n: int, shown: bool) -> str:
+    def _row(self, label: str, losses: np.ndarray, n: int, shown: bool) -> str:
         if len(losses) < n + 1:
-            final = f"diverged (overflow after {len(losses) - 1} steps)"
+            final = self.text("overflow", n=len(losses) - 1)
         elif losses[-1] > losses[0]:
-            final = f"{losses[-1]:.3g} (diverging)"
+            final = self.text("diverging", loss=f"{losses[-1]:.3g}")
         else:
             final = f"{losses[-1]:.3g}"
         settled = steps_to_stay_below(losses, _CONVERGED)

@@ -34,8 +34,9 @@ from ..losses import LOSSES, LossResult, linear_loss
 from ..optim import bias_gradient, clipped_descent
 from ..plotting import CLASS_COLORS, region_colormap
 from ._app import App
-from ._controls import dropdown, float_slider, log_slider
+from ._controls import dropdown, float_slider, labelled, log_slider
 from ._playground_view import N_CLASSES, RESOLUTION, PlaygroundView
+from ._strings.playground import STRINGS
 
 __all__ = ["ClassifierPlayground"]
 
@@ -48,13 +49,8 @@ PARAMETER_STEP = 0.001
 #: The margin of the hinge losses.
 DELTA = 1.0
 
-# The data menu's entries and what they are (shown as its tooltip).
-_DATA_LABELS = {
-    "custom": "the X and y you passed",
-    "points": "the demo's 9 points",
-    "blobs": "3 seeded Gaussian blobs, 20 points each",
-    "spiral": "3 seeded spiral arms, 40 points each",
-}
+# The data menu's entries (what they are, its tooltip, is in the catalogue: "data_<name>").
+_DATA_NAMES = ("custom", "points", "blobs", "spiral")
 # The lecture demo's starting point, rows = classes: w_j = (W[0, j], W[1, j]) and b_j.
 _DEFAULT_W = np.array([[1.0, 2.0, 3.0], [2.0, -4.0, -1.0]])
 _DEFAULT_B = np.array([0.0, 0.5, -0.5])
@@ -122,6 +118,8 @@ class ClassifierPlayground(PlaygroundView, App):
         Seeds the blobs and spiral data and the "randomize" button: successive clicks draw
         from one generator owned by the app, so a fresh app given the same clicks ends in
         the same state.
+    language : {"en", "ko"}, optional
+        Language of the texts (default: :func:`lecture_utils.get_language`).
 
     Controls
     --------
@@ -147,6 +145,7 @@ class ClassifierPlayground(PlaygroundView, App):
     """
 
     figsize = (9.6, 4.2)
+    strings = STRINGS
     #: Most frames drawn while "run" animates (when a browser shows the canvas).
     live_frames = 20
 
@@ -164,6 +163,7 @@ class ClassifierPlayground(PlaygroundView, App):
         run_steps: int = 50,
         seed: int | np.random.Generator = 0,
         backend: str = "ipympl",
+        language: str | None = None,
     ) -> None:
         self.rng = check_seed(seed)
         self.datasets = self._build_datasets(X, y)
@@ -194,7 +194,7 @@ class ClassifierPlayground(PlaygroundView, App):
             for k in range(N_INPUTS):
                 values[f"W_{k}_{j}"] = float(W0[k, j])
             values[f"b_{j}"] = float(b0[j])
-        super().__init__(values, backend=backend)
+        super().__init__(values, backend=backend, language=language)
 
     # -- data ------------------------------------------------------------------------------
 
@@ -233,18 +233,19 @@ class ClassifierPlayground(PlaygroundView, App):
     # -- the pattern -----------------------------------------------------------------------
 
     def _make_controls(self) -> dict[str, widgets.Widget]:
-        names = [k for k in _DATA_LABELS if k in self.datasets]
+        t = self.text
+        names = [k for k in _DATA_NAMES if k in self.datasets]
         controls: dict[str, widgets.Widget] = {
             "data": dropdown(
-                "data",
-                names,
-                tooltip=", ".join(f"{k}: {_DATA_LABELS[k]}" for k in names),
+                t("data"),
+                labelled(names, [t(k) for k in names]),
+                tooltip=", ".join(f"{k}: {t(f'data_{k}')}" for k in names),
                 width="210px",
             ),
             "loss": dropdown(
-                "loss",
+                t("loss"),
                 LOSSES,
-                tooltip="; ".join(f"{name}: {form.label}" for name, form in LOSSES.items()),
+                tooltip="; ".join(f"{name}: {t(f'loss_{name}')}" for name in LOSSES),
                 width="230px",
             ),
         }
@@ -254,26 +255,26 @@ class ClassifierPlayground(PlaygroundView, App):
                     f"W[{k},{j}]",
                     *PARAMETER_RANGE,
                     step=PARAMETER_STEP,
-                    tooltip=f"weight of input x{k + 1} in class {j}'s score",
+                    tooltip=t("weight_tooltip", k=k + 1, j=j),
                     width="230px",
                 )
             controls[f"b_{j}"] = float_slider(
                 f"b[{j}]",
                 *PARAMETER_RANGE,
                 step=PARAMETER_STEP,
-                tooltip=f"bias of class {j}",
+                tooltip=t("bias_tooltip", j=j),
                 width="230px",
             )
         controls["reg"] = float_slider(
-            "λ", 0.0, 1.0, step=0.005, tooltip="regularization strength", width="260px"
+            "λ", 0.0, 1.0, step=0.005, tooltip=t("reg_tooltip"), width="260px"
         )
-        controls["step_size"] = log_slider("step size", -3, 0, step=0.25, width="300px")
-        controls["step"] = self._button("step", self.step, tooltip="one gradient step")
+        controls["step_size"] = log_slider(t("step_size"), -3, 0, step=0.25, width="300px")
+        controls["step"] = self._button(t("step"), self.step, tooltip=t("step_tooltip"))
         controls["run"] = self._button(
-            f"run {self.run_steps} steps", self.run, tooltip="many gradient steps"
+            t("run", n=self.run_steps), self.run, tooltip=t("run_tooltip")
         )
         controls["randomize"] = self._button(
-            "randomize", self.randomize, tooltip="random W and b (seeded)"
+            t("randomize"), self.randomize, tooltip=t("randomize_tooltip")
         )
         # the loss's full name, and the gradient next to each parameter (they follow the
         # controls, they are not controls)
@@ -292,11 +293,12 @@ class ClassifierPlayground(PlaygroundView, App):
             layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
         )
         cells: list[widgets.Widget] = [widgets.HTML("")]
-        for text in ("weight of x<sub>1</sub>", "weight of x<sub>2</sub>", "bias"):
+        for text in (self.text("head_w1"), self.text("head_w2"), self.text("head_b")):
             cells += [widgets.HTML(f"<b>{text}</b>"), widgets.HTML("<b>∂L/∂·</b>")]
         for j in range(N_CLASSES):
             color = CLASS_COLORS[j]
-            cells.append(widgets.HTML(f"<b style='color:{color}'>class {j}</b>"))
+            label = self.text("class", j=j)
+            cells.append(widgets.HTML(f"<b style='color:{color}'>{label}</b>"))
             for name in (f"W_0_{j}", f"W_1_{j}", f"b_{j}"):
                 cells += [c[name], self.gradient_labels[name]]
         grid = widgets.GridBox(
@@ -321,10 +323,15 @@ class ClassifierPlayground(PlaygroundView, App):
         self.path = self.descent_path()[2]
         self._show_path(self.path, self.run_steps)
         self.total_text.set_text(
-            f"data {result.data_loss:.3f} + reg {result.reg_loss:.3f} = L {result.loss:.3f}"
+            self.text(
+                "total",
+                data=f"{result.data_loss:.3f}",
+                reg=f"{result.reg_loss:.3f}",
+                loss=f"{result.loss:.3f}",
+            )
         )
         # the numbers next to the controls and under the figure
-        self.loss_label.value = f"<i>{html.escape(LOSSES[v['loss']].label)}</i>"
+        self.loss_label.value = f"<i>{html.escape(self.text('loss_' + v['loss']))}</i>"
         for name, label in self.gradient_labels.items():
             label.value = f"<code>{self._gradient_of(name, result):+.3f}</code>"
         self.readout.value = self._readout_html(X, y, result)

@@ -43,13 +43,12 @@ from ..plotting import CLASS_COLORS, DecisionRegions, data_extent
 from ..regularization import REGULARIZERS, RegularizationPath, regularization_path
 from ._app import App
 from ._controls import dropdown, log_slider
+from ._strings.regularization import STRINGS
 
 __all__ = ["RegularizationApp"]
 
 #: log10 of the smallest and largest λ, and the grid step, of the slider.
 LOG10_LAMBDA_MIN, LOG10_LAMBDA_MAX, LOG10_LAMBDA_STEP = -3.0, 1.0, 0.25
-
-_LABELS = {"l2": "L2", "l1": "L1", "elastic_net": "elastic net"}
 
 
 # Paths per (data, settings), so that fresh apps on the same data build instantly.
@@ -98,6 +97,8 @@ class RegularizationApp(App):
         Elastic net's L2 weight: R(W) = sum(beta W**2 + |W|).
     seed : int or Generator, default 0
         Seed of the default blobs.
+    language : {"en", "ko"}, optional
+        Language of the labels and readout (default: :func:`lecture_utils.get_language`).
 
     Controls
     --------
@@ -106,6 +107,7 @@ class RegularizationApp(App):
     """
 
     figsize = (9.6, 3.6)
+    strings = STRINGS
 
     def __init__(
         self,
@@ -118,6 +120,7 @@ class RegularizationApp(App):
         beta: float = 1.0,
         seed: int | np.random.Generator = 0,
         backend: str = "ipympl",
+        language: str | None = None,
     ) -> None:
         if X is None:
             if y is not None:
@@ -139,7 +142,9 @@ class RegularizationApp(App):
         self.X, self.y, self.loss_name, self.n_classes = X, labels, loss, n_classes
         self.paths = _paths(X, labels, loss, self.beta)
         self.lams = next(iter(self.paths.values())).lams
-        super().__init__({"lam": lam, "regularizer": regularizer}, backend=backend)
+        super().__init__(
+            {"lam": lam, "regularizer": regularizer}, backend=backend, language=language
+        )
 
     def _make_controls(self) -> dict[str, widgets.Widget]:
         return {
@@ -152,7 +157,7 @@ class RegularizationApp(App):
                 width="380px",
             ),
             "regularizer": dropdown(
-                "R(W)", [(_LABELS[name], name) for name in REGULARIZERS], "l2", width="220px"
+                "R(W)", [(self.text(name), name) for name in REGULARIZERS], "l2", width="220px"
             ),
         }
 
@@ -163,10 +168,10 @@ class RegularizationApp(App):
         ax_regions = fig.add_axes((0.055, 0.14, 0.25, 0.72))
         self.regions = DecisionRegions(ax_regions, C, data_extent(self.X), 200, self.X, self.y)
         ax_regions.tick_params(labelsize=8)
-        ax_regions.set_xlabel("input 0", fontsize=9, labelpad=1)
-        ax_regions.set_ylabel("input 1", fontsize=9, labelpad=1)
+        ax_regions.set_xlabel(self.text("input0"), fontsize=9, labelpad=1)
+        ax_regions.set_ylabel(self.text("input1"), fontsize=9, labelpad=1)
         regions_title = ax_regions.text(
-            0.0, 1.02, "decision regions", transform=ax_regions.transAxes, fontsize=10
+            0.0, 1.02, self.text("regions_title"), transform=ax_regions.transAxes, fontsize=10
         )
         # middle: weights
         ax_w = fig.add_axes((0.375, 0.14, 0.25, 0.72))
@@ -189,7 +194,7 @@ class RegularizationApp(App):
                     ax_w.text(
                         positions[j * d + k],
                         -0.02,
-                        f"$w_{{{k}}}$",
+                        self.text("weight", k=k),
                         transform=ax_w.get_xaxis_transform(),
                         ha="center",
                         va="top",
@@ -200,7 +205,7 @@ class RegularizationApp(App):
                 ax_w.text(
                     positions[j * d] + (d - 1) / 2,
                     -0.11,
-                    f"class {j}",
+                    self.text("class", j=j),
                     transform=ax_w.get_xaxis_transform(),
                     ha="center",
                     va="top",
@@ -218,8 +223,8 @@ class RegularizationApp(App):
         ax_l.set_ylim(0, 1.08 * top_loss)
         ax_l.set_xticks([1e-3, 1e-2, 1e-1, 1, 10])
         ax_l.tick_params(labelsize=8)
-        ax_l.set_xlabel(r"$\lambda$ (log scale)", fontsize=9, labelpad=1)
-        ax_l.set_ylabel("loss", fontsize=9, labelpad=1)
+        ax_l.set_xlabel(self.text("xlabel"), fontsize=9, labelpad=1)
+        ax_l.set_ylabel(self.text("ylabel"), fontsize=9, labelpad=1)
         (self.data_curve,) = ax_l.plot([], [], color="#4e79a7", lw=1.5)
         (self.reg_curve,) = ax_l.plot([], [], color="#e15759", lw=1.5)
         (self.total_curve,) = ax_l.plot([], [], color="k", lw=1.0, ls="--")
@@ -227,7 +232,11 @@ class RegularizationApp(App):
         (self.lam_marks,) = ax_l.plot([], [], "o", color="k", ms=4, zorder=5)
         # a legend as fixed coloured texts (a live legend costs ~5 ms a frame)
         for k, (label, color) in enumerate(
-            [("data loss", "#4e79a7"), (r"$\lambda R(W)$", "#e15759"), ("total (dashed)", "k")]
+            [
+                (self.text("data_loss"), "#4e79a7"),
+                (self.text("reg_loss"), "#e15759"),
+                (self.text("total"), "k"),
+            ]
         ):
             fixed.append(
                 ax_l.text(
@@ -276,12 +285,19 @@ class RegularizationApp(App):
         self.lam_line.set_xdata([lam, lam])
         self.lam_marks.set_data([lam] * 3, [path.data_loss[k], path.reg_loss[k], total[k]])
         small = int(np.sum(np.abs(W) < 0.01))
-        name = _LABELS[self.values["regularizer"]]
-        self.weights_title.set_text(f"weights W ({name}, λ = {lam:.3g})")
-        self.losses_title.set_text(f"losses along λ (R = {name})")
-        self.readout.value = (
-            f"λ = {lam:.3g}, R = {name}: data loss <b>{path.data_loss[k]:.3f}</b> + "
-            f"λR(W) <b>{path.reg_loss[k]:.3f}</b> = total <b>{total[k]:.3f}</b>; "
-            f"training accuracy {path.accuracy[k]:.0%}; "
-            f"Σ|w| = {l1:.3f}, ‖W‖₂ = {l2:.3f}; weights with |w| &lt; 0.01: {small} of {W.size}"
+        name = self.text(self.values["regularizer"])
+        self.weights_title.set_text(self.text("weights_title", name=name, lam=f"{lam:.3g}"))
+        self.losses_title.set_text(self.text("losses_title", name=name))
+        self.readout.value = self.text(
+            "readout",
+            lam=f"{lam:.3g}",
+            name=name,
+            data=f"{path.data_loss[k]:.3f}",
+            reg=f"{path.reg_loss[k]:.3f}",
+            total=f"{total[k]:.3f}",
+            accuracy=f"{path.accuracy[k]:.0%}",
+            l1=f"{l1:.3f}",
+            l2=f"{l2:.3f}",
+            small=small,
+            size=W.size,
         )

@@ -27,10 +27,14 @@ from matplotlib.text import Text
 from matplotlib.transforms import blended_transform_factory
 
 from .._validation import as_float_array, check_labels, check_nonnegative
+from ..language import resolve_language
 from ..losses import cross_entropy_losses, hinge_losses, softmax
 from ..plotting import CLASS_COLORS, VIOLATION_COLOR, format_number, format_probability
 from ._app import App
-from ._controls import dropdown, float_slider
+from ._controls import dropdown, float_slider, labelled
+from ._strings import Strings
+from ._strings.names import STRINGS as NAMES
+from ._strings.softmax_vs_svm import STRINGS
 
 __all__ = ["SoftmaxVsSvmApp"]
 
@@ -70,6 +74,11 @@ class SoftmaxVsSvmApp(App):
         The SVM margin :math:`\Delta \ge 0`.
     score_range : (float, float), default (-6.0, 12.0)
         Range of the slider (widened to hold the given scores).
+    language : {"en", "ko"}, optional
+        Language of the labels and readout (default: :func:`lecture_utils.get_language`).
+        The lecture's default class names are shown translated, but ``which`` (the control's
+        value and the argument) stays the name given (or the English default), so the same
+        code drives the app in every language.
 
     Controls
     --------
@@ -88,6 +97,7 @@ class SoftmaxVsSvmApp(App):
     """
 
     figsize = (9.4, 3.3)
+    strings = STRINGS
 
     def __init__(
         self,
@@ -99,7 +109,10 @@ class SoftmaxVsSvmApp(App):
         delta: float = 1.0,
         score_range: tuple[float, float] = (-6.0, 12.0),
         backend: str = "ipympl",
+        language: str | None = None,
     ) -> None:
+        text = Strings(STRINGS, resolve_language(language))
+        lecture_names = scores is None and class_names is None
         if scores is None:
             from ..data import lecture_example
 
@@ -115,7 +128,8 @@ class SoftmaxVsSvmApp(App):
         if isinstance(label, (bool, np.bool_)) or not isinstance(label, (int, np.integer)):
             raise TypeError(f"y must be an integer class index, got {type(label).__name__}")
         self.y = int(check_labels(np.array([label]), c, "y")[0])
-        names = class_names if class_names is not None else [f"class {j}" for j in range(c)]
+        default_names = [text("class_default", j=j) for j in range(c)]
+        names = class_names if class_names is not None else default_names
         self.class_names = tuple(str(n) for n in names)
         if len(self.class_names) != c:
             raise ValueError(f"class_names has {len(self.class_names)} names but C = {c}")
@@ -141,23 +155,26 @@ class SoftmaxVsSvmApp(App):
                 hinge_losses(sweep, labels, self.delta),
                 cross_entropy_losses(sweep, labels),
             )
+        #: the names shown (the lecture's translated); ``class_names`` are the control values
+        to_show = Strings(NAMES, text.language) if lecture_names else None
+        self.display_names = tuple(to_show(n) if to_show else n for n in self.class_names)
         self.svm_loss = self.softmax_loss = 0.0
         self.probabilities = np.zeros(c)
         index = self.class_names.index(which)
         values = {"which": which, "score": float(self.base_scores[index])}
-        super().__init__(values, backend=backend)
+        super().__init__(values, backend=backend, language=language)
 
     # -- the pattern ---------------------------------------------------------------------------
 
     def _make_controls(self) -> dict[str, widgets.Widget]:
         return {
             "which": dropdown(
-                "move score of",
-                self.class_names,
+                self.text("which"),
+                labelled(self.class_names, self.display_names),
                 width="230px",
                 style={"description_width": "initial"},
             ),
-            "score": float_slider("score", *self._range, step=0.1, width="420px"),
+            "score": float_slider(self.text("score"), *self._range, step=0.1, width="420px"),
         }
 
     def scores(self) -> np.ndarray:
@@ -177,7 +194,8 @@ class SoftmaxVsSvmApp(App):
         self.score_bars, self.score_texts = self._class_bars(ax, colors, fixed)
         ax.axhline(0.0, color="0.5", lw=0.6, zorder=1)
         ax.set_ylim(lo - 0.5, hi + 1.5)
-        fixed.append(_text(ax, 0.0, 1.04, f"scores (correct: {self.class_names[self.y]})"))
+        correct = self.display_names[self.y]
+        fixed.append(_text(ax, 0.0, 1.04, self.text("scores_title", cls=correct)))
         # middle: both losses as the chosen score moves
         ax = self.ax_curves = fig.add_axes((0.37, 0.17, 0.3, 0.66))
         (self.svm_curve,) = ax.plot([], [], color=_SVM_COLOR, lw=2, zorder=2)
@@ -189,17 +207,18 @@ class SoftmaxVsSvmApp(App):
         ax.set_xlim(lo, hi)
         ax.set_ylim(-0.04 * min(top, 15.0), min(top, 15.0) * 1.05)
         ax.tick_params(labelsize=8)
-        fixed.append(_text(ax, 0.0, 1.04, "$L_i$ as the outlined score moves"))
-        fixed.append(_text(ax, 0.97, 0.92, "SVM", color=_SVM_COLOR, weight="bold", ha="right"))
+        fixed.append(_text(ax, 0.0, 1.04, self.text("curves_title")))
+        svm, softmax = self.text("svm"), self.text("softmax")
+        fixed.append(_text(ax, 0.97, 0.92, svm, color=_SVM_COLOR, weight="bold", ha="right"))
         fixed.append(
-            _text(ax, 0.97, 0.82, "softmax", color=_SOFTMAX_COLOR, weight="bold", ha="right")
+            _text(ax, 0.97, 0.82, softmax, color=_SOFTMAX_COLOR, weight="bold", ha="right")
         )
         self.curve_label = _text(ax, 0.5, -0.15, "", ha="center", va="top")
         # right: the softmax probabilities
         ax = self.ax_probs = fig.add_axes((0.74, 0.17, 0.24, 0.66))
         self.prob_bars, self.prob_texts = self._class_bars(ax, colors, fixed)
         ax.set_ylim(0, 1.12)
-        fixed.append(_text(ax, 0.0, 1.04, r"softmax $P(Y = j \mid x)$"))
+        fixed.append(_text(ax, 0.0, 1.04, self.text("probs_title")))
         self.total_text = fig.text(0.5, 0.985, "", ha="center", va="top", fontsize=11)
         self._bake(self.ax_scores, self.ax_curves, self.ax_probs, *fixed)
 
@@ -214,7 +233,7 @@ class SoftmaxVsSvmApp(App):
         ax.xaxis.set_visible(False)
         ax.tick_params(labelsize=8)
         along_x = blended_transform_factory(ax.transData, ax.transAxes)
-        for j, name in enumerate(self.class_names):
+        for j, name in enumerate(self.display_names):
             weight = "bold" if j == self.y else "normal"
             fixed.append(
                 ax.text(j, -0.03, name, transform=along_x, ha="center", va="top", weight=weight)
@@ -253,9 +272,9 @@ class SoftmaxVsSvmApp(App):
         self.svm_dot.set_data([score], [self.svm_loss])
         self.softmax_dot.set_data([score], [self.softmax_loss])
         self.cursor.set_xdata([score, score])
-        self.curve_label.set_text(f"score of {which}")
+        self.curve_label.set_text(self.text("curve_label", cls=self.display_names[j]))
         self.total_text.set_text(
-            f"SVM $L_i$ = {self.svm_loss:.2f}     softmax $L_i$ = {self.softmax_loss:.3f}"
+            self.text("total", svm=f"{self.svm_loss:.2f}", softmax=f"{self.softmax_loss:.3f}")
         )
         self.readout.value = self._table_html(s)
 
@@ -263,13 +282,13 @@ class SoftmaxVsSvmApp(App):
         e = np.exp(s)
         p = self.probabilities
         syi = s[self.y]
-        head = "".join(f"<th>{html.escape(n)}</th>" for n in self.class_names)
+        head = "".join(f"<th>{html.escape(n)}</th>" for n in self.display_names)
         rows = [
             f"<tr><th></th>{head}</tr>",
-            "<tr><th>score s<sub>j</sub></th>"
+            f"<tr><th>{self.text('row_score')}</th>"
             + "".join(f"<td>{format_number(v)}</td>" for v in s)
             + "</tr>",
-            "<tr><th>e<sup>s<sub>j</sub></sup> (unnormalized)</th>"
+            f"<tr><th>{self.text('row_exp')}</th>"
             + "".join(f"<td>{v:.4g}</td>" for v in e)
             + "</tr>",
             "<tr><th>P = e<sup>s<sub>j</sub></sup> / Σ</th>"
@@ -279,14 +298,15 @@ class SoftmaxVsSvmApp(App):
         terms = []
         for k, v in enumerate(s):
             if k == self.y:
-                terms.append("<td>(correct)</td>")
+                terms.append(f"<td>{self.text('correct_cell')}</td>")
             else:
                 t = max(0.0, v - syi + self.delta)
                 style = f" style='color:{VIOLATION_COLOR}'" if t > 0 else ""
                 terms.append(f"<td{style}>{format_number(t)}</td>")
         hinge = "max(0, s<sub>j</sub> − s<sub>y</sub> + Δ)"
-        rows.append(f"<tr><th>hinge {hinge}</th>" + "".join(terms) + "</tr>")
-        correct = html.escape(self.class_names[self.y])
+        head_hinge = self.text("row_hinge", hinge=hinge)
+        rows.append(f"<tr><th>{head_hinge}</th>" + "".join(terms) + "</tr>")
+        correct = html.escape(self.display_names[self.y])
         p_y = format_probability(p[self.y], 3)
         if not p_y[0].isdigit():  # "<0.001" or ">0.999": the loss line needs the number
             p_y = f"{p[self.y]:.1e}"
@@ -294,7 +314,11 @@ class SoftmaxVsSvmApp(App):
             "<table class='lecture-softmax-table'>"
             + "".join(rows)
             + "</table>"
-            + f"<p>softmax: L<sub>i</sub> = −log P({correct}) = −log {p_y} = "
-            f"<b>{self.softmax_loss:.3f}</b>; SVM: L<sub>i</sub> = sum of the hinge terms = "
-            f"<b>{format_number(self.svm_loss)}</b></p>"
+            + self.text(
+                "loss_line",
+                cls=correct,
+                p=p_y,
+                softmax=f"{self.softmax_loss:.3f}",
+                svm=format_number(self.svm_loss),
+            )
         )

@@ -23,10 +23,10 @@ from matplotlib.ticker import MaxNLocator
 
 from .._validation import as_float_array, check_positive_int
 from ..classifier import LinearClassifier
-from ..losses import LOSSES
 from ..plotting import ClassTemplates
 from ._app import App
-from ._controls import dropdown, int_slider, selection_slider
+from ._controls import dropdown, int_slider, labelled, selection_slider
+from ._strings.training import STRINGS
 
 __all__ = ["TrainingApp", "STEP_SIZES", "REGULARIZATION_STRENGTHS"]
 
@@ -71,6 +71,8 @@ class TrainingApp(App):
         Epochs added by the train button.
     max_epochs : int, default 20
         The epochs slider's maximum and the x axes' range.
+    language : {"en", "ko"}, optional
+        Language of the texts (default: :func:`lecture_utils.get_language`).
 
     Controls
     --------
@@ -99,6 +101,7 @@ class TrainingApp(App):
     """
 
     figsize = (9.6, 3.7)
+    strings = STRINGS
     #: Frames drawn while the train button replays a run (fewer: faster click).
     live_frames = 10
 
@@ -119,6 +122,7 @@ class TrainingApp(App):
         epochs_per_click: int = 5,
         max_epochs: int = 20,
         backend: str = "ipympl",
+        language: str | None = None,
     ) -> None:
         given = [a is not None for a in (X_train, y_train, X_val, y_val)]
         if any(given) and not all(given):
@@ -156,23 +160,29 @@ class TrainingApp(App):
         super().__init__(
             {"loss": loss, "step_size": step_size, "reg": reg, "epochs": epochs},
             backend=backend,
+            language=language,
         )
 
     # -- the pattern ---------------------------------------------------------------------------
 
     def _make_controls(self) -> dict[str, widgets.Widget]:
         style = {"description_width": "95px"}
+        t = self.text
+        self.progress.description = t("progress")  # made before the texts were known
+        losses = labelled(_LOSS_NAMES, [t(name) for name in _LOSS_NAMES])
         return {
-            "loss": dropdown("loss", _LOSS_NAMES, "svm", width="220px", style=style),
+            "loss": dropdown(t("loss"), losses, "svm", width="220px", style=style),
             "step_size": selection_slider(
-                "step size η", STEP_SIZES, 0.1, width="330px", style=style
+                t("step_size"), STEP_SIZES, 0.1, width="330px", style=style
             ),
             "reg": selection_slider(
-                "λ (reg)", REGULARIZATION_STRENGTHS, 1e-3, width="330px", style=style
+                t("reg"), REGULARIZATION_STRENGTHS, 1e-3, width="330px", style=style
             ),
-            "epochs": int_slider("epochs", 1, self.max_epochs, value=5, width="330px", style=style),
+            "epochs": int_slider(
+                t("epochs"), 1, self.max_epochs, value=5, width="330px", style=style
+            ),
             "train": self._button(
-                f"train {self.epochs_per_click} more epochs ▶",
+                t("train_more", n=self.epochs_per_click),
                 self._train_more,
                 button_style="primary",
                 layout=widgets.Layout(width="220px"),
@@ -202,23 +212,29 @@ class TrainingApp(App):
         ax_loss = fig.add_axes((0.07, 0.2, width, 0.68))
         ax_acc = fig.add_axes((0.07 + width + 0.08, 0.2, width * 0.75, 0.68))
         self.ax_loss, self.ax_acc = ax_loss, ax_acc
-        (self.step_line,) = ax_loss.semilogy([], [], color=_LOSS_COLOR, lw=0.8, label="minibatch")
+        (self.step_line,) = ax_loss.semilogy(
+            [], [], color=_LOSS_COLOR, lw=0.8, label=self.text("minibatch")
+        )
         (self.epoch_line,) = ax_loss.semilogy(
-            [], [], "-o", color=_EPOCH_LOSS_COLOR, lw=1.6, ms=3, label="epoch mean"
+            [], [], "-o", color=_EPOCH_LOSS_COLOR, lw=1.6, ms=3, label=self.text("epoch_mean")
         )
         ax_loss.set_ylim(1e-2, 1e2)
-        ax_loss.set_xlabel("epoch", labelpad=1)
-        ax_loss.set_ylabel("loss", labelpad=1)
+        ax_loss.set_xlabel(self.text("epoch"), labelpad=1)
+        ax_loss.set_ylabel(self.text("loss_axis"), labelpad=1)
         ax_loss.grid(True, which="major", lw=0.4, alpha=0.5)
-        (self.train_line,) = ax_acc.plot([], [], "-o", color=_TRAIN_COLOR, ms=3, label="train")
-        (self.val_line,) = ax_acc.plot([], [], "-s", color=_VAL_COLOR, ms=3, label="validation")
+        (self.train_line,) = ax_acc.plot(
+            [], [], "-o", color=_TRAIN_COLOR, ms=3, label=self.text("train")
+        )
+        (self.val_line,) = ax_acc.plot(
+            [], [], "-s", color=_VAL_COLOR, ms=3, label=self.text("validation")
+        )
         ax_acc.set_ylim(0.5, 1.0)
-        ax_acc.set_xlabel("epoch", labelpad=1)
-        ax_acc.set_ylabel("accuracy", labelpad=1)
+        ax_acc.set_xlabel(self.text("epoch"), labelpad=1)
+        ax_acc.set_ylabel(self.text("accuracy"), labelpad=1)
         ax_acc.grid(True, lw=0.4, alpha=0.5)
         texts = [
-            fig.text(0.07 + width / 2, 0.91, "loss per SGD step", ha="center"),
-            fig.text(0.07 + width * 1.455, 0.91, "accuracy per epoch", ha="center"),
+            fig.text(0.07 + width / 2, 0.91, self.text("loss_title"), ha="center"),
+            fig.text(0.07 + width * 1.455, 0.91, self.text("accuracy_title"), ha="center"),
         ]
         # legends in corners the curves seldom reach, baked (a legend is slow to draw)
         texts += [
@@ -234,7 +250,7 @@ class TrainingApp(App):
         if show_templates:
             ax_t = fig.add_axes((0.57, 0.1, 0.42, 0.78))
             self.templates = ClassTemplates(ax_t, self.n_classes, self.image_shape)
-            texts.append(fig.text(0.78, 0.91, "weights $W_{:,j}$ as templates", ha="center"))
+            texts.append(fig.text(0.78, 0.91, self.text("templates_title"), ha="center"))
             # the tile labels never change: baked, under the mosaic's transparent gaps (the
             # axes background, drawn over the baked layer otherwise, is switched off)
             ax_t.patch.set_visible(False)
@@ -254,16 +270,24 @@ class TrainingApp(App):
         if self.templates is not None:
             self.templates.update(clf.W_)
         train_acc, val_acc = self._accuracies(clf)
-        label = "SVM" if v["loss"] == "svm" else "softmax"
-        state = " — diverged: lower η" if clf.diverged_ else ""
+        label = self.text(f"{v['loss']}_short")
+        state = self.text("diverged") if clf.diverged_ else ""
         # short: text is the slowest thing to draw (the settings are on the controls)
-        self.summary.set_text(f"{label}: train {train_acc:.1%}, validation {val_acc:.1%}{state}")
+        self.summary.set_text(
+            self.text(
+                "summary", loss=label, train=f"{train_acc:.1%}", val=f"{val_acc:.1%}", state=state
+            )
+        )
         total = v["epochs"] * self.steps_per_epoch
         self._set_progress(clf.n_iter_, total)
-        self.readout.value = (
-            f"<b>{html.escape(LOSSES[v['loss']].label)}</b>: training accuracy "
-            f"<b>{train_acc:.3f}</b>, validation accuracy <b>{val_acc:.3f}</b>, final minibatch "
-            f"loss {clf.loss_history_[-1] if clf.n_iter_ else float('nan'):.3g}{state}"
+        last = clf.loss_history_[-1] if clf.n_iter_ else float("nan")
+        self.readout.value = self.text(
+            "readout",
+            loss=html.escape(self.text(f"{v['loss']}_long")),
+            train=f"{train_acc:.3f}",
+            val=f"{val_acc:.3f}",
+            last=f"{last:.3g}",
+            state=state,
         )
 
     # -- training ----------------------------------------------------------------------------
@@ -315,7 +339,7 @@ class TrainingApp(App):
     def _set_progress(self, done: int, total: int) -> None:
         self.progress.max = max(total, 1)
         self.progress.value = min(done, total)
-        self.progress_text.value = f"{done} / {total} SGD steps"
+        self.progress_text.value = self.text("progress_text", done=done, total=total)
 
     def train(self, epochs: int | None = None) -> LinearClassifier:
         """Train for ``epochs`` epochs from scratch, drawing the loss curve as ``fit`` runs.
