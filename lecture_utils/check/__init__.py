@@ -13,7 +13,7 @@ mistakes every regularized loss invites). A new topic adds its submodule and one
 line here.
 """
 
-from ._feedback import CheckResult
+from ._result import CheckResult, ExerciseFailed
 from ._gradients import gradient_descent, numerical_gradient, rel_error, sample_minibatch, sgd_step
 from ._losses import hinge_losses, svm_initial_loss, svm_loss, svm_loss_bounds, svm_loss_vectorized
 from ._optim import adam_update, momentum_update, rmsprop_update
@@ -24,6 +24,7 @@ from ._training import accuracy, sgd_epoch
 
 __all__ = [
     "CheckResult",
+    "ExerciseFailed",
     # notebooks 01-02: losses
     "hinge_losses",
     "svm_loss",

@@ -37,6 +37,7 @@ from ._feedback import (
     passed,
     shape_of,
 )
+from ._result import graded
 
 __all__ = [
     "numerical_gradient",
@@ -74,6 +75,7 @@ def _gradient_cases() -> list[tuple[str, Callable[[np.ndarray], float], np.ndarr
     ]  # fmt: skip
 
 
+@graded
 def numerical_gradient(fn: Callable[..., Any]) -> CheckResult:
     """Check a learner's centered-difference gradient ``fn(f, x, h) -> grad``.
 
@@ -146,6 +148,7 @@ def numerical_gradient(fn: Callable[..., Any]) -> CheckResult:
 # ----------------------------------------------------------------------------------------
 
 
+@graded
 def rel_error(fn: Callable[..., Any]) -> CheckResult:
     """Check a learner's ``fn(a, b) -> max_i |a_i - b_i| / max(1e-8, |a_i| + |b_i|)``.
 
@@ -222,6 +225,7 @@ def _run_gd(loss_and_grad: Callable[[np.ndarray], Any], w0: np.ndarray, eta: flo
     return w
 
 
+@graded
 def gradient_descent(fn: Callable[..., Any]) -> CheckResult:
     """Check ``fn(loss_and_grad, w0, step_size, n_steps) -> w`` (the last point).
 
@@ -286,6 +290,7 @@ def gradient_descent(fn: Callable[..., Any]) -> CheckResult:
 # ----------------------------------------------------------------------------------------
 
 
+@graded
 def sample_minibatch(fn: Callable[..., Any]) -> CheckResult:
     """Check ``fn(X, y, batch_size, rng) -> (X_batch, y_batch)``.
 
@@ -364,6 +369,7 @@ def sample_minibatch(fn: Callable[..., Any]) -> CheckResult:
 # ----------------------------------------------------------------------------------------
 
 
+@graded
 def sgd_step(fn: Callable[..., Any]) -> CheckResult:
     """Check ``fn(W, X_batch, y_batch, step_size, reg) -> W_new`` for a softmax classifier.
 

@@ -39,6 +39,7 @@ from ._harness import (
     loss_cases,
     regularization_loss_bugs,
 )
+from ._result import graded
 
 __all__ = [
     "hinge_losses",
@@ -125,6 +126,7 @@ def _diagnose_hinge(got: np.ndarray, case: _ScoresCase) -> Problem | None:
     )
 
 
+@graded
 def hinge_losses(fn: Callable[..., Any]) -> CheckResult:
     """Check a learner's ``fn(scores, y, delta=1.0)`` returning per-example SVM losses (N,).
 
@@ -263,6 +265,7 @@ def _check_loss_function(name: str, fn: Callable[..., Any]) -> CheckResult:
     )
 
 
+@graded
 def svm_loss(fn: Callable[..., Any]) -> CheckResult:
     """Check a learner's ``fn(W, X, y, reg) -> (loss, dW)`` for the multiclass SVM loss.
 
@@ -295,6 +298,7 @@ def _best_time(fn: Callable[[], Any], repeats: int) -> float:
     return best
 
 
+@graded
 def svm_loss_vectorized(fn: Callable[..., Any]) -> CheckResult:
     """Check a vectorized ``fn(W, X, y, reg) -> (loss, dW)``: correct, and no Python loops.
 
@@ -342,6 +346,7 @@ def svm_loss_vectorized(fn: Callable[..., Any]) -> CheckResult:
 # ----------------------------------------------------------------------------------------
 
 
+@graded
 def svm_initial_loss(answer: Any) -> CheckResult:
     """Check the answer to: "C = 10 classes, delta = 1, W so small that every score is about 0.
 
@@ -389,6 +394,7 @@ def svm_initial_loss(answer: Any) -> CheckResult:
     )
 
 
+@graded
 def svm_loss_bounds(lowest: Any, highest: Any) -> CheckResult:
     """Check the answer to: "What are the smallest and largest possible values of the SVM loss?"
 

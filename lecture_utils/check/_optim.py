@@ -33,6 +33,7 @@ import numpy as np
 
 from .. import optim
 from ._feedback import CheckResult
+from ._result import graded
 from ._rule_harness import Bug, StepCase, check_rule, path_problem, random_arrays
 
 __all__ = ["momentum_update", "rmsprop_update", "adam_update"]
@@ -128,6 +129,7 @@ def _momentum_bugs(a: dict[str, Any]) -> list[Bug]:
     ]
 
 
+@graded
 def momentum_update(fn: Callable[..., Any]) -> CheckResult:
     r"""Check ``fn(w, dw, v, step_size, beta) -> (w_new, v_new)``.
 
@@ -217,6 +219,7 @@ def _rmsprop_bugs(a: dict[str, Any]) -> list[Bug]:
     ]
 
 
+@graded
 def rmsprop_update(fn: Callable[..., Any]) -> CheckResult:
     r"""Check ``fn(w, dw, cache, step_size, decay, eps) -> (w_new, cache_new)``.
 
@@ -344,6 +347,7 @@ def _adam_bugs(a: dict[str, Any]) -> list[Bug]:
     return bugs
 
 
+@graded
 def adam_update(fn: Callable[..., Any]) -> CheckResult:
     r"""Check ``fn(w, dw, m, v, t, step_size, beta1, beta2, eps) -> (w_new, m_new, v_new)``.
 

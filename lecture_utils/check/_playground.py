@@ -31,6 +31,7 @@ from ._feedback import (
     passed,
     shape_of,
 )
+from ._result import graded
 
 __all__ = ["linear_scores", "softmax_loss_with_bias", "zero_loss_parameters"]
 
@@ -96,6 +97,7 @@ def _diagnose_scores(got: np.ndarray, case: _Case) -> Problem | None:
     )
 
 
+@graded
 def linear_scores(fn: Callable[..., Any]) -> CheckResult:
     """Check a learner's ``fn(X, W, b)`` returning the class scores ``X @ W + b``, (N, C).
 
@@ -199,6 +201,7 @@ def _diagnose_db(got: np.ndarray, case: _Case) -> Problem | None:
     )
 
 
+@graded
 def softmax_loss_with_bias(fn: Callable[..., Any]) -> CheckResult:
     """Check ``fn(W, b, X, y, reg) -> (loss, dW, db)``: the playground's softmax loss.
 
@@ -262,6 +265,7 @@ def softmax_loss_with_bias(fn: Callable[..., Any]) -> CheckResult:
 # ----------------------------------------------------------------------------------------
 
 
+@graded
 def zero_loss_parameters(W: Any, b: Any) -> CheckResult:
     """Check a W (2, 3) and b (3,) whose multiclass SVM data loss on the 9 points is 0.
 

@@ -34,6 +34,7 @@ from ._feedback import (
     passed,
 )
 from ._harness import as_loss_and_gradient
+from ._result import graded
 
 __all__ = ["l1", "l2", "elastic_net", "regularization_preference"]
 
@@ -157,6 +158,7 @@ def _l2_grad(got: np.ndarray, case: _WeightCase) -> Problem | None:
     return first_match(got, want, bugs) or _generic_grad(got, want)
 
 
+@graded
 def l2(fn: Callable[..., Any]) -> CheckResult:
     """Check a learner's ``fn(W) -> (value, grad)`` for the L2 penalty sum(W**2), grad 2 * W.
 
@@ -224,6 +226,7 @@ def _l1_grad(got: np.ndarray, case: _WeightCase) -> Problem | None:
     return _generic_grad(got, want)
 
 
+@graded
 def l1(fn: Callable[..., Any]) -> CheckResult:
     """Check a learner's ``fn(W) -> (value, grad)`` for the L1 penalty sum(|W|), grad sign(W).
 
@@ -301,6 +304,7 @@ def _elastic_grad(got: np.ndarray, case: _WeightCase) -> Problem | None:
     return first_match(got, want, bugs) or _generic_grad(got, want)
 
 
+@graded
 def elastic_net(fn: Callable[..., Any]) -> CheckResult:
     """Check ``fn(W, beta) -> (value, grad)`` for sum(beta * W**2 + |W|), grad 2 beta W + sign(W).
 
@@ -332,6 +336,7 @@ _ANSWERS = {
 }
 
 
+@graded
 def regularization_preference(l2: Any = None, l1: Any = None) -> CheckResult:
     """Check the answer to: "x = [1, 1, 1, 1]; w1 = [1, 0, 0, 0] and w2 = [.25, .25, .25, .25]
     give the same score. Which does L2 regularization prefer, and which does L1?"

@@ -40,6 +40,7 @@ from ._harness import (
     loss_cases,
     regularization_loss_bugs,
 )
+from ._result import graded
 
 __all__ = ["softmax", "softmax_loss", "softmax_initial_loss", "softmax_loss_bounds"]
 
@@ -153,6 +154,7 @@ def _unstable_softmax(got: Any, case: _ScoresCase) -> Problem:
     )
 
 
+@graded
 def softmax(fn: Callable[..., Any]) -> CheckResult:
     """Check a learner's ``fn(scores)`` returning softmax probabilities, shape (N, C).
 
@@ -303,6 +305,7 @@ def _unstable_loss(case: LossCase, loss_value: Any, dW: Any) -> Problem | None:
     return None
 
 
+@graded
 def softmax_loss(fn: Callable[..., Any]) -> CheckResult:
     """Check a learner's ``fn(W, X, y, reg) -> (loss, dW)`` for the softmax loss.
 
@@ -338,6 +341,7 @@ def softmax_loss(fn: Callable[..., Any]) -> CheckResult:
 # ----------------------------------------------------------------------------------------
 
 
+@graded
 def softmax_initial_loss(answer: Any) -> CheckResult:
     """Check the answer to: "C = 10 classes, W so small that every score is about 0.
 
@@ -381,6 +385,7 @@ def softmax_initial_loss(answer: Any) -> CheckResult:
     )
 
 
+@graded
 def softmax_loss_bounds(lowest: Any, highest: Any) -> CheckResult:
     """Check the answer to: "What are the smallest and largest possible softmax losses L_i?"
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import losses, optim
 from ._feedback import CheckResult, as_array, as_number, call_watching, close, failed, fmt, passed
+from ._result import graded
 
 __all__ = ["accuracy", "sgd_epoch"]
 
@@ -26,6 +27,7 @@ __all__ = ["accuracy", "sgd_epoch"]
 # ----------------------------------------------------------------------------------------
 
 
+@graded
 def accuracy(fn: Callable[..., Any]) -> CheckResult:
     """Check ``fn(W, X, y) -> float``: the fraction of rows whose top score is the label.
 
@@ -98,6 +100,7 @@ def _sgd_epoch_reference(W, X, y, step_size, reg, batch_size, rng, *, variant=""
     return W, np.array(batch_losses)
 
 
+@graded
 def sgd_epoch(fn: Callable[..., Any]) -> CheckResult:
     """Check ``fn(W, X, y, step_size, reg, batch_size, rng) -> (W_new, batch_losses)``.
 
