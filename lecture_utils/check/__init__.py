@@ -13,12 +13,13 @@ mistakes every regularized loss invites). A new topic adds its submodule and one
 line here.
 """
 
-from ._result import CheckResult, ExerciseFailed
+from ._dscores import softmax_dscores, svm_dscores
 from ._gradients import gradient_descent, numerical_gradient, rel_error, sample_minibatch, sgd_step
 from ._losses import hinge_losses, svm_initial_loss, svm_loss, svm_loss_bounds, svm_loss_vectorized
 from ._optim import adam_update, momentum_update, rmsprop_update
 from ._playground import linear_scores, softmax_loss_with_bias, zero_loss_parameters
 from ._regularization import elastic_net, l1, l2, regularization_preference
+from ._result import CheckResult, ExerciseFailed
 from ._softmax import softmax, softmax_initial_loss, softmax_loss, softmax_loss_bounds
 from ._training import accuracy, sgd_epoch
 
@@ -41,6 +42,9 @@ __all__ = [
     "softmax_loss",
     "softmax_initial_loss",
     "softmax_loss_bounds",
+    # notebooks 02 and 04: derivation exercises (dL/dscores of the mean data loss)
+    "svm_dscores",
+    "softmax_dscores",
     # notebook 05: the classifier playground
     "linear_scores",
     "softmax_loss_with_bias",
