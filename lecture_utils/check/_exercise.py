@@ -22,7 +22,7 @@ Examples
 >>> doubling = Exercise(
 ...     name="double",
 ...     cases=lambda: [Case("x = [1, 2]", {"x": np.array([1.0, 2.0])})],
-...     returns=(array("the result", lambda case: case.args["x"].shape),),
+...     returns=(Output("the result", array("the result", lambda case: (2,))),),
 ...     reference=lambda x: (2 * x,),
 ...     mistakes=(Mistake("you returned x itself", gives=lambda case: case.args["x"]),),
 ...     success="correct",
