@@ -13,11 +13,11 @@ from lecture_utils.check._harness import (
     GRAD_HINT,
     as_loss_and_gradient,
     check_loss_function,
-    check_zero_to_infinity,
     diagnose_dW,
     loss_cases,
     regularization_loss_bugs,
 )
+from lecture_utils.check._question import ask, zero_to_infinity
 
 # ----------------------------------------------------------------------------------------
 # call_watching
@@ -246,6 +246,9 @@ def test_check_loss_function_check_returned_runs_before_the_number_conversion():
 
 
 def test_check_zero_to_infinity():
+    def check_zero_to_infinity(name, lowest, highest, **hints):
+        return ask(zero_to_infinity(name, **hints), lowest, highest)
+
     hints = dict(not_negative="neg", reaches_zero="pos", unbounded="inf", success="yes")
     assert check_zero_to_infinity("b", 0, float("inf"), **hints).message == "yes"
     r = check_zero_to_infinity("b", -1, float("inf"), **hints)
@@ -254,7 +257,10 @@ def test_check_zero_to_infinity():
     r = check_zero_to_infinity("b", 0, 10, **hints)
     assert (r.message, r.hint) == ("the loss has no upper limit, 10 can be exceeded", "inf")
     r = check_zero_to_infinity("b", "zero", None, **hints)
-    assert r.message == "give two numbers, e.g. b(0, float('inf'))"
+    # the usage no longer shows the answer (0, inf) as its example (issue 11: no answer given away)
+    assert r.message == (
+        "give two numbers, e.g. b(lowest, highest); float('inf') stands for 'no upper limit'"
+    )
 
 
 # A check never raises on what a learner returns, however odd: it describes it.

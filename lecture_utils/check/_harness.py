@@ -27,10 +27,8 @@ from ._feedback import (
     call_watching,
     check_each,
     close,
-    failed,
     first_match,
     fmt,
-    passed,
     shape_of,
 )
 
@@ -41,7 +39,6 @@ __all__ = [
     "as_loss_and_gradient",
     "regularization_loss_bugs",
     "diagnose_dW",
-    "check_zero_to_infinity",
     "GRAD_HINT",
 ]
 
@@ -129,33 +126,6 @@ def check_loss_function(
         return diagnose_loss(loss_number, case) or diagnose_gradient(grad, case)
 
     return check_each(name, cases, examine, success)
-
-
-def check_zero_to_infinity(
-    name: str,
-    lowest: Any,
-    highest: Any,
-    *,
-    not_negative: str,
-    reaches_zero: str,
-    unbounded: str,
-    success: str,
-) -> CheckResult:
-    """Check an answer ``(lowest, highest)`` that should be ``(0, inf)``: a loss's range.
-
-    ``not_negative`` and ``reaches_zero`` are the hints for a lowest value below and above
-    0, ``unbounded`` the hint for a finite highest value.
-    """
-    try:
-        low, high = float(lowest), float(highest)
-    except (TypeError, ValueError):
-        return failed(name, f"give two numbers, e.g. {name}(0, float('inf'))")
-    if low != 0.0:
-        hint = not_negative if low < 0 else reaches_zero
-        return failed(name, f"the smallest possible loss is not {fmt(low)}", hint)
-    if np.isfinite(high):
-        return failed(name, f"the loss has no upper limit, {fmt(high)} can be exceeded", unbounded)
-    return passed(name, success)
 
 
 #: Where to look when dW is wrong in no way a check can name.

@@ -21,7 +21,6 @@ from ._feedback import (
     CheckResult,
     Problem,
     as_array,
-    as_number,
     call_watching,
     check_each,
     close,
@@ -34,11 +33,11 @@ from ._feedback import (
 from ._harness import (
     LossCase,
     check_loss_function,
-    check_zero_to_infinity,
     diagnose_dW,
     loss_cases,
     regularization_loss_bugs,
 )
+from ._question import Answer, Question, ask, zero_to_infinity
 from ._result import graded
 
 __all__ = [
@@ -346,6 +345,35 @@ def svm_loss_vectorized(fn: Callable[..., Any]) -> CheckResult:
 # ----------------------------------------------------------------------------------------
 
 
+#: "C = 10 classes, delta = 1, W so small that every score is about 0: the SVM loss?"
+SVM_INITIAL_LOSS = Question(
+    name="svm_initial_loss",
+    right=Answer(
+        9.0,
+        "9 = C - 1: each of the 9 wrong classes adds max(0, 0 - 0 + 1) = 1. "
+        "If a fresh model's loss is far from C - 1, look for a bug before training",
+    ),
+    wrong=(
+        Answer(
+            10.0,
+            "10 counts the correct class too; the sum runs over the wrong classes j != y_i only",
+        ),
+        Answer(
+            1.0,
+            "1 is what one wrong class contributes: max(0, 0 - 0 + 1); "
+            "how many wrong classes are there?",
+        ),
+        Answer(
+            0.0,
+            "0 would mean every margin is met; with all scores equal, "
+            "each wrong class misses the margin by delta = 1",
+        ),
+    ),
+    otherwise="{0} is not it: with all scores 0, what is max(0, s_j - s_yi + 1) "
+    "for one wrong class, and how many wrong classes are there?",
+)
+
+
 @graded
 def svm_initial_loss(answer: Any) -> CheckResult:
     """Check the answer to: "C = 10 classes, delta = 1, W so small that every score is about 0.
@@ -354,67 +382,40 @@ def svm_initial_loss(answer: Any) -> CheckResult:
 
     Parameters
     ----------
-    answer : float
+    answer : float or callable
+        A number, or a zero-argument function returning it.
 
     Returns
     -------
     CheckResult
     """
-    name = "svm_initial_loss"
-    value, error = as_number(answer, "your answer")
-    if error:
-        return failed(name, error)
-    if close(value, 9.0):
-        return passed(
-            name,
-            "9 = C - 1: each of the 9 wrong classes adds max(0, 0 - 0 + 1) = 1. "
-            "If a fresh model's loss is far from C - 1, look for a bug before training",
-        )
-    if close(value, 10.0):
-        return failed(
-            name,
-            "10 counts the correct class too; the sum runs over the wrong classes j != y_i only",
-        )
-    if close(value, 1.0):
-        return failed(
-            name,
-            "1 is what one wrong class contributes: max(0, 0 - 0 + 1); "
-            "how many wrong classes are there?",
-        )
-    if close(value, 0.0):
-        return failed(
-            name,
-            "0 would mean every margin is met; with all scores equal, "
-            "each wrong class misses the margin by delta = 1",
-        )
-    return failed(
-        name,
-        f"{fmt(value)} is not it: with all scores 0, what is max(0, s_j - s_yi + 1) "
-        "for one wrong class, and how many wrong classes are there?",
-    )
+    return ask(SVM_INITIAL_LOSS, answer)
+
+
+#: "What are the smallest and largest possible values of the SVM loss?"
+SVM_LOSS_BOUNDS = zero_to_infinity(
+    "svm_loss_bounds",
+    not_negative="max(0, .) is never negative, so no L_i is below 0",
+    reaches_zero="when every margin is met, every term is max(0, negative) = 0",
+    unbounded="a wrong class's score can be arbitrarily larger than the correct one: "
+    "use float('inf')",
+    success="0 when every margin is met by at least delta; no upper limit, "
+    "because scores (and so margins) can be arbitrarily large",
+)
 
 
 @graded
-def svm_loss_bounds(lowest: Any, highest: Any) -> CheckResult:
+def svm_loss_bounds(lowest: Any, highest: Any = None) -> CheckResult:
     """Check the answer to: "What are the smallest and largest possible values of the SVM loss?"
 
     Parameters
     ----------
     lowest, highest : float
-        Use ``float("inf")`` (or ``np.inf``) for "no upper limit".
+        Use ``float("inf")`` (or ``np.inf``) for "no upper limit". Or pass one zero-argument
+        function (or a tuple) giving ``(lowest, highest)``.
 
     Returns
     -------
     CheckResult
     """
-    return check_zero_to_infinity(
-        "svm_loss_bounds",
-        lowest,
-        highest,
-        not_negative="max(0, .) is never negative, so no L_i is below 0",
-        reaches_zero="when every margin is met, every term is max(0, negative) = 0",
-        unbounded="a wrong class's score can be arbitrarily larger than the correct one: "
-        "use float('inf')",
-        success="0 when every margin is met by at least delta; no upper limit, "
-        "because scores (and so margins) can be arbitrarily large",
-    )
+    return ask(SVM_LOSS_BOUNDS, *((lowest,) if highest is None else (lowest, highest)))

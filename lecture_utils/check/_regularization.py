@@ -28,12 +28,11 @@ from ._feedback import (
     call_watching,
     check_each,
     close,
-    failed,
     first_match,
     fmt,
-    passed,
 )
 from ._harness import as_loss_and_gradient
+from ._question import Answer, Question, ask
 from ._result import graded
 
 __all__ = ["l1", "l2", "elastic_net", "regularization_preference"]
@@ -324,7 +323,7 @@ def elastic_net(fn: Callable[..., Any]) -> CheckResult:
 # The lecture's w1 vs w2 question
 # ----------------------------------------------------------------------------------------
 
-_ANSWERS = {
+_WORDS = {
     "w1": "w1",
     "w2": "w2",
     "tie": "tie",
@@ -336,6 +335,49 @@ _ANSWERS = {
 }
 
 
+def _preference_words(given: tuple[Any, ...]) -> tuple[tuple[str, ...] | None, str]:
+    """``(l2, l1)`` normalised to 'w1', 'w2' or 'tie', or how to answer."""
+    if len(given) == 1 and isinstance(given[0], dict):
+        given = (given[0].get("l2"), given[0].get("l1"))
+    if len(given) != 2:
+        return None, "answer both questions: regularization_preference(l2=..., l1=...)"
+    words = []
+    for key, answer in zip(("l2", "l1"), given, strict=True):
+        word = _WORDS.get(str(answer).strip().lower()) if answer is not None else None
+        if word is None:
+            return None, (
+                "answer both questions with 'w1', 'w2' or 'tie', e.g. "
+                f"regularization_preference(l2='w1', l1='w2'); got {key}={answer!r}"
+            )
+        words.append(word)
+    return tuple(words), ""
+
+
+#: "x = [1, 1, 1, 1]; w1 = [1, 0, 0, 0], w2 = [.25] * 4: which does L2 prefer, which L1?"
+REGULARIZATION_PREFERENCE = Question(
+    name="regularization_preference",
+    right=Answer(
+        ("w2", "tie"),
+        "L2 prefers w2 (0.25 < 1): it likes weight spread over all inputs. "
+        "L1 gives both 1.0, so it cannot tell them apart",
+    ),
+    wrong=(
+        Answer(
+            lambda g: g[0] != "w2",
+            "L2 does not choose {0!r} here",
+            "L2 sums squares: compute sum(w**2) for w1 and for w2; the smaller penalty is "
+            "preferred",
+        ),
+        Answer(
+            lambda g: g[1] != "tie",
+            "L1 does not choose {1!r} here",
+            "L1 sums absolute values: compute sum(|w|) for w1 and for w2",
+        ),
+    ),
+    parse=_preference_words,
+)
+
+
 @graded
 def regularization_preference(l2: Any = None, l1: Any = None) -> CheckResult:
     """Check the answer to: "x = [1, 1, 1, 1]; w1 = [1, 0, 0, 0] and w2 = [.25, .25, .25, .25]
@@ -344,38 +386,13 @@ def regularization_preference(l2: Any = None, l1: Any = None) -> CheckResult:
     Parameters
     ----------
     l2, l1 : {"w1", "w2", "tie"}
-        The weight vector with the smaller penalty, or ``"tie"`` when both are equal.
+        The weight vector with the smaller penalty, or ``"tie"`` when both are equal. Or pass
+        one zero-argument function returning ``(l2, l1)`` (or a dict with those keys).
 
     Returns
     -------
     CheckResult
     """
-    name = "regularization_preference"
-    given = {}
-    for key, answer in (("l2", l2), ("l1", l1)):
-        normalized = _ANSWERS.get(str(answer).strip().lower()) if answer is not None else None
-        if normalized is None:
-            return failed(
-                name,
-                f"answer both questions with 'w1', 'w2' or 'tie', e.g. "
-                f"regularization_preference(l2='w1', l1='tie'); got {key}={answer!r}",
-            )
-        given[key] = normalized
-    if given["l2"] != "w2":
-        return failed(
-            name,
-            f"L2 does not choose {given['l2']!r} here",
-            "L2 sums squares: w1 gives 1**2 = 1, w2 gives 4 * 0.25**2 = 0.25; "
-            "the smaller penalty is preferred",
-        )
-    if given["l1"] != "tie":
-        return failed(
-            name,
-            f"L1 does not choose {given['l1']!r} here",
-            "L1 sums absolute values: w1 gives 1, w2 gives 4 * 0.25 = 1",
-        )
-    return passed(
-        name,
-        "L2 prefers w2 (0.25 < 1): it likes weight spread over all inputs. "
-        "L1 gives both 1.0, so it cannot tell them apart",
-    )
+    if l1 is None and (callable(l2) or isinstance(l2, (tuple, list, dict))):
+        return ask(REGULARIZATION_PREFERENCE, l2)
+    return ask(REGULARIZATION_PREFERENCE, l2, l1)

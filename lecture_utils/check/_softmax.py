@@ -22,24 +22,21 @@ from ._feedback import (
     CheckResult,
     Problem,
     as_array,
-    as_number,
     call_watching,
     check_each,
     close,
-    failed,
     first_match,
     fmt,
-    passed,
     shape_of,
 )
 from ._harness import (
     LossCase,
     check_loss_function,
-    check_zero_to_infinity,
     diagnose_dW,
     loss_cases,
     regularization_loss_bugs,
 )
+from ._question import Answer, Question, ask, zero_to_infinity
 from ._result import graded
 
 __all__ = ["softmax", "softmax_loss", "softmax_initial_loss", "softmax_loss_bounds"]
@@ -341,72 +338,79 @@ def softmax_loss(fn: Callable[..., Any]) -> CheckResult:
 # ----------------------------------------------------------------------------------------
 
 
+#: "C = 10 classes, every score about 0: the softmax loss?" (right answer: log 10)
+SOFTMAX_INITIAL_LOSS = Question(
+    name="softmax_initial_loss",
+    right=Answer(
+        float(np.log(10.0)),
+        "log 10 = 2.303: all scores equal, so every class gets P = 1/10 and "
+        "L_i = -log(1/10) = log C. A fresh model far from log C has a bug",
+    ),
+    wrong=(
+        Answer(0.1, "0.1 is each class's probability P; the loss is -log of the correct one"),
+        Answer(1.0, "1 is log base 10 of 10; the softmax loss uses the natural log (np.log)"),
+        Answer(
+            9.0, "9 = C - 1 is the multiclass SVM's answer; softmax takes -log of a probability"
+        ),
+        Answer(
+            -float(np.log(10.0)), "the sign: log P is negative, the loss is -log P, which is >= 0"
+        ),
+        Answer(
+            0.0,
+            "0 would need P(correct) = 1; with all scores equal, every class has the "
+            "same probability",
+        ),
+        Answer(10.0, "10 is C, the number of classes; the loss is -log of a probability"),
+    ),  # fmt: skip
+    otherwise="{0} is not it: with all scores 0, what probability does each of the 10 "
+    "classes get, and what is -log of it?",
+)
+
+
 @graded
 def softmax_initial_loss(answer: Any) -> CheckResult:
-    """Check the answer to: "C = 10 classes, W so small that every score is about 0.
+    """Check the answer to: "C = 10 classes, every score about 0. What is the softmax loss?"
 
-    What is the softmax loss?" (The sanity check to run before training: log C.)
+    (The sanity check to run before training.)
 
     Parameters
     ----------
-    answer : float
-        A number; 2.3 and ``np.log(10)`` both count.
+    answer : float or callable
+        A number (2.3 and ``np.log(10)`` both count, see the tolerance rule of
+        ``lecture_utils.check._question``), or a zero-argument function returning it.
 
     Returns
     -------
     CheckResult
     """
-    name = "softmax_initial_loss"
-    value, error = as_number(answer, "your answer")
-    if error:
-        return failed(name, error)
-    want = float(np.log(10.0))
-    if abs(value - want) < 0.01:
-        return passed(
-            name,
-            f"log 10 = {want:.3f}: all scores equal, so every class gets P = 1/10 and "
-            "L_i = -log(1/10) = log C. A fresh model far from log C has a bug",
-        )
-    known = [
-        (0.1, "0.1 is each class's probability P = 1/C; the loss is -log P"),
-        (1.0, "1 is log base 10 of 10; the softmax loss uses the natural log: -ln(1/10)"),
-        (9.0, "9 = C - 1 is the multiclass SVM's answer; softmax gives -log(1/C)"),
-        (-want, "the sign: log(1/10) is negative, the loss is -log P, which is >= 0"),
-        (0.0, "0 would need P(correct) = 1; with all scores equal, every class has 1/10"),
-        (10.0, "10 is C; the loss is -log(1/C)"),
-    ]
-    for wrong, message in known:
-        if abs(value - wrong) < 0.01:
-            return failed(name, message)
-    return failed(
-        name,
-        f"{fmt(value)} is not it: with all scores 0, what probability does each of the 10 "
-        "classes get, and what is -log of it?",
-    )
+    return ask(SOFTMAX_INITIAL_LOSS, answer)
+
+
+#: "What are the smallest and largest possible softmax losses L_i?"
+SOFTMAX_LOSS_BOUNDS = zero_to_infinity(
+    "softmax_loss_bounds",
+    not_negative="P(y_i) <= 1, so -log P(y_i) >= 0",
+    reaches_zero="as s_yi grows far above the other scores, P(y_i) -> 1 and -log P -> 0",
+    unbounded="as P(y_i) -> 0 (the correct score far below another), -log P(y_i) -> "
+    "infinity: use float('inf')",
+    success="from 0 to infinity; 0 only in the limit (P(y_i) = 1 would need the correct score "
+    "infinitely far ahead), so softmax always wants a bigger margin, unlike the SVM",
+)
 
 
 @graded
-def softmax_loss_bounds(lowest: Any, highest: Any) -> CheckResult:
+def softmax_loss_bounds(lowest: Any, highest: Any = None) -> CheckResult:
     """Check the answer to: "What are the smallest and largest possible softmax losses L_i?"
 
     Parameters
     ----------
     lowest, highest : float
         Use ``float("inf")`` (or ``np.inf``) for "no upper limit". The smallest value is a
-        limit that is approached (say so in words; the number is what is checked).
+        limit that is approached (say so in words; the number is what is checked). Or pass
+        one zero-argument function (or a tuple) giving ``(lowest, highest)``.
 
     Returns
     -------
     CheckResult
     """
-    return check_zero_to_infinity(
-        "softmax_loss_bounds",
-        lowest,
-        highest,
-        not_negative="P(y_i) <= 1, so -log P(y_i) >= 0",
-        reaches_zero="as s_yi grows far above the other scores, P(y_i) -> 1 and -log P -> 0",
-        unbounded="as P(y_i) -> 0 (the correct score far below another), -log P(y_i) -> "
-        "infinity: use float('inf')",
-        success="from 0 to infinity; 0 only in the limit (P(y_i) = 1 would need the correct score "
-        "infinitely far ahead), so softmax always wants a bigger margin, unlike the SVM",
-    )
+    return ask(SOFTMAX_LOSS_BOUNDS, *((lowest,) if highest is None else (lowest, highest)))
