@@ -53,11 +53,22 @@ from ._feedback import (
 )
 from ._result import CheckResult
 
-__all__ = ["Case", "Output", "Mistake", "Exercise", "run", "number", "array", "Reader"]
+__all__ = [
+    "Case",
+    "Output",
+    "Mistake",
+    "Exercise",
+    "run",
+    "examine",
+    "diagnose",
+    "number",
+    "array",
+    "Reader",
+]
 
-#: ``(value, case) -> (read value, error message)``: turns one returned value into a number
-#: or an array, or says what is wrong with it.
-Reader = Callable[[Any, "Case"], tuple[Any, str]]
+#: ``(value, case) -> (read value, error)``: turns one returned value into a number or an
+#: array, or says what is wrong with it (a message, or a Problem to give a hint too).
+Reader = Callable[[Any, "Case"], tuple[Any, "str | Problem"]]
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,18 @@ class Case:
     def all_args(self) -> dict[str, Any]:
         """Positional and keyword arguments together (what the reference gets)."""
         return {**self.args, **self.kwargs}
+
+    def __getattr__(self, name: str) -> Any:
+        """``case.W`` for an argument or a fact, so declarations read like the formulas."""
+        for where in ("args", "kwargs", "facts"):
+            values = self.__dict__.get(where, {})
+            if name in values:
+                return values[name]
+        raise AttributeError(name)
+
+    def with_facts(self, **facts: Any) -> Case:
+        """The same case with more facts."""
+        return Case(self.label, self.args, self.kwargs, {**self.facts, **facts})
 
 
 @dataclass(frozen=True)
@@ -198,13 +221,18 @@ def _split(value: Any, exercise: Exercise) -> tuple[tuple[Any, ...] | None, str]
     return None, f"returned a {type(value).__name__}; {expected}"
 
 
-def _diagnose(exercise: Exercise, k: int, got: Any, want: Any, case: Case) -> Problem | None:
-    """None if output ``k`` is right, else the named mistake or a plain difference."""
-    output = exercise.returns[k]
+def diagnose(
+    output: Output, mistakes: Sequence[Mistake], got: Any, want: Any, case: Case
+) -> Problem | None:
+    """None if ``got`` is right for ``output``, else the named mistake or a plain difference.
+
+    Predicates (``when``) are tried first, then the values the mistakes give: a value that
+    exactly one mistake gives is named (:func:`first_match`).
+    """
     equal = output.equal or (lambda a, b, _case: close(a, b))
     if equal(got, want, case):
         return None
-    mine = [m for m in exercise.mistakes if m.output == k]
+    mine = list(mistakes)
     for mistake in mine:
         if mistake.when is not None and mistake.when(got, case):
             return mistake.problem(case)
@@ -247,11 +275,12 @@ def examine(exercise: Exercise, fn: Callable[..., Any], case: Case) -> Problem |
     for output, item in zip(exercise.returns, items, strict=True):
         read, error = output.read(item, case)
         if error:
-            return Problem(error)
+            return error if isinstance(error, Problem) else Problem(error)
         got.append(read)
     want = exercise.reference(**case.all_args)
     for k in range(len(exercise.returns)):
-        problem = _diagnose(exercise, k, got[k], want[k], case)
+        mine = [m for m in exercise.mistakes if m.output == k]
+        problem = diagnose(exercise.returns[k], mine, got[k], want[k], case)
         if problem:
             return problem
     return None
