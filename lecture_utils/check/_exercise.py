@@ -189,6 +189,12 @@ class Exercise:
         Silence numpy's floating-point warnings during the learner's call.
     in_place, in_place_hint : str
         What to say when an input was changed in place (default: a generic message).
+    returns_as : str
+        How to ask for several outputs: ``"return the <returns_as> (a, b)"``; by default
+        "pair" or "tuple".
+    error_hint : callable, optional
+        ``message -> hint`` for an exception the learner's function raised (e.g. numpy's
+        "shapes not aligned" suggests a transposed matrix).
     """
 
     name: str
@@ -200,6 +206,8 @@ class Exercise:
     quiet: bool = False
     in_place: str = ""
     in_place_hint: str = ""
+    returns_as: str = ""
+    error_hint: Callable[[str], str] | None = None
 
 
 def _split(value: Any, exercise: Exercise) -> tuple[tuple[Any, ...] | None, str]:
@@ -208,7 +216,8 @@ def _split(value: Any, exercise: Exercise) -> tuple[tuple[Any, ...] | None, str]
     if len(outputs) == 1:
         return (value,), ""
     names = ", ".join(o.name.removeprefix("the ") for o in outputs)
-    expected = f"return the {'pair' if len(outputs) == 2 else 'tuple'} ({names})"
+    words = exercise.returns_as or ("pair" if len(outputs) == 2 else "tuple")
+    expected = f"return the {words} ({names})"
     if value is None:
         return None, f"returned None: did you forget the `return`? {expected}"
     if isinstance(value, (tuple, list)) and len(value) == len(outputs):
@@ -264,6 +273,8 @@ def examine(exercise: Exercise, fn: Callable[..., Any], case: Case) -> Problem |
         in_place_hint=exercise.in_place_hint,
     )
     if problem:
+        if exercise.error_hint and not problem.hint:
+            return Problem(problem.message, exercise.error_hint(problem.message))
         return problem
     for mistake in exercise.mistakes:
         if mistake.output is None and mistake.when is not None and mistake.when(value, case):
