@@ -51,7 +51,7 @@ from ._feedback import (
     first_match,
     fmt,
 )
-from ._result import CheckResult
+from ._result import CheckResult, failed
 
 __all__ = [
     "Case",
@@ -142,7 +142,8 @@ class Mistake:
     Attributes
     ----------
     message, hint : str
-        What is wrong and what to try; ``{name}`` fields are filled from ``case.facts``.
+        What is wrong and what to try; ``{name}`` fields are filled from ``case.facts``,
+        ``{got}`` with the learner's value (rounded).
     gives : callable, optional
         ``case -> value``: what the buggy variant returns for ``output`` on this case (None
         when the mistake cannot be told apart on it). A wrong answer equal to exactly one
@@ -151,20 +152,22 @@ class Mistake:
         ``(got, case) -> bool``: a predicate on the learner's value of ``output``, or, with
         ``output=None``, on the raw returned value before it is read (e.g. a wrong shape that
         tells a story, or inf/nan on large scores).
-    output : int or None
+    output : int, None or "all"
         Which output the mistake concerns (index into ``Exercise.returns``); None for the
-        raw returned value (``when`` only).
+        raw returned value (``when`` only); ``"all"`` when ``gives`` returns every output
+        (a tuple), compared as a whole: several outputs together tell the mistake apart.
     """
 
     message: str
     hint: str = ""
     gives: Callable[[Case], Any] | None = None
     when: Callable[[Any, Case], bool] | None = None
-    output: int | None = 0
+    output: int | str | None = 0
 
-    def problem(self, case: Case) -> Problem:
-        """This mistake's message and hint for ``case``."""
-        return Problem(self.message.format(**case.facts), self.hint.format(**case.facts))
+    def problem(self, case: Case, got: Any = None) -> Problem:
+        """This mistake's message and hint for ``case`` (and the learner's value ``got``)."""
+        words = {**case.facts, "got": fmt(got)}
+        return Problem(self.message.format(**words), self.hint.format(**words))
 
 
 @dataclass(frozen=True)
@@ -183,8 +186,9 @@ class Exercise:
         ``(**case.all_args) -> tuple``: one right value per output, from ``lecture_utils``.
     mistakes : tuple of Mistake
         The named mistakes, tried in order.
-    success : str
-        The message when every case is right.
+    success : str or callable
+        The message when every case is right (or ``cases -> message``, called after the
+        run, e.g. to report how often the learner's code called a function).
     quiet : bool
         Silence numpy's floating-point warnings during the learner's call.
     in_place, in_place_hint : str
@@ -195,6 +199,8 @@ class Exercise:
     error_hint : callable, optional
         ``message -> hint`` for an exception the learner's function raised (e.g. numpy's
         "shapes not aligned" suggests a transposed matrix).
+    after : callable, optional
+        ``fn -> Problem | None``: one more test once every case passed (e.g. a 40-step run).
     """
 
     name: str
@@ -202,12 +208,13 @@ class Exercise:
     returns: tuple[Output, ...]
     reference: Callable[..., tuple[Any, ...]]
     mistakes: tuple[Mistake, ...] = ()
-    success: str = "correct on all inputs"
+    success: str | Callable[[Sequence[Case]], str] = "correct on all inputs"
     quiet: bool = False
     in_place: str = ""
     in_place_hint: str = ""
     returns_as: str = ""
     error_hint: Callable[[str], str] | None = None
+    after: Callable[[Callable[..., Any]], Problem | None] | None = None
 
 
 def _split(value: Any, exercise: Exercise) -> tuple[tuple[Any, ...] | None, str]:
@@ -244,20 +251,29 @@ def diagnose(
     mine = list(mistakes)
     for mistake in mine:
         if mistake.when is not None and mistake.when(got, case):
-            return mistake.problem(case)
-    values = []
-    for mistake in mine:
-        if mistake.gives is not None:
-            value = mistake.gives(case)
-            if value is not None:
-                problem = mistake.problem(case)
-                values.append((value, problem.message, problem.hint))
-    match = first_match(got, want, values)
+            return mistake.problem(case, got)
+    match = _named(mine, got, want, case)
     if match:
         return match
     if output.unnamed is not None:
         return output.unnamed(got, want, case)
     return Problem(f"{output.name} is {fmt(got)} but should be {fmt(want)}", specific=False)
+
+
+def _named(mistakes: Sequence[Mistake], got: Any, want: Any, case: Case) -> Problem | None:
+    """The mistake whose ``gives`` equals ``got``, if exactly one does (see first_match)."""
+    values = []
+    for mistake in mistakes:
+        if mistake.gives is not None:
+            value = mistake.gives(case)
+            if value is not None:
+                problem = mistake.problem(case, got)
+                values.append((value, problem.message, problem.hint))
+    return first_match(got, want, values)
+
+
+def _flat(values: Sequence[Any]) -> np.ndarray:
+    return np.concatenate([np.ravel(np.asarray(v, dtype=float)) for v in values])
 
 
 def examine(exercise: Exercise, fn: Callable[..., Any], case: Case) -> Problem | None:
@@ -278,7 +294,7 @@ def examine(exercise: Exercise, fn: Callable[..., Any], case: Case) -> Problem |
         return problem
     for mistake in exercise.mistakes:
         if mistake.output is None and mistake.when is not None and mistake.when(value, case):
-            return mistake.problem(case)
+            return mistake.problem(case, value)
     items, error = _split(value, exercise)
     if error:
         return Problem(error)
@@ -289,6 +305,15 @@ def examine(exercise: Exercise, fn: Callable[..., Any], case: Case) -> Problem |
             return error if isinstance(error, Problem) else Problem(error)
         got.append(read)
     want = exercise.reference(**case.all_args)
+    whole = [m for m in exercise.mistakes if m.output == "all"]
+    if whole and not close(_flat(got), _flat(want)):
+        flat = [
+            Mistake(m.message, m.hint, gives=lambda c, m=m: _flat(m.gives(c)))  # type: ignore[misc]
+            for m in whole
+        ]
+        match = _named(flat, _flat(got), _flat(want), case)
+        if match:
+            return match
     for k in range(len(exercise.returns)):
         mine = [m for m in exercise.mistakes if m.output == k]
         problem = diagnose(exercise.returns[k], mine, got[k], want[k], case)
@@ -299,9 +324,16 @@ def examine(exercise: Exercise, fn: Callable[..., Any], case: Case) -> Problem |
 
 def run(exercise: Exercise, fn: Callable[..., Any]) -> CheckResult:
     """Check the learner's ``fn`` against ``exercise`` on every case; one :class:`CheckResult`."""
-    return check_each(
-        exercise.name, exercise.cases(), lambda case: examine(exercise, fn, case), exercise.success
-    )
+    cases = exercise.cases()
+    success = exercise.success
+    if callable(success):
+        success = success(cases)
+    result = check_each(exercise.name, cases, lambda case: examine(exercise, fn, case), success)
+    if result and exercise.after is not None:
+        problem = exercise.after(fn)
+        if problem:
+            return failed(exercise.name, problem.message, problem.hint)
+    return result
 
 
 # ----------------------------------------------------------------------------------------
