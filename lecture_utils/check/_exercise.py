@@ -51,7 +51,7 @@ from ._feedback import (
     first_match,
     fmt,
 )
-from ._result import CheckResult, failed
+from ._result import CheckResult, failed, passed
 
 __all__ = [
     "Case",
@@ -325,15 +325,15 @@ def examine(exercise: Exercise, fn: Callable[..., Any], case: Case) -> Problem |
 def run(exercise: Exercise, fn: Callable[..., Any]) -> CheckResult:
     """Check the learner's ``fn`` against ``exercise`` on every case; one :class:`CheckResult`."""
     cases = exercise.cases()
-    success = exercise.success
-    if callable(success):
-        success = success(cases)
-    result = check_each(exercise.name, cases, lambda case: examine(exercise, fn, case), success)
-    if result and exercise.after is not None:
+    result = check_each(exercise.name, cases, lambda case: examine(exercise, fn, case), "")
+    if not result:
+        return result
+    if exercise.after is not None:
         problem = exercise.after(fn)
         if problem:
             return failed(exercise.name, problem.message, problem.hint)
-    return result
+    success = exercise.success
+    return passed(exercise.name, success(cases) if callable(success) else success)
 
 
 # ----------------------------------------------------------------------------------------
