@@ -55,6 +55,7 @@ from ._result import CheckResult, failed, passed
 
 __all__ = [
     "Case",
+    "Fresh",
     "Output",
     "Mistake",
     "Exercise",
@@ -109,6 +110,21 @@ class Case:
     def with_facts(self, **facts: Any) -> Case:
         """The same case with more facts."""
         return Case(self.label, self.args, self.kwargs, {**self.facts, **facts})
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """An argument made anew for every call, e.g. a seeded random generator.
+
+    The learner's function and the reference each get their own, so the reference draws the
+    same random numbers as the learner did.
+    """
+
+    make: Callable[[], Any]
+
+
+def _made(args: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.make() if isinstance(v, Fresh) else v for k, v in args.items()}
 
 
 @dataclass(frozen=True)
@@ -281,7 +297,7 @@ def examine(exercise: Exercise, fn: Callable[..., Any], case: Case) -> Problem |
     arrays = {k: v for k, v in case.all_args.items() if isinstance(v, np.ndarray)}
     value, problem = call_watching(
         fn,
-        tuple(case.args.values()),
+        tuple(_made(case.args).values()),
         arrays,
         kwargs=case.kwargs,
         quiet=exercise.quiet,
@@ -304,7 +320,7 @@ def examine(exercise: Exercise, fn: Callable[..., Any], case: Case) -> Problem |
         if error:
             return error if isinstance(error, Problem) else Problem(error)
         got.append(read)
-    want = exercise.reference(**case.all_args)
+    want = exercise.reference(**_made(case.all_args))
     whole = [m for m in exercise.mistakes if m.output == "all"]
     if whole and not close(_flat(got), _flat(want)):
         flat = [
