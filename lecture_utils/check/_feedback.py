@@ -1,28 +1,12 @@
-"""The feedback mechanism shared by every exercise check.
+"""The feedback helpers every exercise check shares.
 
-A check runs the learner's function on a few inputs, compares with the library and returns a
-:class:`CheckResult`: it never raises on a wrong answer (a traceback would bury the hint).
-The helpers here do the parts every check needs: call the learner's code safely and notice
-inputs changed in place (:func:`call_watching`), run it on every input and report the first
-named mistake (:func:`check_each`), turn a returned value into a number or an array with a
-clear message when that fails, and compare values.
-
-Writing a new check (in a new private submodule ``_topic.py``)::
-
-    from ._feedback import Problem, as_array, call_watching, check_each, close
-
-    def my_thing(fn):
-        def examine(case):  # case.label names the input in messages
-            value, problem = call_watching(fn, (case.W,), dict(W=case.W))
-            if problem:
-                return problem
-            got, error = as_array(value, "the result", case.W.shape)
-            if error:
-                return Problem(error)
-            ...  # None when right, else a Problem naming the mistake
-        return check_each("my_thing", cases, examine, "correct on all inputs")
-
-then add one line to ``lecture_utils/check/__init__.py``.
+A check never raises on a wrong answer (a traceback would bury the hint). The helpers here do
+the parts the runner of ``_exercise.py`` (and the few checks that need their own loop, such as
+``sample_minibatch``) is made of: call the learner's code safely and notice inputs changed in
+place (:func:`call_watching`), report the first named mistake over several inputs
+(:func:`check_each`), name the mistake a value matches (:func:`first_match`), turn a returned
+value into a number or an array with a clear message when that fails, and compare values.
+:class:`CheckResult` lives in ``_result.py`` (re-exported here).
 """
 
 from __future__ import annotations
