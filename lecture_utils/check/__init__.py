@@ -37,8 +37,9 @@ message, so the test cell scores 0 and the feedback shows the message.
 """
 
 from ._dscores import softmax_dscores, svm_dscores
-from ._gradients import gradient_descent, numerical_gradient, rel_error, sample_minibatch, sgd_step
+from ._gradients import gradient_descent, numerical_gradient, rel_error, sgd_step
 from ._losses import hinge_losses, svm_initial_loss, svm_loss, svm_loss_bounds, svm_loss_vectorized
+from ._minibatch import sample_minibatch
 from ._optim import adam_update, momentum_update, rmsprop_update
 from ._playground import linear_scores, softmax_loss_with_bias, zero_loss_parameters
 from ._regularization import elastic_net, l1, l2, regularization_preference
