@@ -64,8 +64,15 @@ def _adam(w, dw, m, v, t, step_size, beta1, beta2, eps):
 def _cases(
     steps: list[tuple[str, dict[str, Any]]], reference: Callable[..., tuple[np.ndarray, ...]]
 ) -> list[Case]:
-    """Single-step cases; the fact ``right`` holds the library's step (the mistakes use it)."""
-    return [Case(label, args, facts={"right": reference(**args)}) for label, args in steps]
+    """Single-step cases; the fact ``reference`` is the library's step (see :func:`_right`)."""
+    return [Case(label, args, facts={"reference": reference}) for label, args in steps]
+
+
+def _right(c: Case) -> tuple[np.ndarray, ...]:
+    """The library's step on this case, computed once and only when a mistake needs it."""
+    if "right" not in c.facts:
+        c.facts["right"] = c.reference(**c.args)
+    return c.facts["right"]
 
 
 # ----------------------------------------------------------------------------------------
@@ -111,14 +118,14 @@ _MOMENTUM_MISTAKES = (
             gives=lambda c: (c.w + c.v - c.step_size * c.dw, c.v - c.step_size * c.dw)),
     Mistake("w moves by the old velocity; it must move by the new one",
             "first update v, then w = w + v with that new v",
-            gives=lambda c: (c.w + c.v, c.right[1])),
+            gives=lambda c: (c.w + c.v, _right(c)[1])),
     Mistake("that is the other common form (v = beta * v + dw, w = w - step_size * v): "
             "it moves w the same way, but this exercise stores v = beta * v - step_size * dw",
             "v = beta * v - step_size * dw; w = w + v",
             gives=lambda c: (c.w - c.step_size * _pt_v(c), _pt_v(c))),
     Mistake("the two results are swapped",
             "return (w, v): the new parameters first, then the new velocity",
-            gives=lambda c: (c.right[1], c.right[0])),
+            gives=lambda c: (_right(c)[1], _right(c)[0])),
     Mistake("the gradient is scaled by (1 - beta): that is an average, not this momentum form",
             "v = beta * v - step_size * dw",
             gives=lambda c: (c.w + c.beta * c.v - (1 - c.beta) * c.step_size * c.dw,
@@ -200,17 +207,17 @@ _RMSPROP_MISTAKES = (
             "cache = decay * cache + (1 - decay) * dw**2",
             gives=lambda c: (_rms_step(c, np.sqrt(_no_average(c)) + c.eps), _no_average(c))),
     Mistake("eps is inside the square root", "divide by (np.sqrt(cache) + eps)",
-            gives=lambda c: (_rms_step(c, np.sqrt(c.right[1] + c.eps)), c.right[1])),
+            gives=lambda c: (_rms_step(c, np.sqrt(_right(c)[1] + c.eps)), _right(c)[1])),
     Mistake("the square root of the cache is missing", "divide by (np.sqrt(cache) + eps)",
-            gives=lambda c: (_rms_step(c, c.right[1] + c.eps), c.right[1])),
+            gives=lambda c: (_rms_step(c, _right(c)[1] + c.eps), _right(c)[1])),
     Mistake("the step goes uphill: subtract it",
             "w = w - step_size * dw / (np.sqrt(cache) + eps)",
-            gives=lambda c: (_rms_step(c, np.sqrt(c.right[1]) + c.eps, +1.0), c.right[1])),
+            gives=lambda c: (_rms_step(c, np.sqrt(_right(c)[1]) + c.eps, +1.0), _right(c)[1])),
     Mistake("the step uses the old cache; update the cache first",
             "first cache = ..., then w = ... with the new cache",
-            gives=lambda c: (_rms_step(c, np.sqrt(c.cache) + c.eps), c.right[1])),
+            gives=lambda c: (_rms_step(c, np.sqrt(c.cache) + c.eps), _right(c)[1])),
     Mistake("the two results are swapped", "return (w, cache)",
-            gives=lambda c: (c.right[1], c.right[0])),
+            gives=lambda c: (_right(c)[1], _right(c)[0])),
 )  # fmt: skip
 
 
@@ -284,7 +291,7 @@ def _adam_cases() -> list[Case]:
 
 def _hats(c: Case) -> tuple[np.ndarray, np.ndarray]:
     """The bias-corrected m_hat and v_hat of the right step."""
-    return c.right[1] / (1 - c.beta1**c.t), c.right[2] / (1 - c.beta2**c.t)
+    return _right(c)[1] / (1 - c.beta1**c.t), _right(c)[2] / (1 - c.beta2**c.t)
 
 
 def _adam_with(c: Case, **changed: Any) -> tuple[np.ndarray, ...]:
@@ -293,13 +300,13 @@ def _adam_with(c: Case, **changed: Any) -> tuple[np.ndarray, ...]:
 
 
 def _adam_step(c: Case, m: np.ndarray, denominator: np.ndarray, sign: float = -1.0) -> tuple:
-    return (c.w + sign * c.step_size * m / denominator, c.right[1], c.right[2])
+    return (c.w + sign * c.step_size * m / denominator, _right(c)[1], _right(c)[2])
 
 
 _ADAM_MISTAKES = (
     Mistake("no bias correction: divide m by (1 - beta1**t) and v by (1 - beta2**t) before "
             "the step", "m_hat = m / (1 - beta1**t); v_hat = v / (1 - beta2**t)",
-            gives=lambda c: _adam_step(c, c.right[1], np.sqrt(c.right[2]) + c.eps)),
+            gives=lambda c: _adam_step(c, _right(c)[1], np.sqrt(_right(c)[2]) + c.eps)),
     Mistake("the bias correction uses t + 1; t is already the number of this step (1, 2, ...)",
             "m_hat = m / (1 - beta1**t)", gives=lambda c: _adam_with(c, t=c.t + 1)),
     Mistake("eps is inside the square root", "divide by (np.sqrt(v_hat) + eps)",
@@ -312,7 +319,7 @@ _ADAM_MISTAKES = (
     Mistake("the returned m and v are the bias-corrected ones; keep the raw running averages "
             "(the correction is only for the step)",
             "return (w, m, v) with m = beta1 * m + (1 - beta1) * dw, not m_hat",
-            gives=lambda c: (c.right[0], *_hats(c))),
+            gives=lambda c: (_right(c)[0], *_hats(c))),
     Mistake("beta1 and beta2 are swapped: beta1 goes with m (the gradient), beta2 with v (dw**2)",
             "m = beta1 * m + (1 - beta1) * dw; v = beta2 * v + (1 - beta2) * dw**2",
             gives=lambda c: _adam_with(c, beta1=c.beta2, beta2=c.beta1)),
