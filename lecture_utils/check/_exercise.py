@@ -55,6 +55,7 @@ from ._result import CheckResult, failed, passed
 
 __all__ = [
     "Case",
+    "Lazy",
     "Fresh",
     "Output",
     "Mistake",
@@ -70,6 +71,17 @@ __all__ = [
 #: ``(value, case) -> (read value, error)``: turns one returned value into a number or an
 #: array, or says what is wrong with it (a message, or a Problem to give a hint too).
 Reader = Callable[[Any, "Case"], tuple[Any, "str | Problem"]]
+
+
+class Lazy:
+    """A fact computed from its case the first time it is read (then kept).
+
+    Facts that only the mistakes need (a data loss, a gradient) cost nothing while the
+    learner's answers are right.
+    """
+
+    def __init__(self, make: Callable[[Case], Any]) -> None:
+        self.make = make
 
 
 @dataclass(frozen=True)
@@ -104,6 +116,8 @@ class Case:
         for where in ("args", "kwargs", "facts"):
             values = self.__dict__.get(where, {})
             if name in values:
+                if isinstance(values[name], Lazy):
+                    values[name] = values[name].make(self)
                 return values[name]
         raise AttributeError(name)
 
@@ -182,8 +196,19 @@ class Mistake:
 
     def problem(self, case: Case, got: Any = None) -> Problem:
         """This mistake's message and hint for ``case`` (and the learner's value ``got``)."""
-        words = {**case.facts, "got": fmt(got)}
-        return Problem(self.message.format(**words), self.hint.format(**words))
+        words = _Words(case, got)
+        return Problem(self.message.format_map(words), self.hint.format_map(words))
+
+
+class _Words(dict):  # type: ignore[type-arg]
+    """The fields of a message: the case's facts (computed if lazy) and ``got``."""
+
+    def __init__(self, case: Case, got: Any) -> None:
+        super().__init__()
+        self.case, self.got = case, got
+
+    def __missing__(self, key: str) -> Any:
+        return fmt(self.got) if key == "got" else getattr(self.case, key)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import numpy as np
 from .. import gradients, losses
 from ..gradients import count_evaluations
 from ..landscape import two_weight_problem
-from ._exercise import Case, Exercise, Mistake, Output, array, run
+from ._exercise import Case, Exercise, Lazy, Mistake, Output, array, run
 from ._feedback import (
     Problem,
     as_array,
@@ -359,9 +359,11 @@ def _step_cases() -> list[Case]:
         Xb = rng.normal(size=(b, d))
         yb = rng.integers(0, c, size=b)
         args = {"W": W, "X_batch": Xb, "y_batch": yb, "step_size": eta, "reg": reg}
-        dW = losses.softmax_loss(W, Xb, yb, reg)[1]
-        dW0 = losses.softmax_loss(W, Xb, yb, 0.0)[1]
-        cases.append(Case(label, args, facts={"dW": dW, "dW0": dW0}))
+        facts = {  # the gradient with and without regularization, for the mistakes
+            "dW": Lazy(lambda c: losses.softmax_loss(c.W, c.X_batch, c.y_batch, c.reg)[1]),
+            "dW0": Lazy(lambda c: losses.softmax_loss(c.W, c.X_batch, c.y_batch, 0.0)[1]),
+        }
+        cases.append(Case(label, args, facts=facts))
     return cases
 
 

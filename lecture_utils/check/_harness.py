@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..data import lecture_example
-from ._exercise import Case, Exercise, Mistake, Output, array, diagnose
+from ._exercise import Case, Exercise, Lazy, Mistake, Output, array, diagnose
 from ._feedback import Problem, as_array, as_number, fmt, shape_of
 
 __all__ = [
@@ -66,13 +66,16 @@ def _loss_case(
     return Case(label, {"W": W, "X": X, "y": y, "reg": reg}, facts={"n": len(y), "large": large})
 
 
-def with_loss_facts(case: Case, data: float, grad_data: np.ndarray) -> Case:
-    """``case`` with the facts the shared mistakes use: the mean data loss and its gradient."""
+def with_loss_facts(case: Case, **facts: Any) -> Case:
+    """``case`` with the facts the shared mistakes use, computed when first read.
+
+    The topic adds ``data`` (the mean data loss) and ``grad_data`` (its gradient) to
+    ``facts``; ``reg_term`` and ``grad_reg`` are added here.
+    """
     return case.with_facts(
-        data=data,
-        grad_data=grad_data,
-        reg_term=case.reg * float(np.sum(case.W**2)),
-        grad_reg=2 * case.reg * case.W,
+        reg_term=Lazy(lambda c: c.reg * float(np.sum(c.W**2))),
+        grad_reg=Lazy(lambda c: 2 * c.reg * c.W),
+        **facts,
     )
 
 
@@ -228,7 +231,7 @@ def diagnose_dW(
     ``topic_bugs(grad_reg)`` gives a loss's own ``(value, message, hint)`` mistakes; the
     shared ones are :func:`dW_mistakes`.
     """
-    case = with_loss_facts(Case("", {"W": W, "reg": reg}, facts={"n": n}), 0.0, grad_data)
+    case = with_loss_facts(Case("", {"W": W, "reg": reg}, facts={"n": n}), grad_data=grad_data)
     topic = tuple(
         Mistake(message, hint, gives=lambda c, v=value: v, output=1)
         for value, message, hint in topic_bugs(case.grad_reg)

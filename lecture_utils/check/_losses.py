@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import losses
 from ..data import lecture_example
-from ._exercise import Case, Exercise, Mistake, Output, run
+from ._exercise import Case, Exercise, Lazy, Mistake, Output, run
 from ._feedback import Problem, as_array, call_learner, fmt, shape_of
 from ._harness import loss_cases, loss_exercise, regularized_loss_mistakes, with_loss_facts
 from ._question import Answer, Question, ask, zero_to_infinity
@@ -143,13 +143,12 @@ def hinge_losses(fn: Callable[..., Any]) -> CheckResult:
 
 
 def _svm_cases() -> list[Case]:
-    cases = []
-    for c in loss_cases(seed=1):
-        scores = c.X @ c.W
-        _, dscores = losses.scores_loss(scores, c.y)  # already divided by N
-        data = float(losses.hinge_losses(scores, c.y).mean())
-        cases.append(with_loss_facts(c, data, c.X.T @ dscores).with_facts(dscores=dscores))
-    return cases
+    facts = dict(
+        dscores=Lazy(lambda c: losses.scores_loss(c.X @ c.W, c.y)[1]),  # already divided by N
+        data=Lazy(lambda c: float(losses.hinge_losses(c.X @ c.W, c.y).mean())),
+        grad_data=Lazy(lambda c: c.X.T @ c.dscores),
+    )
+    return [with_loss_facts(c).with_facts(**facts) for c in loss_cases(seed=1)]
 
 
 def _dscores_part(c: Case, correct: bool) -> np.ndarray:

@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import losses
 from ..data import lecture_example
-from ._exercise import Case, Exercise, Mistake, Output, run
+from ._exercise import Case, Exercise, Lazy, Mistake, Output, run
 from ._feedback import Problem, as_array, fmt, shape_of
 from ._harness import loss_cases, loss_exercise, regularized_loss_mistakes, with_loss_facts
 from ._question import Answer, Question, ask, zero_to_infinity
@@ -198,17 +198,14 @@ def _softmax_loss_cases() -> list[Case]:
         {"W": ex.scores + 1000.0, "X": np.eye(3), "y": ex.y, "reg": 0.0},
         facts={"n": 3, "large": True},
     )
-    cases = []
-    for c in [*loss_cases(seed=4), large]:
-        scores = c.X @ c.W
-        log_p = losses.log_softmax(scores)
-        data = float(-log_p[np.arange(c.n), c.y].mean())
-        p = np.exp(log_p)
-        dscores = p.copy()
-        dscores[np.arange(c.n), c.y] -= 1
-        facts = dict(scores=scores, log_p=log_p, p=p)
-        cases.append(with_loss_facts(c, data, c.X.T @ dscores / c.n).with_facts(**facts))
-    return cases
+    facts = dict(
+        scores=Lazy(lambda c: c.X @ c.W),
+        log_p=Lazy(lambda c: losses.log_softmax(c.scores)),
+        p=Lazy(lambda c: np.exp(c.log_p)),
+        data=Lazy(lambda c: float(-c.log_p[np.arange(c.n), c.y].mean())),
+        grad_data=Lazy(lambda c: c.X.T @ (c.p - np.eye(c.W.shape[1])[c.y]) / c.n),
+    )
+    return [with_loss_facts(c, **facts) for c in [*loss_cases(seed=4), large]]
 
 
 def _axis0_loss(c: Case) -> float:
