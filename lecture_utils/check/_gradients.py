@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import gradients, losses
+from .. import gradients, losses, optim
 from ..gradients import count_evaluations
 from ..landscape import two_weight_problem
 from ._exercise import Case, Exercise, Lazy, Mistake, Output, array, run
@@ -264,11 +264,11 @@ def _descent_cases() -> list[Case]:
     ]  # fmt: skip
 
 
-def _run_gd(loss_and_grad: Callable[[np.ndarray], Any], w0: np.ndarray, eta: float, n: int):
-    w = w0.copy()
-    for _ in range(n):
-        w = w - eta * loss_and_grad(w)[1]
-    return w
+def _run_gd(
+    loss_and_grad: Callable[[np.ndarray], Any], w0: np.ndarray, eta: float, n: int
+) -> np.ndarray:
+    """The last point of the library's :func:`lecture_utils.optim.gradient_descent`."""
+    return optim.gradient_descent(loss_and_grad, w0, eta, n).final
 
 
 def _read_last_point(value: Any, case: Case) -> tuple[Any, str]:
@@ -391,7 +391,7 @@ SGD_STEP = Exercise(
         ),
     ),
     reference=lambda W, X_batch, y_batch, step_size, reg: (
-        W - step_size * losses.softmax_loss(W, X_batch, y_batch, reg)[1],
+        optim.SGD(step_size).step(W, losses.softmax_loss(W, X_batch, y_batch, reg)[1]),
     ),
     mistakes=(
         Mistake(

@@ -45,7 +45,7 @@ import numpy as np
 from ._feedback import call_learner, fmt
 from ._result import CheckResult, failed, passed
 
-__all__ = ["Answer", "Question", "ask", "matches", "numbers", "resolve"]
+__all__ = ["Answer", "Question", "ask", "matches", "numbers", "resolve", "zero_to_infinity"]
 
 #: A value of the table: a number, a word, a tuple of them, or a predicate on the given tuple.
 Value = Any
