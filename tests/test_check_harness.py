@@ -8,16 +8,16 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+from lecture_utils.check._exercise import Exercise, Mistake, Output, array, number, run
 from lecture_utils.check._feedback import Problem, call_watching, check_each
 from lecture_utils.check._harness import (
     GRAD_HINT,
     as_loss_and_gradient,
-    check_loss_function,
-    check_zero_to_infinity,
     diagnose_dW,
     loss_cases,
     regularization_loss_bugs,
 )
+from lecture_utils.check._question import ask, zero_to_infinity
 
 # ----------------------------------------------------------------------------------------
 # call_watching
@@ -214,6 +214,31 @@ def test_loss_cases_are_deterministic_and_start_with_the_lecture():
     assert not np.array_equal(loss_cases(2)[1].W, a[1].W)
 
 
+def check_loss_function(name, fn, cases, diagnose_loss, diagnose_gradient, success, **kw):
+    """The old loss loop's signature on the exercise runner (a diagnosis per output)."""
+
+    def output(what, read, diagnose):
+        return Output(
+            what,
+            read,
+            equal=lambda got, want, case: diagnose(got, case) is None,
+            unnamed=lambda got, want, case: diagnose(got, case),
+        )
+
+    exercise = Exercise(
+        name,
+        lambda: cases,
+        (
+            output("the loss", number("the loss"), diagnose_loss),
+            output("dW", array("dW", lambda case: case.W.shape), diagnose_gradient),
+        ),
+        reference=lambda **args: (None, None),
+        mistakes=kw.get("mistakes", ()),
+        success=success,
+    )
+    return run(exercise, fn)
+
+
 def test_check_loss_function_hands_the_numbers_to_the_diagnosis():
     cases = loss_cases(1)
     seen = []
@@ -230,12 +255,12 @@ def test_check_loss_function_hands_the_numbers_to_the_diagnosis():
 
 
 def test_check_loss_function_check_returned_runs_before_the_number_conversion():
-    def check_returned(case, loss, dW):
-        return Problem("not finite") if not np.isfinite(loss) else None
+    # check_returned is now a mistake on the raw returned value (output=None)
+    not_finite = Mistake("not finite", when=lambda v, case: not np.isfinite(v[0]), output=None)
 
     result = check_loss_function(
         "loss", lambda W, X, y, reg: (np.nan, W), loss_cases(1), lambda *a: None,
-        lambda *a: None, "ok", check_returned=check_returned,
+        lambda *a: None, "ok", mistakes=(not_finite,),
     )  # fmt: skip
     assert result.message == f"on {loss_cases(1)[0].label}: not finite"
     result = check_loss_function(
@@ -246,6 +271,9 @@ def test_check_loss_function_check_returned_runs_before_the_number_conversion():
 
 
 def test_check_zero_to_infinity():
+    def check_zero_to_infinity(name, lowest, highest, **hints):
+        return ask(zero_to_infinity(name, **hints), lowest, highest)
+
     hints = dict(not_negative="neg", reaches_zero="pos", unbounded="inf", success="yes")
     assert check_zero_to_infinity("b", 0, float("inf"), **hints).message == "yes"
     r = check_zero_to_infinity("b", -1, float("inf"), **hints)
@@ -254,7 +282,10 @@ def test_check_zero_to_infinity():
     r = check_zero_to_infinity("b", 0, 10, **hints)
     assert (r.message, r.hint) == ("the loss has no upper limit, 10 can be exceeded", "inf")
     r = check_zero_to_infinity("b", "zero", None, **hints)
-    assert r.message == "give two numbers, e.g. b(0, float('inf'))"
+    # the usage no longer shows the answer (0, inf) as its example (issue 11: no answer given away)
+    assert r.message == (
+        "give two numbers, e.g. b(lowest, highest); float('inf') stands for 'no upper limit'"
+    )
 
 
 # A check never raises on what a learner returns, however odd: it describes it.

@@ -1,29 +1,55 @@
 """One-line exercise checks for the notebooks: ``check.svm_loss(my_svm_loss)``.
 
-Every check runs the learner's function on the lecture's example and on seeded random
-inputs, compares with the library, and returns a :class:`CheckResult` shown as ✅ or ❌
-with specific feedback (wrong shape, off by a factor N, missing regularization gradient,
-input modified in place, the exception raised, ...). A wrong answer never raises;
-``bool(result)`` tells whether it passed.
+What a check does
+-----------------
+You write a function (``my_svm_loss``) and hand it to its check. The check runs your function
+on the lecture's example and on a few seeded random inputs, compares what it returns with the
+library (``lecture_utils.losses``, ``regularization``, ``gradients``, ``optim``, ...), and
+shows one line:
 
-One private submodule per topic (``_losses``, ``_regularization``, ...) holds the checks;
-``_feedback`` holds what they all share (calling the learner's code, the loop over inputs,
-comparing values), ``_harness`` what the loss checks share (the ``(loss, dW)`` loop and the
-mistakes every regularized loss invites). A new topic adds its submodule and one import
-line here.
+- ✅ ``svm_loss: loss and gradient correct on all 4 inputs ...``
+- ❌ ``svm_loss: on random data (N=8, ...): dW is missing the regularization gradient ...``
+  with a hint: the check recognised a known mistake and names it;
+- ⏳ ``not implemented yet: replace raise NotImplementedError() in my_svm_loss ...``: your
+  function still holds the stub.
+
+A wrong answer never raises (a traceback would bury the hint); if your function raises an
+error, the line names it and the line of your code. ``bool(result)`` tells whether it passed.
+Questions ("predict the initial loss") take a number, or a function of no arguments that
+returns it; they never show the right answer before you give it.
+
+How a check is built (open ``_losses.py`` next to this file to see one)
+-------------------------------------------------------------------------
+Every implementation exercise is one declaration, an ``Exercise`` (in ``_exercise.py``):
+its test cases, what your function returns, the reference from ``lecture_utils``, and the
+table of named mistakes. A mistake is written as the value a buggy version would return
+(``gives``: "the loss without the regularization term") or as a test on your value
+(``when``: "dW is all zeros"). One runner, ``run(exercise, your_function)``, calls your code,
+checks it did not change its inputs, compares, and names the mistake your answer matches.
+Questions are tables too (``_question.py``): the right answer, known wrong answers and what
+each one shows, with one tolerance rule (within 0.01, or 1 % above 1).
+
+Grading
+-------
+When nbgrader runs a notebook (``NBGRADER_EXECUTION`` is ``autograde`` or ``validate``), a
+check that does not pass raises :class:`ExerciseFailed` (an ``AssertionError``) with the same
+message, so the test cell scores 0 and the feedback shows the message.
 """
 
-from ._feedback import CheckResult
-from ._gradients import gradient_descent, numerical_gradient, rel_error, sample_minibatch, sgd_step
+from ._dscores import softmax_dscores, svm_dscores
+from ._gradients import gradient_descent, numerical_gradient, rel_error, sgd_step
 from ._losses import hinge_losses, svm_initial_loss, svm_loss, svm_loss_bounds, svm_loss_vectorized
+from ._minibatch import sample_minibatch
 from ._optim import adam_update, momentum_update, rmsprop_update
 from ._playground import linear_scores, softmax_loss_with_bias, zero_loss_parameters
 from ._regularization import elastic_net, l1, l2, regularization_preference
+from ._result import CheckResult, ExerciseFailed
 from ._softmax import softmax, softmax_initial_loss, softmax_loss, softmax_loss_bounds
 from ._training import accuracy, sgd_epoch
 
 __all__ = [
     "CheckResult",
+    "ExerciseFailed",
     # notebooks 01-02: losses
     "hinge_losses",
     "svm_loss",
@@ -40,6 +66,9 @@ __all__ = [
     "softmax_loss",
     "softmax_initial_loss",
     "softmax_loss_bounds",
+    # notebooks 02 and 04: derivation exercises (dL/dscores of the mean data loss)
+    "svm_dscores",
+    "softmax_dscores",
     # notebook 05: the classifier playground
     "linear_scores",
     "softmax_loss_with_bias",

@@ -1,33 +1,16 @@
-"""The feedback mechanism shared by every exercise check.
+"""The feedback helpers every exercise check shares.
 
-A check runs the learner's function on a few inputs, compares with the library and returns a
-:class:`CheckResult`: it never raises on a wrong answer (a traceback would bury the hint).
-The helpers here do the parts every check needs: call the learner's code safely and notice
-inputs changed in place (:func:`call_watching`), run it on every input and report the first
-named mistake (:func:`check_each`), turn a returned value into a number or an array with a
-clear message when that fails, and compare values.
-
-Writing a new check (in a new private submodule ``_topic.py``)::
-
-    from ._feedback import Problem, as_array, call_watching, check_each, close
-
-    def my_thing(fn):
-        def examine(case):  # case.label names the input in messages
-            value, problem = call_watching(fn, (case.W,), dict(W=case.W))
-            if problem:
-                return problem
-            got, error = as_array(value, "the result", case.W.shape)
-            if error:
-                return Problem(error)
-            ...  # None when right, else a Problem naming the mistake
-        return check_each("my_thing", cases, examine, "correct on all inputs")
-
-then add one line to ``lecture_utils/check/__init__.py``.
+A check never raises on a wrong answer (a traceback would bury the hint). The helpers here do
+the parts the runner of ``_exercise.py`` (and the few checks that need their own loop, such as
+``sample_minibatch``) is made of: call the learner's code safely and notice inputs changed in
+place (:func:`call_watching`), report the first named mistake over several inputs
+(:func:`check_each`), name the mistake a value matches (:func:`first_match`), turn a returned
+value into a number or an array with a clear message when that fails, and compare values.
+:class:`CheckResult` lives in ``_result.py`` (re-exported here).
 """
 
 from __future__ import annotations
 
-import html
 import linecache
 import os
 import traceback
@@ -36,6 +19,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
+
+from ._result import CheckResult, NotImplementedYet, failed, passed
 
 __all__ = [
     "CheckResult",
@@ -58,68 +43,6 @@ __all__ = [
 ]
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """Outcome of one exercise check: shown as ✅ or ❌ with a message.
-
-    ``bool(result)`` is True when the learner's answer passed, so tests and notebooks can
-    write ``assert check.l2(my_l2)``.
-
-    Attributes
-    ----------
-    name : str
-        What was checked, e.g. ``"svm_loss"``.
-    passed : bool
-        Whether every case matched.
-    message : str
-        What was found: on failure, the first problem and on which input.
-    hint : str
-        On failure, what to look at next (may be empty).
-    """
-
-    name: str
-    passed: bool
-    message: str
-    hint: str = ""
-
-    def __bool__(self) -> bool:
-        return self.passed
-
-    @property
-    def mark(self) -> str:
-        """``"✅"`` or ``"❌"``."""
-        return "✅" if self.passed else "❌"
-
-    def __str__(self) -> str:
-        text = f"{self.mark} {self.name}: {self.message}"
-        if self.hint:
-            text += f"\n   Hint: {self.hint}"
-        return text
-
-    def __repr__(self) -> str:
-        return str(self)
-
-    def _repr_html_(self) -> str:
-        colour = "#1a7f37" if self.passed else "#cf222e"
-        body = (
-            f'<div style="border-left: 4px solid {colour}; padding: 4px 10px; margin: 2px 0">'
-            f"<b>{self.mark} {html.escape(self.name)}</b>: {html.escape(self.message)}"
-        )
-        if self.hint:
-            body += f"<br><i>Hint:</i> {html.escape(self.hint)}"
-        return body + "</div>"
-
-
-def passed(name: str, message: str) -> CheckResult:
-    """A passing result."""
-    return CheckResult(name, True, message)
-
-
-def failed(name: str, message: str, hint: str = "") -> CheckResult:
-    """A failing result with what went wrong and, optionally, what to try."""
-    return CheckResult(name, False, message, hint)
 
 
 @dataclass(frozen=True)
@@ -154,18 +77,25 @@ def _describe_exception(exc: BaseException) -> str:
 def call_learner(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> LearnerCall:
     """Call ``fn(*args, **kwargs)``; catch any exception and describe it.
 
-    ``NotImplementedError`` gets its own message: the exercise was not attempted yet.
+    ``NotImplementedError`` (the exercise not attempted yet) is raised on as
+    :class:`NotImplementedYet`, which the public check turns into its one ⏳ line.
     """
     if not callable(fn):
         return LearnerCall(error=f"expected a function, got {type(fn).__name__}")
     try:
         return LearnerCall(value=fn(*args, **kwargs))
-    except NotImplementedError:
-        return LearnerCall(
-            error="raised NotImplementedError: fill in the exercise (replace the `raise`)"
-        )
+    except NotImplementedError as exc:  # a stub: the check reports it in one line (⏳)
+        raise NotImplementedYet(_learner_function_name(exc, fn)) from None
     except Exception as exc:  # the learner's bug, reported as feedback
         return LearnerCall(error=_describe_exception(exc))
+
+
+def _learner_function_name(exc: BaseException, fn: Callable[..., Any]) -> str:
+    """The name of the learner's function that raised: the first frame outside this package."""
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if not os.path.abspath(frame.filename).startswith(_HERE):
+            return frame.name
+    return getattr(fn, "__name__", "your function")
 
 
 def snapshot(**arrays: Any) -> dict[str, np.ndarray]:

@@ -1,162 +1,37 @@
-"""What the checks of a loss ``f(W, X, y, reg) -> (loss, dW)`` share (notebooks 01-04).
+"""What the exercises of a loss ``f(W, X, y, reg) -> (loss, dW)`` share (notebooks 01-04).
 
-The SVM and softmax losses are checked the same way: on the lecture's example and seeded
-random data (:func:`loss_cases`), through one loop (:func:`check_loss_function`) that calls the
-learner's function, unpacks ``(loss, dW)`` and hands the numbers to the topic's diagnosis.
-The mistakes every such loss invites (the regularization term or its gradient missing, halved
-or divided by N, a missing mean, the wrong sign, a transposed dW) are named here once:
-:func:`regularization_loss_bugs` and :func:`diagnose_dW`. The penalties of notebook 03 use
-:func:`as_loss_and_gradient` for their ``(value, grad)``.
+The SVM and softmax losses are one kind of :class:`~._exercise.Exercise`: the lecture's
+example and seeded random data (:func:`loss_cases`), two outputs (the loss, a number; dW, an
+array shaped like W), the library's loss as the reference, and the mistakes every regularized
+loss invites, named once here: the regularization term or its gradient missing, halved or
+divided by N, a missing mean, the wrong sign, a transposed dW (:func:`loss_exercise`). A topic
+adds its own mistakes. Each case carries the facts the mistakes are written in: ``n``, the mean
+data loss ``data``, the term ``reg_term`` = reg * sum(W**2), the data gradient ``grad_data``
+and ``grad_reg`` = 2 * reg * W.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..data import lecture_example
-from ._feedback import (
-    CheckResult,
-    Problem,
-    as_array,
-    as_number,
-    as_pair,
-    call_watching,
-    check_each,
-    close,
-    failed,
-    first_match,
-    fmt,
-    passed,
-    shape_of,
-)
+from ._exercise import Case, Exercise, Lazy, Mistake, Output, array, diagnose
+from ._feedback import Problem, as_array, as_number, fmt, shape_of
 
 __all__ = [
-    "LossCase",
+    "GRAD_HINT",
     "loss_cases",
-    "check_loss_function",
-    "as_loss_and_gradient",
+    "with_loss_facts",
+    "loss_exercise",
+    "dW_mistakes",
+    "regularized_loss_mistakes",
     "regularization_loss_bugs",
     "diagnose_dW",
-    "check_zero_to_infinity",
-    "GRAD_HINT",
+    "as_loss_and_gradient",
 ]
-
-
-@dataclass(frozen=True)
-class LossCase:
-    """One input of a loss check: ``f(W, X, y, reg)``; ``large`` marks scores around 1000."""
-
-    label: str
-    W: np.ndarray
-    X: np.ndarray
-    y: np.ndarray
-    reg: float
-    large: bool = False
-
-
-def loss_cases(seed: int) -> list[LossCase]:
-    """The lecture's example (X = identity, so X @ W is its score table) and three random ones."""
-    ex = lecture_example()
-    cases = [
-        LossCase(
-            "the lecture's example (X = identity, so X @ W is the lecture's score table), reg=0",
-            ex.scores.copy(),
-            np.eye(3),
-            ex.y,
-            0.0,
-        )
-    ]
-    rng = np.random.default_rng(seed)
-    for n, d, c, reg in [(6, 5, 4, 0.0), (8, 7, 3, 0.1), (5, 4, 6, 0.5)]:
-        W = rng.normal(0, 0.5, size=(d, c))
-        X = rng.normal(0, 1, size=(n, d))
-        y = rng.integers(0, c, size=n)
-        cases.append(LossCase(f"random data (N={n}, D={d}, C={c}), reg={reg:g}", W, X, y, reg))
-    return cases
-
-
-def check_loss_function(
-    name: str,
-    fn: Callable[..., Any],
-    cases: list[LossCase],
-    diagnose_loss: Callable[[float, LossCase], Problem | None],
-    diagnose_gradient: Callable[[np.ndarray, LossCase], Problem | None],
-    success: str,
-    *,
-    quiet: bool = False,
-    check_returned: Callable[[LossCase, Any, Any], Problem | None] | None = None,
-) -> CheckResult:
-    """Check ``fn(W, X, y, reg) -> (loss, dW)`` on every case.
-
-    Parameters
-    ----------
-    name : str
-    fn : callable
-        The learner's loss.
-    cases : list of LossCase
-    diagnose_loss, diagnose_gradient : callable
-        ``(the learner's loss or dW, case) -> Problem | None``: None when right.
-    success : str
-        The message when every case is right.
-    quiet : bool
-        Silence numpy's overflow warnings during the learner's call.
-    check_returned : callable, optional
-        ``(case, loss, dW) -> Problem | None``, run on the returned pair before it is turned
-        into numbers (e.g. to explain an inf or nan).
-    """
-
-    def examine(case: LossCase) -> Problem | None:
-        value, problem = call_watching(
-            fn, (case.W, case.X, case.y, case.reg), dict(W=case.W, X=case.X, y=case.y), quiet=quiet
-        )
-        if problem:
-            return problem
-        loss_value, dW, error = as_pair(value, "loss", "dW")
-        if error:
-            return Problem(error)
-        problem = check_returned(case, loss_value, dW) if check_returned else None
-        if problem:
-            return problem
-        loss_number, grad, error = as_loss_and_gradient(
-            loss_value, dW, case.W.shape, unsummed=_per_example_loss(case.X.shape[0])
-        )
-        if error:
-            return Problem(error)
-        return diagnose_loss(loss_number, case) or diagnose_gradient(grad, case)
-
-    return check_each(name, cases, examine, success)
-
-
-def check_zero_to_infinity(
-    name: str,
-    lowest: Any,
-    highest: Any,
-    *,
-    not_negative: str,
-    reaches_zero: str,
-    unbounded: str,
-    success: str,
-) -> CheckResult:
-    """Check an answer ``(lowest, highest)`` that should be ``(0, inf)``: a loss's range.
-
-    ``not_negative`` and ``reaches_zero`` are the hints for a lowest value below and above
-    0, ``unbounded`` the hint for a finite highest value.
-    """
-    try:
-        low, high = float(lowest), float(highest)
-    except (TypeError, ValueError):
-        return failed(name, f"give two numbers, e.g. {name}(0, float('inf'))")
-    if low != 0.0:
-        hint = not_negative if low < 0 else reaches_zero
-        return failed(name, f"the smallest possible loss is not {fmt(low)}", hint)
-    if np.isfinite(high):
-        return failed(name, f"the loss has no upper limit, {fmt(high)} can be exceeded", unbounded)
-    return passed(name, success)
-
 
 #: Where to look when dW is wrong in no way a check can name.
 GRAD_HINT = (
@@ -166,6 +41,243 @@ GRAD_HINT = (
 
 # (the value a mistake gives, message, hint)
 _Bug = tuple[Any, str, str]
+
+
+def loss_cases(seed: int) -> list[Case]:
+    """The lecture's example (X = identity, so X @ W is its score table) and three random ones.
+
+    Each case has the arguments ``W, X, y, reg`` and the facts ``n`` and ``large`` (False).
+    """
+    ex = lecture_example()
+    label = "the lecture's example (X = identity, so X @ W is the lecture's score table), reg=0"
+    cases = [_loss_case(label, ex.scores.copy(), np.eye(3), ex.y, 0.0)]
+    rng = np.random.default_rng(seed)
+    for n, d, c, reg in [(6, 5, 4, 0.0), (8, 7, 3, 0.1), (5, 4, 6, 0.5)]:
+        W = rng.normal(0, 0.5, size=(d, c))
+        X = rng.normal(0, 1, size=(n, d))
+        y = rng.integers(0, c, size=n)
+        cases.append(_loss_case(f"random data (N={n}, D={d}, C={c}), reg={reg:g}", W, X, y, reg))
+    return cases
+
+
+def _loss_case(
+    label: str, W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float, large: bool = False
+) -> Case:
+    return Case(label, {"W": W, "X": X, "y": y, "reg": reg}, facts={"n": len(y), "large": large})
+
+
+def with_loss_facts(case: Case, **facts: Any) -> Case:
+    """``case`` with the facts the shared mistakes use, computed when first read.
+
+    The topic adds ``data`` (the mean data loss) and ``grad_data`` (its gradient) to
+    ``facts``; ``reg_term`` and ``grad_reg`` are added here.
+    """
+    return case.with_facts(
+        reg_term=Lazy(lambda c: c.reg * float(np.sum(c.W**2))),
+        grad_reg=Lazy(lambda c: 2 * c.reg * c.W),
+        **facts,
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# The loss: one number
+# ----------------------------------------------------------------------------------------
+
+# (value from (data, reg_term, n), message, hint); {forgot_mean} and {summed} are the topic's
+_REG_LOSS: list[tuple[Callable[[float, float, int], float], str, str]] = [
+    (
+        lambda d, r, n: d,
+        "the loss is missing the regularization term reg * sum(W**2)",
+        "add reg * np.sum(W * W) after averaging the data loss",
+    ),
+    (
+        lambda d, r, n: d + 0.5 * r,
+        "the regularization term is 0.5 * reg * sum(W**2); "
+        "this course uses reg * sum(W**2) (with gradient 2 * reg * W)",
+        "",
+    ),
+    (
+        lambda d, r, n: n * (d + r),
+        "the loss is N = {n} times too big: {forgot_mean}",
+        "divide {summed} by N, then add reg * np.sum(W * W)",
+    ),
+    (
+        lambda d, r, n: d + r / n,
+        "the regularization term was divided by N too: "
+        "divide only the data loss by N, then add reg * np.sum(W * W)",
+        "",
+    ),
+]
+
+
+def regularization_loss_bugs(
+    data: float, reg_term: float, n: int, *, forgot_mean: str, summed: str
+) -> list[_Bug]:
+    """The usual mistakes with ``loss = data + reg * sum(W**2)`` (none when the term is 0).
+
+    ``forgot_mean`` asks about the missing mean (``"did you forget to divide by N?"``);
+    ``summed`` names what to divide by N (``"the summed data loss"``).
+    """
+    if not reg_term > 0:
+        return []
+    words = dict(n=n, forgot_mean=forgot_mean, summed=summed)
+    return [(f(data, reg_term, n), m.format(**words), h.format(**words)) for f, m, h in _REG_LOSS]
+
+
+def regularized_loss_mistakes(*, forgot_mean: str, summed: str) -> tuple[Mistake, ...]:
+    """:func:`regularization_loss_bugs` as mistakes of output 0 (the loss), on the case's facts."""
+    words = dict(n="{n}", forgot_mean=forgot_mean, summed=summed)
+    return tuple(
+        Mistake(
+            m.format(**words),
+            h.format(**words),
+            gives=lambda c, f=f: f(c.data, c.reg_term, c.n) if c.reg_term > 0 else None,
+        )
+        for f, m, h in _REG_LOSS
+    )
+
+
+def _read_loss(value: Any, case: Case) -> tuple[Any, str]:
+    if shape_of(value) == (case.n,):
+        return None, (
+            f"the loss has shape ({case.n},): one value per example; "
+            "return their mean (plus the regularization term) as one number"
+        )
+    return as_number(value, "the loss")
+
+
+# ----------------------------------------------------------------------------------------
+# dW: an array shaped like W
+# ----------------------------------------------------------------------------------------
+
+
+def _with_reg(value: Callable[[Case], np.ndarray]) -> Callable[[Case], Any]:
+    """A mistake that only a regularized case (reg > 0) can show."""
+    return lambda c: value(c) if c.reg > 0 else None
+
+
+_DW_SHARED = (
+    Mistake("dW is all zeros: did you fill it in?", when=lambda got, c: not np.any(got), output=1),
+    Mistake(
+        "dW is missing the regularization gradient 2 * reg * W",
+        "the loss has + reg * sum(W**2), so dW needs + 2 * reg * W",
+        gives=_with_reg(lambda c: c.grad_data),
+        output=1,
+    ),
+    Mistake(
+        "the regularization gradient should be 2 * reg * W "
+        "(the derivative of reg * sum(W**2)); yours is reg * W",
+        gives=_with_reg(lambda c: c.grad_data + c.grad_reg / 2),
+        output=1,
+    ),
+    Mistake(
+        "dW is N = {n} times too big: did you forget to divide dW by N?",
+        gives=_with_reg(lambda c: c.n * (c.grad_data + c.grad_reg)),
+        output=1,
+    ),
+    Mistake(
+        "the regularization gradient was divided by N too: add 2 * reg * W after "
+        "dividing the data gradient by N",
+        gives=_with_reg(lambda c: c.grad_data + c.grad_reg / c.n),
+        output=1,
+    ),
+    Mistake(
+        "the data part of dW is N = {n} times too big: did you forget to divide dW by N?",
+        gives=lambda c: c.n * c.grad_data + c.grad_reg,
+        output=1,
+    ),
+    Mistake(
+        "dW has the wrong sign: the gradient points uphill, "
+        "in the direction that increases the loss",
+        gives=lambda c: -(c.grad_data + c.grad_reg),
+        output=1,
+    ),
+    Mistake(
+        "dW is transposed: dW[k, j] belongs to W[k, j], shape (D, C)",
+        gives=lambda c: (c.grad_data + c.grad_reg).T if c.W.shape[0] == c.W.shape[1] else None,
+        output=1,
+    ),
+)
+
+
+def dW_mistakes(topic: tuple[Mistake, ...] = ()) -> tuple[Mistake, ...]:
+    """The mistakes every regularized dW invites, then the topic's own (all of output 1)."""
+    return _DW_SHARED + topic
+
+
+def _unnamed_dW(got: np.ndarray, want: np.ndarray, case: Case) -> Problem:
+    k, j = np.unravel_index(np.argmax(np.abs(got - want)), want.shape)
+    return Problem(
+        f"dW differs from the true gradient; the largest difference is at dW[{k}, {j}]: "
+        f"{fmt(got[k, j])} instead of {fmt(want[k, j])}",
+        GRAD_HINT,
+        specific=False,
+    )
+
+
+_DW = Output("dW", array("dW", lambda c: c.W.shape), unnamed=_unnamed_dW)
+
+
+def diagnose_dW(
+    got: np.ndarray,
+    grad_data: np.ndarray,
+    W: np.ndarray,
+    reg: float,
+    n: int,
+    topic_bugs: Callable[[np.ndarray], list[_Bug]],
+) -> Problem | None:
+    """None if ``got`` is ``grad_data + 2 * reg * W``, else what is wrong with it.
+
+    ``topic_bugs(grad_reg)`` gives a loss's own ``(value, message, hint)`` mistakes; the
+    shared ones are :func:`dW_mistakes`.
+    """
+    case = with_loss_facts(Case("", {"W": W, "reg": reg}, facts={"n": n}), grad_data=grad_data)
+    topic = tuple(
+        Mistake(message, hint, gives=lambda c, v=value: v, output=1)
+        for value, message, hint in topic_bugs(case.grad_reg)
+    )
+    return diagnose(_DW, dW_mistakes(topic), got, grad_data + case.grad_reg, case)
+
+
+# ----------------------------------------------------------------------------------------
+# The exercise
+# ----------------------------------------------------------------------------------------
+
+
+def loss_exercise(
+    name: str,
+    cases: Callable[[], list[Case]],
+    reference: Callable[..., tuple[float, np.ndarray]],
+    mistakes: tuple[Mistake, ...],
+    success: str,
+    *,
+    quiet: bool = False,
+) -> Exercise:
+    """The exercise ``fn(W, X, y, reg) -> (loss, dW)``.
+
+    Parameters
+    ----------
+    name : str
+    cases : callable
+        ``() -> list of Case`` with the facts of :func:`with_loss_facts`.
+    reference : callable
+        The library's loss ``(W, X, y, reg) -> (loss, dW)``.
+    mistakes : tuple of Mistake
+        The topic's mistakes of the loss (output 0), of dW (output 1, on top of
+        :func:`dW_mistakes`) and of the raw returned value (output None).
+    success : str
+    quiet : bool
+        Silence numpy's overflow warnings during the learner's call.
+    """
+    return Exercise(
+        name=name,
+        cases=cases,
+        returns=(Output("the loss", _read_loss), _DW),
+        reference=reference,
+        mistakes=mistakes + dW_mistakes(),
+        success=success,
+        quiet=quiet,
+    )
 
 
 def as_loss_and_gradient(
@@ -193,131 +305,3 @@ def as_loss_and_gradient(
     if error:
         return None, None, error
     return number, arr, ""
-
-
-def _per_example_loss(n: int) -> tuple[tuple[int], str]:
-    """A loss of shape (N,) and what to say about it (``unsummed`` of as_loss_and_gradient)."""
-    return (n,), (
-        f"the loss has shape ({n},): one value per example; "
-        "return their mean (plus the regularization term) as one number"
-    )
-
-
-def regularization_loss_bugs(
-    data: float, reg_term: float, n: int, *, forgot_mean: str, summed: str
-) -> list[_Bug]:
-    """The usual mistakes with ``loss = data + reg * sum(W**2)`` (none when the term is 0).
-
-    ``forgot_mean`` asks about the missing mean (``"did you forget to divide by N?"``);
-    ``summed`` names what to divide by N (``"the summed data loss"``).
-    """
-    if not reg_term > 0:
-        return []
-    want = data + reg_term
-    return [
-        (
-            data,
-            "the loss is missing the regularization term reg * sum(W**2)",
-            "add reg * np.sum(W * W) after averaging the data loss",
-        ),
-        (
-            data + 0.5 * reg_term,
-            "the regularization term is 0.5 * reg * sum(W**2); "
-            "this course uses reg * sum(W**2) (with gradient 2 * reg * W)",
-            "",
-        ),
-        (
-            n * want,
-            f"the loss is N = {n} times too big: {forgot_mean}",
-            f"divide {summed} by N, then add reg * np.sum(W * W)",
-        ),
-        (
-            data + reg_term / n,
-            "the regularization term was divided by N too: "
-            "divide only the data loss by N, then add reg * np.sum(W * W)",
-            "",
-        ),
-    ]
-
-
-def diagnose_dW(
-    got: np.ndarray,
-    grad_data: np.ndarray,
-    W: np.ndarray,
-    reg: float,
-    n: int,
-    topic_bugs: Callable[[np.ndarray], list[_Bug]],
-) -> Problem | None:
-    """None if ``got`` is ``grad_data + 2 * reg * W``, else what is wrong with it.
-
-    Parameters
-    ----------
-    got : ndarray of shape (D, C)
-        The learner's dW.
-    grad_data : ndarray of shape (D, C)
-        The right gradient of the mean data loss.
-    W : ndarray of shape (D, C)
-    reg : float
-    n : int
-        The number of examples N.
-    topic_bugs : callable
-        ``topic_bugs(grad_reg)`` gives the loss's own mistakes (e.g. a missing part of the
-        data gradient), each with the regularization gradient ``grad_reg`` added.
-
-    The mistakes every such loss shares are tried too: the regularization gradient missing,
-    halved or divided by N, dW N times too big, the wrong sign, transposed, all zeros.
-    """
-    grad_reg = 2 * reg * W
-    want = grad_data + grad_reg
-    if close(got, want):
-        return None
-    bugs: list[_Bug] = []
-    if reg > 0:
-        bugs += [
-            (
-                grad_data,
-                "dW is missing the regularization gradient 2 * reg * W",
-                "the loss has + reg * sum(W**2), so dW needs + 2 * reg * W",
-            ),
-            (
-                grad_data + reg * W,
-                "the regularization gradient should be 2 * reg * W "
-                "(the derivative of reg * sum(W**2)); yours is reg * W",
-                "",
-            ),
-            (n * want, f"dW is N = {n} times too big: did you forget to divide dW by N?", ""),
-            (
-                grad_data + grad_reg / n,
-                "the regularization gradient was divided by N too: add 2 * reg * W after "
-                "dividing the data gradient by N",
-                "",
-            ),
-        ]
-    bugs += [
-        (
-            n * grad_data + grad_reg,
-            f"the data part of dW is N = {n} times too big: did you forget to divide dW by N?",
-            "",
-        ),
-        (
-            -want,
-            "dW has the wrong sign: the gradient points uphill, "
-            "in the direction that increases the loss",
-            "",
-        ),
-        *topic_bugs(grad_reg),
-    ]
-    if want.shape[0] == want.shape[1]:
-        bugs.append((want.T, "dW is transposed: dW[k, j] belongs to W[k, j], shape (D, C)", ""))
-    if not np.any(got) and np.any(want):
-        return Problem("dW is all zeros: did you fill it in?")
-    match = first_match(got, want, bugs)
-    if match:
-        return match
-    k, j = np.unravel_index(np.argmax(np.abs(got - want)), want.shape)
-    return Problem(
-        f"dW differs from the true gradient; the largest difference is at dW[{k}, {j}]: "
-        f"{fmt(got[k, j])} instead of {fmt(want[k, j])}",
-        GRAD_HINT,
-        specific=False,
-    )

@@ -2,35 +2,24 @@ r"""Checks for the classifier-playground exercises (notebook 05).
 
 The playground scores a 2-D point :math:`x` (a row of X) as :math:`s = xW + b` with W of shape
 (D, C) = (2, 3), one *column* per class, and b of shape (C,). The lecture writes the same
-classifier as :math:`Wx + b` with a (3, 2) matrix whose *rows* are the classes. The checks here
-name the mistakes that come from mixing the two, from forgetting the bias, and from treating
-the bias like a weight (it is not regularized).
+classifier as :math:`Wx + b` with a (3, 2) matrix whose *rows* are the classes. The exercises
+here name the mistakes that come from mixing the two, from forgetting the bias, and from
+treating the bias like a weight (it is not regularized).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .. import losses
 from ..data import playground_points
-from ._feedback import (
-    CheckResult,
-    Problem,
-    as_array,
-    as_number,
-    call_watching,
-    check_each,
-    close,
-    failed,
-    first_match,
-    fmt,
-    passed,
-    shape_of,
-)
+from ._exercise import Case, Exercise, Lazy, Mistake, Output, array, number, run
+from ._feedback import Problem, as_array, fmt, shape_of
+from ._question import resolve
+from ._result import CheckResult, failed, graded, passed
 
 __all__ = ["linear_scores", "softmax_loss_with_bias", "zero_loss_parameters"]
 
@@ -40,25 +29,15 @@ _TRANSPOSE_HINT = (
 )
 
 
-@dataclass(frozen=True)
-class _Case:
-    label: str
-    X: np.ndarray
-    y: np.ndarray
-    W: np.ndarray
-    b: np.ndarray
-    reg: float
-
-
-def _cases() -> list[_Case]:
+def _cases() -> list[Case]:
     X, y = playground_points()
     W = np.array([[1.0, 2.0, 3.0], [2.0, -4.0, -1.0]])
     b = np.array([0.0, 0.5, -0.5])
     rng = np.random.default_rng(5)
-    cases = [_Case("the playground's 9 points and starting W, b, reg=0.1", X, y, W, b, 0.1)]
+    cases = [("the playground's 9 points and starting W, b, reg=0.1", X, y, W, b, 0.1)]
     for n, d, c, reg in [(7, 4, 5, 0.0), (6, 3, 2, 0.5)]:
         cases.append(
-            _Case(
+            (
                 f"random data (N={n}, D={d}, C={c}), reg={reg:g}",
                 rng.normal(size=(n, d)),
                 rng.integers(0, c, size=n),
@@ -67,7 +46,10 @@ def _cases() -> list[_Case]:
                 reg,
             )
         )
-    return cases
+    return [
+        Case(label, {"X": X, "y": y, "W": W, "b": b, "reg": reg}, facts={"n": len(y)})
+        for label, X, y, W, b, reg in cases
+    ]
 
 
 # ----------------------------------------------------------------------------------------
@@ -75,27 +57,43 @@ def _cases() -> list[_Case]:
 # ----------------------------------------------------------------------------------------
 
 
-def _diagnose_scores(got: np.ndarray, case: _Case) -> Problem | None:
-    want = case.X @ case.W + case.b
-    if close(got, want):
-        return None
-    bugs = [
-        (
-            case.X @ case.W,
+def _scores_cases() -> list[Case]:
+    return [Case(c.label, {k: c.args[k] for k in ("X", "W", "b")}) for c in _cases()]
+
+
+def _read_scores(value: Any, case: Case) -> tuple[Any, str | Problem]:
+    got, error = as_array(value, "the result", (case.X.shape[0], case.W.shape[1]))
+    return (None, Problem(error, _TRANSPOSE_HINT)) if error else (got, "")
+
+
+LINEAR_SCORES = Exercise(
+    name="linear_scores",
+    cases=_scores_cases,
+    returns=(
+        Output(
+            "the scores",
+            _read_scores,
+            unnamed=lambda got, want, c: Problem(
+                f"expected scores {fmt(want)}, got {fmt(got)}", specific=False
+            ),
+        ),
+    ),
+    reference=lambda X, W, b: (X @ W + b,),
+    mistakes=(
+        Mistake(
             "the bias is missing: s = X @ W + b",
             "b has one entry per class; broadcasting adds it to every row",
+            gives=lambda c: c.X @ c.W,
         ),
-        (
-            case.X @ case.W - case.b,
-            "the bias has the wrong sign: s = X @ W + b",
-            "",
-        ),
-    ]
-    return first_match(got, want, bugs) or Problem(
-        f"expected scores {fmt(want)}, got {fmt(got)}", specific=False
-    )
+        Mistake("the bias has the wrong sign: s = X @ W + b", gives=lambda c: c.X @ c.W - c.b),
+    ),
+    success="correct on all 3 inputs, including the playground's",
+    # numpy's "shapes ... not aligned" / "size mismatch": W used the lecture's way round
+    error_hint=lambda m: _TRANSPOSE_HINT if "shapes" in m or "mismatch" in m else "",
+)
 
 
+@graded
 def linear_scores(fn: Callable[..., Any]) -> CheckResult:
     """Check a learner's ``fn(X, W, b)`` returning the class scores ``X @ W + b``, (N, C).
 
@@ -108,27 +106,7 @@ def linear_scores(fn: Callable[..., Any]) -> CheckResult:
     -------
     CheckResult
     """
-    cases = _cases()
-
-    def examine(case: _Case) -> Problem | None:
-        value, problem = call_watching(
-            fn, (case.X, case.W, case.b), dict(X=case.X, W=case.W, b=case.b)
-        )
-        if problem:
-            # numpy's "shapes ... not aligned" / "size mismatch": W used the lecture's way round
-            message = problem.message
-            hint = _TRANSPOSE_HINT if "shapes" in message or "mismatch" in message else ""
-            return Problem(message, hint)
-        n, c = case.X.shape[0], case.W.shape[1]
-        got, error = as_array(value, "the result", (n, c))
-        return Problem(error, _TRANSPOSE_HINT) if error else _diagnose_scores(got, case)
-
-    return check_each(
-        "linear_scores",
-        cases,
-        examine,
-        f"correct on all {len(cases)} inputs, including the playground's",
-    )
+    return run(LINEAR_SCORES, fn)
 
 
 # ----------------------------------------------------------------------------------------
@@ -136,69 +114,79 @@ def linear_scores(fn: Callable[..., Any]) -> CheckResult:
 # ----------------------------------------------------------------------------------------
 
 
-def _reference(case: _Case) -> losses.LossResult:
-    return losses.linear_loss(case.W, case.X, case.y, case.reg, "softmax", b=case.b)
+def _bias_cases() -> list[Case]:
+    cases = []
+    for c in _cases():
+        args = {k: c.args[k] for k in ("W", "b", "X", "y", "reg")}
+        facts = {
+            **c.facts,
+            "ref": Lazy(lambda c: losses.linear_loss(c.W, c.X, c.y, c.reg, "softmax", b=c.b)),
+            "no_bias": Lazy(lambda c: losses.linear_loss(c.W, c.X, c.y, c.reg, "softmax")),
+        }
+        cases.append(Case(c.label, args, facts=facts))
+    return cases
 
 
-def _diagnose_bias_loss(got: float, case: _Case) -> Problem | None:
-    ref = _reference(case)
-    if close(got, ref.loss):
-        return None
-    no_bias = losses.linear_loss(case.W, case.X, case.y, case.reg, "softmax")
-    b_penalty = case.reg * float(np.sum(case.b**2))
-    bugs = [
-        (
-            no_bias.loss,
-            "the loss ignores the bias: the scores are X @ W + b",
-            "",
+def _read_db(value: Any, case: Case) -> tuple[Any, str]:
+    got, error = as_array(value, "db", case.b.shape)
+    if error and shape_of(value) == (case.n,):
+        error = "db has one value per example: sum dscores over the examples (axis=0)"
+    return got, error
+
+
+SOFTMAX_LOSS_WITH_BIAS = Exercise(
+    name="softmax_loss_with_bias",
+    cases=_bias_cases,
+    returns=(
+        Output("the loss", number("the loss")),
+        Output(
+            "dW",
+            array("dW", lambda c: c.W.shape),
+            unnamed=lambda got, want, c: Problem(
+                f"dW is {fmt(got)} but should be {fmt(want)}",
+                "dW = X.T @ dscores / N + 2 * reg * W, as without a bias",
+                specific=False,
+            ),
         ),
-        (
-            ref.loss + b_penalty,
-            "the bias was regularized too: the penalty is reg * sum(W**2), the bias is not "
-            "part of it (as in the lecture's demo)",
-            "",
+        Output(
+            "db",
+            _read_db,
+            unnamed=lambda got, want, c: Problem(
+                f"db is {fmt(got)} but should be {fmt(want)}",
+                "s_j = x W[:, j] + b_j, so dL_i/db_j = dL_i/ds_j: sum dscores over the examples",
+                specific=False,
+            ),
         ),
-        (
-            ref.data_loss,
-            "the loss is missing the regularization term reg * sum(W**2)",
-            "",
-        ),
-        (
-            case.X.shape[0] * ref.data_loss + ref.reg_loss,
-            f"the data loss is N = {case.X.shape[0]} times too big: did you forget the mean?",
-            "",
-        ),
-    ]
-    return first_match(got, ref.loss, bugs) or Problem(
-        f"the loss is {fmt(got)} but should be {fmt(ref.loss)}", specific=False
-    )
+    ),
+    reference=lambda W, b, X, y, reg: (
+        (r := losses.linear_loss(W, X, y, reg, "softmax", b=b)).loss, r.dW, r.db
+    ),
+    mistakes=(
+        Mistake("the loss ignores the bias: the scores are X @ W + b",
+                gives=lambda c: c.no_bias.loss),
+        Mistake("the bias was regularized too: the penalty is reg * sum(W**2), the bias is not "
+                "part of it (as in the lecture's demo)",
+                gives=lambda c: c.ref.loss + c.reg * float(np.sum(c.b**2))),
+        Mistake("the loss is missing the regularization term reg * sum(W**2)",
+                gives=lambda c: c.ref.data_loss),
+        Mistake("the data loss is N = {n} times too big: did you forget the mean?",
+                gives=lambda c: c.n * c.ref.data_loss + c.ref.reg_loss),
+        Mistake("db is all zeros: did you fill it in?", when=lambda got, c: not np.any(got),
+                output=2),
+        Mistake("db includes 2 * reg * b: the bias is not regularized, so its gradient is only "
+                "the data part", "db = dscores.sum(axis=0), with dscores already divided by N",
+                gives=lambda c: c.ref.db + 2 * c.reg * c.b, output=2),
+        Mistake("db is N = {n} times too big: did you forget to divide by N?",
+                gives=lambda c: c.n * c.ref.db, output=2),
+        Mistake("db has the wrong sign", gives=lambda c: -c.ref.db, output=2),
+    ),
+    success="loss, dW and db correct on all 3 inputs: these are the numbers next to "
+    "the playground's sliders",
+    returns_as="three values",
+)  # fmt: skip
 
 
-def _diagnose_db(got: np.ndarray, case: _Case) -> Problem | None:
-    ref = _reference(case)
-    want = ref.db
-    if close(got, want):
-        return None
-    n = case.X.shape[0]
-    bugs = [
-        (
-            want + 2 * case.reg * case.b,
-            "db includes 2 * reg * b: the bias is not regularized, so its gradient is only "
-            "the data part",
-            "db = dscores.sum(axis=0), with dscores already divided by N",
-        ),
-        (n * want, f"db is N = {n} times too big: did you forget to divide by N?", ""),
-        (-want, "db has the wrong sign", ""),
-    ]
-    if not np.any(got) and np.any(want):
-        return Problem("db is all zeros: did you fill it in?")
-    return first_match(got, want, bugs) or Problem(
-        f"db is {fmt(got)} but should be {fmt(want)}",
-        "s_j = x W[:, j] + b_j, so dL_i/db_j = dL_i/ds_j: sum dscores over the examples",
-        specific=False,
-    )
-
-
+@graded
 def softmax_loss_with_bias(fn: Callable[..., Any]) -> CheckResult:
     """Check ``fn(W, b, X, y, reg) -> (loss, dW, db)``: the playground's softmax loss.
 
@@ -214,47 +202,7 @@ def softmax_loss_with_bias(fn: Callable[..., Any]) -> CheckResult:
     -------
     CheckResult
     """
-    cases = _cases()
-
-    def examine(case: _Case) -> Problem | None:
-        value, problem = call_watching(
-            fn,
-            (case.W, case.b, case.X, case.y, case.reg),
-            dict(W=case.W, b=case.b, X=case.X, y=case.y),
-        )
-        if problem:
-            return problem
-        if not (isinstance(value, (tuple, list)) and len(value) == 3):
-            return Problem("return the three values (loss, dW, db)")
-        loss_number, error = as_number(value[0], "the loss")
-        if error:
-            return Problem(error)
-        dW, error = as_array(value[1], "dW", case.W.shape)
-        if error:
-            return Problem(error)
-        db, error = as_array(value[2], "db", case.b.shape)
-        if error:
-            n = case.X.shape[0]
-            if shape_of(value[2]) == (n,):
-                error = "db has one value per example: sum dscores over the examples (axis=0)"
-            return Problem(error)
-        ref = _reference(case)
-        problem = _diagnose_bias_loss(loss_number, case)
-        if problem is None and not close(dW, ref.dW):
-            problem = Problem(
-                f"dW is {fmt(dW)} but should be {fmt(ref.dW)}",
-                "dW = X.T @ dscores / N + 2 * reg * W, as without a bias",
-                specific=False,
-            )
-        return problem or _diagnose_db(db, case)
-
-    return check_each(
-        "softmax_loss_with_bias",
-        cases,
-        examine,
-        f"loss, dW and db correct on all {len(cases)} inputs: these are the numbers next to "
-        "the playground's sliders",
-    )
+    return run(SOFTMAX_LOSS_WITH_BIAS, fn)
 
 
 # ----------------------------------------------------------------------------------------
@@ -262,7 +210,8 @@ def softmax_loss_with_bias(fn: Callable[..., Any]) -> CheckResult:
 # ----------------------------------------------------------------------------------------
 
 
-def zero_loss_parameters(W: Any, b: Any) -> CheckResult:
+@graded
+def zero_loss_parameters(W: Any, b: Any = None) -> CheckResult:
     """Check a W (2, 3) and b (3,) whose multiclass SVM data loss on the 9 points is 0.
 
     Every point's correct class must beat both other classes by at least 1.
@@ -270,7 +219,8 @@ def zero_loss_parameters(W: Any, b: Any) -> CheckResult:
     Parameters
     ----------
     W : array_like of shape (2, 3)
-        One column per class (``app.parameters()[0]`` of the playground).
+        One column per class (``app.parameters()[0]`` of the playground). Or a zero-argument
+        function (or a pair) giving ``(W, b)``.
     b : array_like of shape (3,)
 
     Returns
@@ -278,6 +228,13 @@ def zero_loss_parameters(W: Any, b: Any) -> CheckResult:
     CheckResult
     """
     name = "zero_loss_parameters"
+    if b is None:
+        pair, error = resolve(W)
+        if error:
+            return failed(name, error)
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+            return failed(name, "give W and b: zero_loss_parameters(W, b)")
+        W, b = pair
     Wa, error = as_array(W, "W", (2, 3))
     if error:
         hint = _TRANSPOSE_HINT if shape_of(W) == (3, 2) else ""

@@ -1,50 +1,30 @@
-r"""What the update-rule checks share (notebook 09): single steps, then a 40-step run.
+r"""What the update-rule exercises share (notebook 09): single steps, then a 40-step run.
 
-:func:`check_rule` calls the learner's rule on a few single-step cases (:class:`StepCase`),
-compares each result with the reference (the library's rule, stepped from the same state),
-names a wrong one by the usual mistakes (:data:`Bug`), and finally runs the rule for 40 steps
-on :data:`VALLEY` next to :func:`lecture_utils.optim.optimize` (:func:`path_problem`).
+:func:`rule_exercise` declares an update rule as an :class:`~._exercise.Exercise`: a few
+single-step cases, the reference (the library's rule, stepped from the same state), the
+usual mistakes (each gives every output of the step, so together they tell the mistake
+apart), and, once every single step is right, a 40-step run on :data:`VALLEY` next to
+:func:`lecture_utils.optim.optimize` (:func:`path_problem`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from .. import optim
 from ..landscape import Valley
-from ._feedback import (
-    CheckResult,
-    as_array,
-    call_learner,
-    call_watching,
-    close,
-    failed,
-    first_match,
-    fmt,
-    passed,
-)
+from ._exercise import Case, Exercise, Mistake, Output, array
+from ._feedback import Problem, as_array, call_learner, close, fmt
 
-__all__ = ["Bug", "StepCase", "VALLEY", "check_rule", "path_problem", "random_arrays"]
-
-#: A usual mistake: (the outputs it gives, message, hint).
-Bug = tuple[tuple[np.ndarray, ...], str, str]
-
+__all__ = ["VALLEY", "rule_exercise", "path_problem", "random_arrays", "as_outputs"]
 
 #: The valley the 40-step runs descend: :math:`L(w) = \tfrac12 w^\top A w` with
 #: A = [[0.5, 0.6], [0.6, 3.7]], about 10 times steeper across than along, tilted by -10°.
 VALLEY = Valley.from_hessian([[0.5, 0.6], [0.6, 3.7]])
-
-
-@dataclass(frozen=True)
-class StepCase:
-    """One single-step case: its description and the arguments, in the learner's order."""
-
-    label: str
-    args: dict[str, Any]  # in the learner's argument order
 
 
 def as_outputs(
@@ -67,48 +47,48 @@ def as_outputs(
     return tuple(arrays), ""
 
 
-def _flat(outputs: tuple[np.ndarray, ...]) -> np.ndarray:
-    return np.concatenate([np.ravel(o) for o in outputs])
-
-
-def check_rule(
+def rule_exercise(
     name: str,
-    fn: Callable[..., Any],
-    cases: list[StepCase],
+    cases: Callable[[], list[Case]],
     reference: Callable[..., tuple[np.ndarray, ...]],
-    bugs: Callable[[dict[str, Any]], list[Bug]],
+    mistakes: tuple[Mistake, ...],
     outputs: tuple[str, ...],
     path: Callable[[Callable[..., Any]], str],
-) -> CheckResult:
-    """Single steps on every case, then a many-step run; the first problem is reported."""
-    for case in cases:
-        args = case.args
-        arrays = {k: v for k, v in args.items() if isinstance(v, np.ndarray)}
-        value, problem = call_watching(fn, tuple(args.values()), arrays)
-        if problem:
-            return failed(name, f"on {case.label}: {problem.message}", problem.hint)
-        got, error = as_outputs(value, outputs, args["w"].shape)
-        if error:
-            return failed(name, f"on {case.label}: {error}")
-        want = reference(*args.values())
-        if close(_flat(got), _flat(want)):
-            continue
-        flat_bugs = [(_flat(b), message, hint) for b, message, hint in bugs(args)]
-        problem = first_match(_flat(got), _flat(want), flat_bugs)
-        if problem is not None:
-            return failed(name, f"on {case.label}: {problem.message}", problem.hint)
-        for k, (g, w_) in enumerate(zip(got, want, strict=True)):
-            if not close(g, w_):
-                return failed(
-                    name,
-                    f"on {case.label}: the returned {outputs[k]} is {fmt(g)}, expected {fmt(w_)}",
-                    "write the formula step by step, one line per symbol, and compare",
-                )
-    problem = path(fn)
-    if problem:
-        return failed(name, problem, "each call must return the new state; feed it back in")
-    return passed(
-        name, f"correct on {len(cases)} single steps and on a 40-step run next to the library"
+) -> Exercise:
+    """An update rule: single steps on every case, then a 40-step run (``path``).
+
+    ``mistakes`` give every output of the step at once (a tuple); a wrong output that no
+    mistake explains is reported as "the returned w is ..., expected ...".
+    """
+
+    def unnamed(k: int) -> Callable[[Any, Any, Case], Problem]:
+        return lambda got, want, case: Problem(
+            f"the returned {outputs[k]} is {fmt(got)}, expected {fmt(want)}",
+            "write the formula step by step, one line per symbol, and compare",
+        )
+
+    def last_test(fn: Callable[..., Any]) -> Problem | None:
+        problem = path(fn)
+        return (
+            Problem(problem, "each call must return the new state; feed it back in")
+            if (problem)
+            else None
+        )
+
+    return Exercise(
+        name=name,
+        cases=cases,
+        returns=tuple(
+            Output(o, array(f"the returned {o}", lambda case: case.w.shape), unnamed=unnamed(k))
+            for k, o in enumerate(outputs)
+        ),
+        reference=reference,
+        mistakes=tuple(replace(m, output="all") for m in mistakes),
+        success=lambda cases: (
+            f"correct on {len(cases)} single steps and on a 40-step run next to the library"
+        ),
+        returns_as="tuple",
+        after=last_test,
     )
 
 

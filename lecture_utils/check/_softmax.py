@@ -1,47 +1,35 @@
 r"""Checks for the softmax exercises (notebook 04).
 
-Each check runs the learner's function on the lecture's cat/car/frog example, on seeded
-random inputs and on *large* scores (the lecture's shifted by 1000, or around :math:`\pm 1000`),
-compares with :mod:`lecture_utils.losses`, and names the usual mistakes: not numerically
-stable (``np.exp`` overflows to ``inf`` and ``inf / inf`` gives ``nan``), normalized over the
-wrong axis, forgot the mean over examples, missing the regularization term or its gradient,
-missing the :math:`-1` of the correct class in the gradient, ...
+Each check is an :class:`~._exercise.Exercise` run on the lecture's cat/car/frog example, on
+seeded random inputs and on *large* scores (the lecture's shifted by 1000, or around
+:math:`\pm 1000`), with the reference from :mod:`lecture_utils.losses` and the table of the
+usual mistakes: not numerically stable (``np.exp`` overflows to ``inf`` and ``inf / inf`` gives
+``nan``), normalized over the wrong axis, forgot the mean over examples, missing the
+regularization term or its gradient, missing the :math:`-1` of the correct class in the
+gradient, ...
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .. import losses
 from ..data import lecture_example
-from ._feedback import (
-    CheckResult,
-    Problem,
-    as_array,
-    as_number,
-    call_watching,
-    check_each,
-    close,
-    failed,
-    first_match,
-    fmt,
-    passed,
-    shape_of,
-)
-from ._harness import (
-    LossCase,
-    check_loss_function,
-    check_zero_to_infinity,
-    diagnose_dW,
-    loss_cases,
-    regularization_loss_bugs,
-)
+from ._exercise import Case, Exercise, Lazy, Mistake, Output, run
+from ._feedback import Problem, as_array, fmt, shape_of
+from ._harness import loss_cases, loss_exercise, regularized_loss_mistakes, with_loss_facts
+from ._question import Answer, Question, ask, zero_to_infinity
+from ._result import CheckResult, graded
 
-__all__ = ["softmax", "softmax_loss", "softmax_initial_loss", "softmax_loss_bounds"]
+__all__ = [
+    "softmax",
+    "softmax_loss",
+    "softmax_initial_loss",
+    "softmax_loss_bounds",
+]
 
 _STABILITY_HINT = (
     "subtract each row's maximum before np.exp: s - s.max(axis=1, keepdims=True). "
@@ -62,21 +50,17 @@ def _all_finite(value: Any) -> bool:
 # ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _ScoresCase:
-    label: str
-    scores: np.ndarray
-    large: bool = False
-
-
-def _softmax_cases() -> list[_ScoresCase]:
+def _softmax_cases() -> list[Case]:
     ex = lecture_example()
     rng = np.random.default_rng(3)
     large = np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -999.0, -998.0], [1000.0, 0.0, -1000.0]])
     return [
-        _ScoresCase("the lecture's cat/car/frog scores (one row per image)", ex.scores),
-        _ScoresCase("random scores (N=5, C=4)", np.round(rng.normal(0, 3, size=(5, 4)), 2)),
-        _ScoresCase("large scores (around ±1000)", large, large=True),
+        Case(label, {"scores": scores}, facts={"large": big})
+        for label, scores, big in (
+            ("the lecture's cat/car/frog scores (one row per image)", ex.scores, False),
+            ("random scores (N=5, C=4)", np.round(rng.normal(0, 3, size=(5, 4)), 2), False),
+            ("large scores (around ±1000)", large, True),
+        )
     ]
 
 
@@ -86,54 +70,7 @@ def _softmax_over(s: np.ndarray, shift: np.ndarray | float, axis: int | None) ->
         return e / e.sum(axis=axis, keepdims=axis is not None)
 
 
-def _diagnose_softmax(got: np.ndarray, case: _ScoresCase) -> Problem | None:
-    s = case.scores
-    want = losses.softmax(s)
-    if close(got, want):
-        return None
-    row_max = s.max(axis=1, keepdims=True)
-    with np.errstate(over="ignore"):
-        unnormalized = np.exp(s)
-    unnormalized_message = (
-        "your result is e^s, the *unnormalized* probabilities: divide by their sum"
-    )
-    bugs = [
-        (unnormalized, unnormalized_message, "each row: e / e.sum(axis=1, keepdims=True)"),
-        (
-            np.exp(s - row_max),
-            unnormalized_message,
-            "each row: e / e.sum(axis=1, keepdims=True)",
-        ),
-        (
-            _softmax_over(s, row_max, axis=0),
-            "each column sums to 1 instead of each row: you normalized over axis 0 "
-            "(over the examples) instead of over the classes (axis=1)",
-            "use e.sum(axis=1, keepdims=True): one sum per example (row)",
-        ),
-        (
-            _softmax_over(s, row_max, axis=None),
-            "the whole matrix sums to 1: you divided by one sum over all examples; "
-            "each example (row) needs its own sum (axis=1)",
-            "e.sum(axis=1, keepdims=True)",
-        ),
-        (
-            losses.log_softmax(s),
-            "these are log-probabilities (log-softmax); return the probabilities themselves",
-            "",
-        ),
-        (
-            _softmax_over(s, s.max(axis=0, keepdims=True), axis=1),
-            "you subtracted each *column's* maximum; subtract each row's maximum "
-            "(s.max(axis=1, keepdims=True)): only a constant per example cancels",
-            "",
-        ),
-    ]
-    return first_match(got, want, bugs) or Problem(
-        f"expected probabilities {fmt(want)}, got {fmt(got)}", specific=False
-    )
-
-
-def _unstable_softmax(got: Any, case: _ScoresCase) -> Problem:
+def _unstable_softmax(got: Any, case: Case) -> Problem:
     """What to say when the result on the large scores contains inf or nan."""
     s = case.scores
     global_max = _softmax_over(s, s.max(), axis=1)
@@ -153,6 +90,84 @@ def _unstable_softmax(got: Any, case: _ScoresCase) -> Problem:
     )
 
 
+def _read_probabilities(value: Any, case: Case) -> tuple[Any, str | Problem]:
+    n, c = case.scores.shape
+    if shape_of(value) == (n,):
+        return None, Problem(
+            f"returned shape ({n},), one number per example; return "
+            f"every class's probability, shape ({n}, {c})",
+            "did you pick out the correct class's probability? That is the loss's job",
+        )
+    if case.large and value is not None and not _all_finite(value):
+        return None, _unstable_softmax(value, case)
+    return as_array(value, "the result", (n, c))
+
+
+_UNNORMALIZED = "your result is e^s, the *unnormalized* probabilities: divide by their sum"
+
+
+def _exp(s: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return np.exp(s)
+
+
+def _row_max(c: Case) -> np.ndarray:
+    return c.scores.max(axis=1, keepdims=True)
+
+
+SOFTMAX = Exercise(
+    name="softmax",
+    cases=_softmax_cases,
+    returns=(
+        Output(
+            "the probabilities",
+            _read_probabilities,
+            unnamed=lambda got, want, c: Problem(
+                f"expected probabilities {fmt(want)}, got {fmt(got)}", specific=False
+            ),
+        ),
+    ),
+    reference=lambda scores: (losses.softmax(scores),),
+    mistakes=(
+        Mistake(
+            _UNNORMALIZED,
+            "each row: e / e.sum(axis=1, keepdims=True)",
+            gives=lambda c: _exp(c.scores),
+        ),
+        Mistake(
+            _UNNORMALIZED,
+            "each row: e / e.sum(axis=1, keepdims=True)",
+            gives=lambda c: np.exp(c.scores - _row_max(c)),
+        ),
+        Mistake(
+            "each column sums to 1 instead of each row: you normalized over axis 0 "
+            "(over the examples) instead of over the classes (axis=1)",
+            "use e.sum(axis=1, keepdims=True): one sum per example (row)",
+            gives=lambda c: _softmax_over(c.scores, _row_max(c), axis=0),
+        ),
+        Mistake(
+            "the whole matrix sums to 1: you divided by one sum over all examples; "
+            "each example (row) needs its own sum (axis=1)",
+            "e.sum(axis=1, keepdims=True)",
+            gives=lambda c: _softmax_over(c.scores, _row_max(c), axis=None),
+        ),
+        Mistake(
+            "these are log-probabilities (log-softmax); return the probabilities themselves",
+            gives=lambda c: losses.log_softmax(c.scores),
+        ),
+        Mistake(
+            "you subtracted each *column's* maximum; subtract each row's maximum "
+            "(s.max(axis=1, keepdims=True)): only a constant per example cancels",
+            gives=lambda c: _softmax_over(c.scores, c.scores.max(axis=0, keepdims=True), axis=1),
+        ),
+    ),
+    success="correct on all 3 inputs, including the lecture's example, "
+    "and stable on scores around ±1000",
+    quiet=True,
+)
+
+
+@graded
 def softmax(fn: Callable[..., Any]) -> CheckResult:
     """Check a learner's ``fn(scores)`` returning softmax probabilities, shape (N, C).
 
@@ -168,31 +183,7 @@ def softmax(fn: Callable[..., Any]) -> CheckResult:
         ✅ when ``fn`` matches :func:`lecture_utils.losses.softmax` on the lecture's scores,
         random scores and scores around ±1000; otherwise ❌ with what looks wrong.
     """
-    cases = _softmax_cases()
-
-    def examine(case: _ScoresCase) -> Problem | None:
-        value, problem = call_watching(fn, (case.scores,), dict(scores=case.scores), quiet=True)
-        if problem:
-            return problem
-        n, c = case.scores.shape
-        if shape_of(value) == (n,):
-            return Problem(
-                f"returned shape ({n},), one number per example; return "
-                f"every class's probability, shape ({n}, {c})",
-                "did you pick out the correct class's probability? That is the loss's job",
-            )
-        if case.large and value is not None and not _all_finite(value):
-            return _unstable_softmax(value, case)
-        got, error = as_array(value, "the result", (n, c))
-        return Problem(error) if error else _diagnose_softmax(got, case)
-
-    return check_each(
-        "softmax",
-        cases,
-        examine,
-        f"correct on all {len(cases)} inputs, including the lecture's example, "
-        "and stable on scores around ±1000",
-    )
+    return run(SOFTMAX, fn)
 
 
 # ----------------------------------------------------------------------------------------
@@ -200,109 +191,95 @@ def softmax(fn: Callable[..., Any]) -> CheckResult:
 # ----------------------------------------------------------------------------------------
 
 
-def _loss_cases() -> list[LossCase]:
+def _softmax_loss_cases() -> list[Case]:
     ex = lecture_example()
-    large = LossCase(
+    large = Case(
         "the lecture's scores + 1000 (the same losses, but e^1000 overflows), reg=0",
-        ex.scores + 1000.0,
-        np.eye(3),
-        ex.y,
-        0.0,
-        large=True,
+        {"W": ex.scores + 1000.0, "X": np.eye(3), "y": ex.y, "reg": 0.0},
+        facts={"n": 3, "large": True},
     )
-    return [*loss_cases(seed=4), large]
+    facts = dict(
+        scores=Lazy(lambda c: c.X @ c.W),
+        log_p=Lazy(lambda c: losses.log_softmax(c.scores)),
+        p=Lazy(lambda c: np.exp(c.log_p)),
+        data=Lazy(lambda c: float(-c.log_p[np.arange(c.n), c.y].mean())),
+        grad_data=Lazy(lambda c: c.X.T @ (c.p - np.eye(c.W.shape[1])[c.y]) / c.n),
+    )
+    return [with_loss_facts(c, **facts) for c in [*loss_cases(seed=4), large]]
 
 
-def _diagnose_loss(got: float, case: LossCase) -> Problem | None:
-    n = case.X.shape[0]
-    rows = np.arange(n)
-    scores = case.X @ case.W
-    log_p = losses.log_softmax(scores)
-    data = float(-log_p[rows, case.y].mean())
-    reg_term = case.reg * float(np.sum(case.W**2))
-    want = data + reg_term
-    if close(got, want):
-        return None
-    bugs = regularization_loss_bugs(
-        data,
-        reg_term,
-        n,
-        forgot_mean="did you forget the mean over examples?",
-        summed="the summed -log P",
-    )
-    p_axis0 = _softmax_over(scores, scores.max(axis=1, keepdims=True), axis=0)
+def _axis0_loss(c: Case) -> float:
+    p_axis0 = _softmax_over(c.scores, _row_max(c), axis=0)
     with np.errstate(divide="ignore"):
-        axis0 = float(-np.log(p_axis0[rows, case.y]).mean())
-    bugs += [
-        (
-            n * data + reg_term,
-            f"the data loss is N = {n} times too big: did you forget the mean over examples "
-            "(divide the sum of the L_i by N)?",
-            "L = (1/N) * sum_i L_i + reg * sum(W**2)",
-        ),
-        (
-            data / n + reg_term,
-            f"the data loss is N = {n} times too small: did you divide by N twice?",
-            "",
-        ),
-        (
-            -data + reg_term,
-            "the data loss has the wrong sign: L_i = -log P(y_i), and log P <= 0, so L_i >= 0",
-            "",
-        ),
-        (
-            data / np.log(10) + reg_term,
-            "you used log base 10; the softmax loss uses the natural log (np.log)",
-            "",
-        ),
-        (
-            float(-log_p.sum(axis=1).mean()) + reg_term,
-            "you summed -log P over every class; only the correct class's probability "
-            "counts: L_i = -log P(y_i)",
-            "pick it out with probs[np.arange(N), y]",
-        ),
-        (
-            axis0 + reg_term,
-            "the probabilities were normalized over axis 0 (over the examples); each "
-            "example's probabilities must sum to 1 over the classes (axis=1)",
-            "use .sum(axis=1, keepdims=True)",
-        ),
-    ]
-    return first_match(got, want, bugs) or Problem(
-        f"the loss is {fmt(got)} but should be {fmt(want)}", specific=False
-    )
+        return float(-np.log(p_axis0[np.arange(c.n), c.y]).mean()) + c.reg_term
 
 
-def _diagnose_gradient(got: np.ndarray, case: LossCase) -> Problem | None:
-    n = case.X.shape[0]
-    p = losses.softmax(case.X @ case.W)
-    dscores = p.copy()
-    dscores[np.arange(n), case.y] -= 1
-
-    def softmax_bugs(grad_reg: np.ndarray) -> list[tuple[np.ndarray, str, str]]:
-        return [
-            (
-                case.X.T @ p / n + grad_reg,
-                "dW is missing the -1 of the correct class: dL_i/ds_j = P_j - 1 when j = y_i, "
-                "and P_j otherwise",
-                "dscores = probs.copy(); dscores[np.arange(N), y] -= 1; dW = X.T @ dscores / N",
-            )
-        ]
-
-    return diagnose_dW(got, case.X.T @ dscores / n, case.W, case.reg, n, softmax_bugs)
+def _not_finite(value: Any, c: Case) -> bool:
+    """On the large case, a returned (loss, dW) with inf or nan in it."""
+    pair = isinstance(value, (tuple, list)) and len(value) == 2
+    return c.large and pair and not (_all_finite(value[0]) and _all_finite(value[1]))
 
 
-def _unstable_loss(case: LossCase, loss_value: Any, dW: Any) -> Problem | None:
-    """What to say when the loss or dW on the large scores is inf or nan."""
-    if case.large and not (_all_finite(loss_value) and _all_finite(dW)):
-        return Problem(
+SOFTMAX_LOSS = loss_exercise(
+    "softmax_loss",
+    _softmax_loss_cases,
+    losses.softmax_loss,
+    (
+        Mistake(
             "not numerically stable: your loss or dW is inf or nan. "
             "np.exp(1003.2) overflows to inf, and inf / inf = nan (or log(0) = -inf)",
             _STABILITY_HINT + "; or compute log P directly: (s - max) - log(sum(exp(s - max)))",
-        )
-    return None
+            when=_not_finite,
+            output=None,
+        ),
+        *regularized_loss_mistakes(
+            forgot_mean="did you forget the mean over examples?", summed="the summed -log P"
+        ),
+        Mistake(
+            "the data loss is N = {n} times too big: did you forget the mean over examples "
+            "(divide the sum of the L_i by N)?",
+            "L = (1/N) * sum_i L_i + reg * sum(W**2)",
+            gives=lambda c: c.n * c.data + c.reg_term,
+        ),
+        Mistake(
+            "the data loss is N = {n} times too small: did you divide by N twice?",
+            gives=lambda c: c.data / c.n + c.reg_term,
+        ),
+        Mistake(
+            "the data loss has the wrong sign: L_i = -log P(y_i), and log P <= 0, so L_i >= 0",
+            gives=lambda c: -c.data + c.reg_term,
+        ),
+        Mistake(
+            "you used log base 10; the softmax loss uses the natural log (np.log)",
+            gives=lambda c: c.data / np.log(10) + c.reg_term,
+        ),
+        Mistake(
+            "you summed -log P over every class; only the correct class's probability "
+            "counts: L_i = -log P(y_i)",
+            "pick it out with probs[np.arange(N), y]",
+            gives=lambda c: float(-c.log_p.sum(axis=1).mean()) + c.reg_term,
+        ),
+        Mistake(
+            "the probabilities were normalized over axis 0 (over the examples); each "
+            "example's probabilities must sum to 1 over the classes (axis=1)",
+            "use .sum(axis=1, keepdims=True)",
+            gives=_axis0_loss,
+        ),
+        Mistake(
+            "dW is missing the -1 of the correct class: dL_i/ds_j = P_j - 1 when j = y_i, "
+            "and P_j otherwise",
+            "dscores = probs.copy(); dscores[np.arange(N), y] -= 1; dW = X.T @ dscores / N",
+            gives=lambda c: c.X.T @ c.p / c.n + c.grad_reg,
+            output=1,
+        ),
+    ),
+    "loss and gradient correct on all 5 inputs, including the lecture's "
+    "example, and stable on scores around 1000",
+    quiet=True,
+)
 
 
+@graded
 def softmax_loss(fn: Callable[..., Any]) -> CheckResult:
     """Check a learner's ``fn(W, X, y, reg) -> (loss, dW)`` for the softmax loss.
 
@@ -319,89 +296,82 @@ def softmax_loss(fn: Callable[..., Any]) -> CheckResult:
     -------
     CheckResult
     """
-    cases = _loss_cases()
-    return check_loss_function(
-        "softmax_loss",
-        fn,
-        cases,
-        _diagnose_loss,
-        _diagnose_gradient,
-        f"loss and gradient correct on all {len(cases)} inputs, including the lecture's "
-        "example, and stable on scores around 1000",
-        quiet=True,
-        check_returned=_unstable_loss,
-    )
+    return run(SOFTMAX_LOSS, fn)
 
 
-# ----------------------------------------------------------------------------------------
-# Questions answered with a number
-# ----------------------------------------------------------------------------------------
+#: "C = 10 classes, every score about 0: the softmax loss?" (right answer: log 10)
+SOFTMAX_INITIAL_LOSS = Question(
+    name="softmax_initial_loss",
+    right=Answer(
+        float(np.log(10.0)),
+        "log 10 = 2.303: all scores equal, so every class gets P = 1/10 and "
+        "L_i = -log(1/10) = log C. A fresh model far from log C has a bug",
+    ),
+    wrong=(
+        Answer(0.1, "0.1 is each class's probability P; the loss is -log of the correct one"),
+        Answer(1.0, "1 is log base 10 of 10; the softmax loss uses the natural log (np.log)"),
+        Answer(
+            9.0, "9 = C - 1 is the multiclass SVM's answer; softmax takes -log of a probability"
+        ),
+        Answer(
+            -float(np.log(10.0)), "the sign: log P is negative, the loss is -log P, which is >= 0"
+        ),
+        Answer(
+            0.0,
+            "0 would need P(correct) = 1; with all scores equal, every class has the "
+            "same probability",
+        ),
+        Answer(10.0, "10 is C, the number of classes; the loss is -log of a probability"),
+    ),  # fmt: skip
+    otherwise="{0} is not it: with all scores 0, what probability does each of the 10 "
+    "classes get, and what is -log of it?",
+)
 
 
+@graded
 def softmax_initial_loss(answer: Any) -> CheckResult:
-    """Check the answer to: "C = 10 classes, W so small that every score is about 0.
+    """Check the answer to: "C = 10 classes, every score about 0. What is the softmax loss?"
 
-    What is the softmax loss?" (The sanity check to run before training: log C.)
+    (The sanity check to run before training.)
 
     Parameters
     ----------
-    answer : float
-        A number; 2.3 and ``np.log(10)`` both count.
+    answer : float or callable
+        A number (2.3 and ``np.log(10)`` both count, see the tolerance rule of
+        ``lecture_utils.check._question``), or a zero-argument function returning it.
 
     Returns
     -------
     CheckResult
     """
-    name = "softmax_initial_loss"
-    value, error = as_number(answer, "your answer")
-    if error:
-        return failed(name, error)
-    want = float(np.log(10.0))
-    if abs(value - want) < 0.01:
-        return passed(
-            name,
-            f"log 10 = {want:.3f}: all scores equal, so every class gets P = 1/10 and "
-            "L_i = -log(1/10) = log C. A fresh model far from log C has a bug",
-        )
-    known = [
-        (0.1, "0.1 is each class's probability P = 1/C; the loss is -log P"),
-        (1.0, "1 is log base 10 of 10; the softmax loss uses the natural log: -ln(1/10)"),
-        (9.0, "9 = C - 1 is the multiclass SVM's answer; softmax gives -log(1/C)"),
-        (-want, "the sign: log(1/10) is negative, the loss is -log P, which is >= 0"),
-        (0.0, "0 would need P(correct) = 1; with all scores equal, every class has 1/10"),
-        (10.0, "10 is C; the loss is -log(1/C)"),
-    ]
-    for wrong, message in known:
-        if abs(value - wrong) < 0.01:
-            return failed(name, message)
-    return failed(
-        name,
-        f"{fmt(value)} is not it: with all scores 0, what probability does each of the 10 "
-        "classes get, and what is -log of it?",
-    )
+    return ask(SOFTMAX_INITIAL_LOSS, answer)
 
 
-def softmax_loss_bounds(lowest: Any, highest: Any) -> CheckResult:
+#: "What are the smallest and largest possible softmax losses L_i?"
+SOFTMAX_LOSS_BOUNDS = zero_to_infinity(
+    "softmax_loss_bounds",
+    not_negative="P(y_i) <= 1, so -log P(y_i) >= 0",
+    reaches_zero="as s_yi grows far above the other scores, P(y_i) -> 1 and -log P -> 0",
+    unbounded="as P(y_i) -> 0 (the correct score far below another), -log P(y_i) -> "
+    "infinity: use float('inf')",
+    success="from 0 to infinity; 0 only in the limit (P(y_i) = 1 would need the correct score "
+    "infinitely far ahead), so softmax always wants a bigger margin, unlike the SVM",
+)
+
+
+@graded
+def softmax_loss_bounds(lowest: Any, highest: Any = None) -> CheckResult:
     """Check the answer to: "What are the smallest and largest possible softmax losses L_i?"
 
     Parameters
     ----------
     lowest, highest : float
         Use ``float("inf")`` (or ``np.inf``) for "no upper limit". The smallest value is a
-        limit that is approached (say so in words; the number is what is checked).
+        limit that is approached (say so in words; the number is what is checked). Or pass
+        one zero-argument function (or a tuple) giving ``(lowest, highest)``.
 
     Returns
     -------
     CheckResult
     """
-    return check_zero_to_infinity(
-        "softmax_loss_bounds",
-        lowest,
-        highest,
-        not_negative="P(y_i) <= 1, so -log P(y_i) >= 0",
-        reaches_zero="as s_yi grows far above the other scores, P(y_i) -> 1 and -log P -> 0",
-        unbounded="as P(y_i) -> 0 (the correct score far below another), -log P(y_i) -> "
-        "infinity: use float('inf')",
-        success="from 0 to infinity; 0 only in the limit (P(y_i) = 1 would need the correct score "
-        "infinitely far ahead), so softmax always wants a bigger margin, unlike the SVM",
-    )
+    return ask(SOFTMAX_LOSS_BOUNDS, *((lowest,) if highest is None else (lowest, highest)))

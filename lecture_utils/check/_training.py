@@ -6,6 +6,8 @@ r"""Checks for the training exercises of notebook 08 (a linear classifier, minib
   the softmax loss, visiting the examples in the order ``rng.permutation(N)``; each step is
   :math:`W \leftarrow W - \eta\, dW` with :math:`\eta` the step size. The expected W comes
   from :func:`lecture_utils.losses.softmax_loss` and :class:`lecture_utils.optim.SGD`.
+
+Both are :class:`~._exercise.Exercise` declarations checked by the one runner.
 """
 
 from __future__ import annotations
@@ -16,27 +18,19 @@ from typing import Any
 import numpy as np
 
 from .. import losses, optim
-from ._feedback import CheckResult, as_array, as_number, call_watching, close, failed, fmt, passed
+from ._exercise import Case, Exercise, Fresh, Mistake, Output, array, number, run
+from ._feedback import Problem, fmt
+from ._result import CheckResult, graded
 
 __all__ = ["accuracy", "sgd_epoch"]
 
 
 # ----------------------------------------------------------------------------------------
-# Notebook 08: accuracy(W, X, y) and sgd_epoch(W, X, y, step_size, reg, batch_size, rng)
+# accuracy(W, X, y) -> float
 # ----------------------------------------------------------------------------------------
 
 
-def accuracy(fn: Callable[..., Any]) -> CheckResult:
-    """Check ``fn(W, X, y) -> float``: the fraction of rows whose top score is the label.
-
-    Scores are ``X @ W`` of shape (N, C); the prediction of row i is the column of its
-    highest score.
-
-    Returns
-    -------
-    CheckResult
-    """
-    name = "accuracy"
+def _accuracy_cases() -> list[Case]:
     rng = np.random.default_rng(21)
     cases = []
     for label, (n, d, c) in (
@@ -47,40 +41,61 @@ def accuracy(fn: Callable[..., Any]) -> CheckResult:
         X = rng.normal(size=(n, d))
         y = rng.integers(0, c, size=n)
         y[: n // 2] = (X @ W)[: n // 2].argmax(axis=1)  # about half right
-        cases.append((label, W, X, y))
-    for label, W, X, y in cases:
-        value, problem = call_watching(fn, (W, X, y), dict(W=W, X=X, y=y))
-        if problem:
-            return failed(name, f"on {label}: {problem.message}", problem.hint)
-        got, error = as_number(value, "the result")
-        if error:
-            return failed(name, f"on {label}: {error}")
-        scores = X @ W
-        want = float(np.mean(scores.argmax(axis=1) == y))
-        if close(got, want):
-            continue
-        n_right = int(np.sum(scores.argmax(axis=1) == y))
-        if close(got, 100 * want):
-            return failed(
-                name, f"on {label}: you returned a percentage ({fmt(got)}); return a fraction"
-            )
-        if close(got, n_right):
-            return failed(
-                name,
-                f"on {label}: you returned the number of correct rows ({n_right}); divide by N",
-            )
-        if close(got, 1 - want):
-            return failed(
-                name,
-                f"on {label}: you returned the error rate ({fmt(got)}), 1 - accuracy",
-                "count the rows where the prediction equals the label",
-            )
-        return failed(
-            name,
-            f"on {label}: got {fmt(got)}, expected {fmt(want)} ({n_right} of {len(y)} right)",
-            "predictions = scores.argmax(axis=1): the best class of each row (axis=1)",
-        )
-    return passed(name, f"correct on {len(cases)} inputs")
+        right = (X @ W).argmax(axis=1) == y
+        facts = {"n_right": int(right.sum()), "n": n, "accuracy": float(right.mean())}
+        cases.append(Case(label, {"W": W, "X": X, "y": y}, facts=facts))
+    return cases
+
+
+ACCURACY = Exercise(
+    name="accuracy",
+    cases=_accuracy_cases,
+    returns=(
+        Output(
+            "the result",
+            number("the result"),
+            unnamed=lambda got, want, c: Problem(
+                f"got {fmt(got)}, expected {fmt(want)} ({c.n_right} of {c.n} right)",
+                "predictions = scores.argmax(axis=1): the best class of each row (axis=1)",
+            ),
+        ),
+    ),
+    reference=lambda W, X, y: (float(np.mean((X @ W).argmax(axis=1) == y)),),
+    mistakes=(
+        Mistake(
+            "you returned a percentage ({got}); return a fraction", gives=lambda c: 100 * c.accuracy
+        ),
+        Mistake(
+            "you returned the number of correct rows ({n_right}); divide by N",
+            gives=lambda c: c.n_right,
+        ),
+        Mistake(
+            "you returned the error rate ({got}), 1 - accuracy",
+            "count the rows where the prediction equals the label",
+            gives=lambda c: 1 - c.accuracy,
+        ),
+    ),  # fmt: skip
+    success="correct on 2 inputs",
+)
+
+
+@graded
+def accuracy(fn: Callable[..., Any]) -> CheckResult:
+    """Check ``fn(W, X, y) -> float``: the fraction of rows whose top score is the label.
+
+    Scores are ``X @ W`` of shape (N, C); the prediction of row i is the column of its
+    highest score.
+
+    Returns
+    -------
+    CheckResult
+    """
+    return run(ACCURACY, fn)
+
+
+# ----------------------------------------------------------------------------------------
+# sgd_epoch(W, X, y, step_size, reg, batch_size, rng) -> (W_new, batch_losses)
+# ----------------------------------------------------------------------------------------
 
 
 def _sgd_epoch_reference(W, X, y, step_size, reg, batch_size, rng, *, variant=""):
@@ -98,6 +113,88 @@ def _sgd_epoch_reference(W, X, y, step_size, reg, batch_size, rng, *, variant=""
     return W, np.array(batch_losses)
 
 
+def _epoch_cases() -> list[Case]:
+    data = np.random.default_rng(22)
+    cases = []
+    for seed, (label, (n, d, c, b), lr, reg) in enumerate(
+        (
+            ("N = 23 examples, D = 4, C = 3, batch_size 5", (23, 4, 3, 5), 0.5, 1e-3),
+            ("N = 40, D = 6, C = 5, batch_size 8", (40, 6, 5, 8), 0.1, 0.05),
+        )
+    ):
+        W = 0.01 * data.normal(size=(d, c))
+        X = data.normal(size=(n, d))
+        y = data.integers(0, c, size=n)
+        rng = Fresh(lambda seed=seed: np.random.default_rng(seed))
+        args = {"W": W, "X": X, "y": y, "step_size": lr, "reg": reg, "batch_size": b, "rng": rng}
+        facts = {"n_batches": -(-n // b), "left_over": n % b}  # n_batches: for messages
+        cases.append(Case(label, args, facts=facts))
+    return cases
+
+
+def _variant(c: Case, variant: str) -> np.ndarray:
+    """W after the epoch of a buggy recipe (same seed)."""
+    args = {**c.args, "rng": c.rng.make()}
+    return _sgd_epoch_reference(**args, variant=variant)[0]
+
+
+def _read_batch_losses(value: Any, case: Case) -> tuple[Any, str]:
+    try:
+        return np.asarray(value, dtype=float).ravel(), ""
+    except (TypeError, ValueError):
+        return None, f"batch_losses should be a list of numbers, got {type(value).__name__}"
+
+
+def _wrong_losses(got: np.ndarray, want: np.ndarray, case: Case) -> Problem:
+    if got.shape != want.shape:
+        return Problem(
+            f"batch_losses has {got.size} entries; expected one per batch ({case.n_batches})"
+        )
+    return Problem(
+        f"W is right but batch_losses is {fmt(got)}, expected {fmt(want)}",
+        "append each batch's loss before stepping W",
+    )
+
+
+SGD_EPOCH = Exercise(
+    name="sgd_epoch",
+    cases=_epoch_cases,
+    returns=(
+        Output(
+            "W_new",
+            array("the returned W", lambda c: c.W.shape),
+            unnamed=lambda got, want, c: Problem(
+                "W after the epoch differs from the recipe's (largest difference "
+                f"{fmt(np.abs(got - want).max())})",
+                "one rng.permutation(N) per epoch, batches order[start:start + batch_size], "
+                "losses.softmax_loss(W, X[idx], y[idx], reg), W = W - step_size * dW",
+            ),
+        ),
+        Output("batch_losses", _read_batch_losses, unnamed=_wrong_losses),
+    ),
+    reference=_sgd_epoch_reference,
+    mistakes=(
+        Mistake(
+            "W matches an epoch over the examples in their stored order",
+            "visit them in the order rng.permutation(N)",
+            gives=lambda c: _variant(c, "no_shuffle"),
+        ),
+        Mistake(
+            "W matches an epoch that skips the last, smaller batch ({left_over} examples)",
+            "range(0, N, batch_size) also gives the last partial batch",
+            gives=lambda c: _variant(c, "drop_last"),
+        ),
+        Mistake(
+            "W goes uphill: subtract step_size * dW",
+            "W = W - step_size * dW",
+            gives=lambda c: _variant(c, "plus"),
+        ),
+    ),  # fmt: skip
+    success="correct on 2 epochs (same batches, same W, same losses)",
+)
+
+
+@graded
 def sgd_epoch(fn: Callable[..., Any]) -> CheckResult:
     """Check ``fn(W, X, y, step_size, reg, batch_size, rng) -> (W_new, batch_losses)``.
 
@@ -110,75 +207,4 @@ def sgd_epoch(fn: Callable[..., Any]) -> CheckResult:
     -------
     CheckResult
     """
-    name = "sgd_epoch"
-    data = np.random.default_rng(22)
-    cases = []
-    for label, (n, d, c, b), lr, reg in (
-        ("N = 23 examples, D = 4, C = 3, batch_size 5", (23, 4, 3, 5), 0.5, 1e-3),
-        ("N = 40, D = 6, C = 5, batch_size 8", (40, 6, 5, 8), 0.1, 0.05),
-    ):
-        W = 0.01 * data.normal(size=(d, c))
-        X = data.normal(size=(n, d))
-        y = data.integers(0, c, size=n)
-        cases.append((label, W, X, y, lr, reg, b))
-    for seed, (label, W, X, y, lr, reg, b) in enumerate(cases):
-        value, problem = call_watching(
-            fn, (W, X, y, lr, reg, b, np.random.default_rng(seed)), dict(W=W, X=X, y=y)
-        )
-        if problem:
-            return failed(name, f"on {label}: {problem.message}", problem.hint)
-        if not isinstance(value, (tuple, list)) or len(value) != 2:
-            return failed(
-                name,
-                f"on {label}: return the pair (W_new, batch_losses), got {type(value).__name__}",
-            )
-        got_W, error = as_array(value[0], "the returned W", W.shape)
-        if error:
-            return failed(name, f"on {label}: {error}")
-        n_batches = -(-X.shape[0] // b)
-        got_losses = np.asarray(value[1], dtype=float).ravel()
-
-        def reference(variant: str = "", seed=seed, args=(W, X, y, lr, reg, b)):
-            rng = np.random.default_rng(seed)
-            return _sgd_epoch_reference(*args, rng, variant=variant)
-
-        want_W, want_losses = reference()
-        if close(got_W, want_W) and close(got_losses, want_losses):
-            continue
-        for variant, message, hint in (
-            (
-                "no_shuffle",
-                "W matches an epoch over the examples in their stored order",
-                "visit them in the order rng.permutation(N)",
-            ),
-            (
-                "drop_last",
-                f"W matches an epoch that skips the last, smaller batch "
-                f"({X.shape[0] % b} examples)",
-                "range(0, N, batch_size) also gives the last partial batch",
-            ),
-            ("plus", "W goes uphill: subtract step_size * dW", "W = W - step_size * dW"),
-        ):
-            if close(got_W, reference(variant)[0]):
-                return failed(name, f"on {label}: {message}", hint)
-        if not close(got_W, want_W):
-            return failed(
-                name,
-                f"on {label}: W after the epoch differs from the recipe's (largest difference "
-                f"{fmt(np.abs(got_W - want_W).max())})",
-                "one rng.permutation(N) per epoch, batches order[start:start + batch_size], "
-                "losses.softmax_loss(W, X[idx], y[idx], reg), W = W - step_size * dW",
-            )
-        if got_losses.shape != (n_batches,):
-            return failed(
-                name,
-                f"on {label}: batch_losses has {got_losses.size} entries; expected one per batch "
-                f"({n_batches})",
-            )
-        return failed(
-            name,
-            f"on {label}: W is right but batch_losses is {fmt(got_losses)}, expected "
-            f"{fmt(want_losses)}",
-            "append each batch's loss before stepping W",
-        )
-    return passed(name, f"correct on {len(cases)} epochs (same batches, same W, same losses)")
+    return run(SGD_EPOCH, fn)
