@@ -334,7 +334,7 @@ def test_svm_initial_loss(answer, ok, wording):
         (0, float("inf"), True, "no upper limit"),
         (0, np.inf, True, "no upper limit"),
         (-1, float("inf"), False, "the smallest possible loss is not -1"),
-        (0, 100, False, "the loss has no upper limit, 100 can be exceeded"),
+        (0, 100, False, "100 can be exceeded: is there a largest possible loss at all?"),
         ("a", 1, False, "give two numbers"),
     ],
 )

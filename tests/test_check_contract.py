@@ -26,12 +26,13 @@ IMPLEMENTATION = [
 #: the checks of a question (the learner passes the answer, or a function of no arguments)
 QUESTIONS = [
     "svm_initial_loss", "svm_loss_bounds", "softmax_initial_loss", "softmax_loss_bounds",
-    "regularization_preference", "zero_loss_parameters",
+    "regularization_preference", "zero_loss_parameters", "centered_difference_shrink",
+    "steep_axis_factor", "linear_classifier_size", "valley_max_step_size",
 ]  # fmt: skip
 
 
 def test_every_check_is_listed_here():
-    names = set(check.__all__) - {"CheckResult", "ExerciseFailed"}
+    names = set(check.__all__) - {"CheckResult", "ExerciseFailed", "demonstration"}
     assert names == set(IMPLEMENTATION) | set(QUESTIONS)
 
 
@@ -160,6 +161,14 @@ def test_questions_accept_zero_argument_functions_and_tuples():
             [0, 0.1, 1, 9, 10, -np.log(10), 5, 2.0],
             ["2.3", "log 10", "log(10)", "log C", "1/10", "1/C"],
         ),
+        (check.centered_difference_shrink, [10, 1000, 0.01, 1, 50], ["100", "h^2"]),
+        (check.steep_axis_factor, [0.719, 0.798, 1.719, -1.719, -4.24, 0], ["-0.72", "zig"]),
+        (check.valley_max_step_size, [0.0625, 10, 5, 0.5, 1], ["0.125", "2 / h_2"]),
+        (
+            check.linear_classifier_size,
+            [(640, 30720), (74, 3082), (65, 3073), (30730, 650), (650, 3000)],
+            ["30,730", "30730", "D * C"],
+        ),
     ],
 )
 def test_wrong_answers_never_state_the_right_one(question, answers, hidden):
@@ -169,6 +178,41 @@ def test_wrong_answers_never_state_the_right_one(question, answers, hidden):
         text = f"{result.message} {result.hint}".replace(str(answer), "")
         for words in hidden:
             assert words not in text, (answer, text)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "named"),
+    [
+        (check.centered_difference_shrink, 10, "forward difference"),
+        (check.steep_axis_factor, 0.719, "sign"),
+        (check.steep_axis_factor, 0.798, "flat axis"),
+        (check.valley_max_step_size, 0.0625, "no overshoot"),
+        (check.valley_max_step_size, 0.5, "h_2 = 4"),
+        (check.linear_classifier_size, (640, 30720), "biases are missing"),
+        (check.linear_classifier_size, (30730, 650), "digits first"),
+    ],
+)
+def test_predict_then_run_questions_name_each_known_mistake(question, answer, named):
+    assert named in question(answer).message
+
+
+def test_predict_then_run_answers_come_from_the_library():
+    from lecture_utils import landscape
+
+    problem = landscape.two_weight_problem()
+    h_max = np.linalg.eigvalsh(problem.hessian(problem.minimum())).max()
+    assert check.steep_axis_factor(lambda: 1 - 3 * h_max)
+    assert check.valley_max_step_size(2 / 16.0)
+    assert check.centered_difference_shrink(100) and check.linear_classifier_size(650, 30730)
+
+
+def test_a_demonstration_block_never_raises_even_while_grading(monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    with check.demonstration():
+        result = check.svm_initial_loss(10)
+    assert not result and "❌" in str(result)
+    with pytest.raises(check.ExerciseFailed):
+        check.svm_initial_loss(10)
 
 
 def test_the_regularization_question_does_not_compute_the_answer_in_its_hints():

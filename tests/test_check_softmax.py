@@ -233,5 +233,7 @@ def test_softmax_loss_bounds():
     low = check.softmax_loss_bounds(-1, np.inf)
     assert "not -1" in low.message and "-log P(y_i) >= 0" in low.hint
     assert "P(y_i) -> 1" in check.softmax_loss_bounds(1, np.inf).hint
-    assert "no upper limit" in check.softmax_loss_bounds(0, 10).message
+    finite = check.softmax_loss_bounds(0, 10)
+    assert "10 can be exceeded" in finite.message
+    assert "no upper limit" not in finite.message + finite.hint  # the answer is not given away
     assert "give two numbers" in check.softmax_loss_bounds("zero", None).message

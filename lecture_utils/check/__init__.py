@@ -37,19 +37,27 @@ message, so the test cell scores 0 and the feedback shows the message.
 """
 
 from ._dscores import softmax_dscores, svm_dscores
+from ._friendly import install as _install_friendly
 from ._gradients import gradient_descent, numerical_gradient, rel_error, sgd_step
 from ._losses import hinge_losses, svm_initial_loss, svm_loss, svm_loss_bounds, svm_loss_vectorized
 from ._minibatch import sample_minibatch
 from ._optim import adam_update, momentum_update, rmsprop_update
 from ._playground import linear_scores, softmax_loss_with_bias, zero_loss_parameters
+from ._predictions import (
+    centered_difference_shrink,
+    linear_classifier_size,
+    steep_axis_factor,
+    valley_max_step_size,
+)
 from ._regularization import elastic_net, l1, l2, regularization_preference
-from ._result import CheckResult, ExerciseFailed
+from ._result import CheckResult, ExerciseFailed, demonstration
 from ._softmax import softmax, softmax_initial_loss, softmax_loss, softmax_loss_bounds
 from ._training import accuracy, sgd_epoch
 
 __all__ = [
     "CheckResult",
     "ExerciseFailed",
+    "demonstration",
     # notebooks 01-02: losses
     "hinge_losses",
     "svm_loss",
@@ -79,6 +87,11 @@ __all__ = [
     "gradient_descent",
     "sample_minibatch",
     "sgd_step",
+    # notebooks 06-09: predict, then run
+    "centered_difference_shrink",
+    "steep_axis_factor",
+    "linear_classifier_size",
+    "valley_max_step_size",
     # notebooks 08-09: training a classifier, update rules beyond SGD
     "accuracy",
     "sgd_epoch",
@@ -86,3 +99,7 @@ __all__ = [
     "rmsprop_update",
     "adam_update",
 ]
+
+# In IPython, a NotImplementedError raised at the top level of a cell prints one line, not a
+# traceback (a safety net: the exercises keep their stubs inside function bodies).
+_install_friendly()

@@ -347,8 +347,7 @@ SVM_LOSS_BOUNDS = zero_to_infinity(
     "svm_loss_bounds",
     not_negative="max(0, .) is never negative, so no L_i is below 0",
     reaches_zero="when every margin is met, every term is max(0, negative) = 0",
-    unbounded="a wrong class's score can be arbitrarily larger than the correct one: "
-    "use float('inf')",
+    unbounded="how far above the correct class's score can a wrong class's score be?",
     success="0 when every margin is met by at least delta; no upper limit, "
     "because scores (and so margins) can be arbitrarily large",
 )

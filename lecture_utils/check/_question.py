@@ -211,7 +211,7 @@ def zero_to_infinity(
             ),
             Answer(
                 lambda g: math.isfinite(g[1]),
-                "the loss has no upper limit, {1} can be exceeded",
+                "{1} can be exceeded: is there a largest possible loss at all?",
                 unbounded,
             ),
         ),  # fmt: skip

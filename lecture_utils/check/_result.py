@@ -13,10 +13,11 @@ check function.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import ParamSpec
 
@@ -147,9 +148,40 @@ class ExerciseFailed(AssertionError):
     """
 
 
+_DEMONSTRATIONS = [0]  # how many ``demonstration()`` blocks are open
+
+
 def grading_mode() -> bool:
-    """Whether nbgrader is executing the notebook (``NBGRADER_EXECUTION`` autograde/validate)."""
+    """Whether nbgrader is executing the notebook (``NBGRADER_EXECUTION`` autograde/validate).
+
+    False inside a :func:`demonstration` block.
+    """
+    if _DEMONSTRATIONS[0]:
+        return False
     return os.environ.get("NBGRADER_EXECUTION", "") in ("autograde", "validate")
+
+
+@contextlib.contextmanager
+def demonstration() -> Iterator[None]:
+    """A block whose checks show their ❌ and never raise, even while nbgrader grades.
+
+    For the lecture cells that run a check on a deliberately wrong function to show what a
+    failed check looks like (they are not exercises, so they must not fail a graded run).
+
+    >>> import os
+    >>> os.environ["NBGRADER_EXECUTION"] = "autograde"
+    >>> with demonstration():
+    ...     grading_mode()
+    False
+    >>> grading_mode()
+    True
+    >>> del os.environ["NBGRADER_EXECUTION"]
+    """
+    _DEMONSTRATIONS[0] += 1
+    try:
+        yield
+    finally:
+        _DEMONSTRATIONS[0] -= 1
 
 
 _P = ParamSpec("_P")

@@ -352,8 +352,7 @@ SOFTMAX_LOSS_BOUNDS = zero_to_infinity(
     "softmax_loss_bounds",
     not_negative="P(y_i) <= 1, so -log P(y_i) >= 0",
     reaches_zero="as s_yi grows far above the other scores, P(y_i) -> 1 and -log P -> 0",
-    unbounded="as P(y_i) -> 0 (the correct score far below another), -log P(y_i) -> "
-    "infinity: use float('inf')",
+    unbounded="what happens to -log P(y_i) as P(y_i) -> 0 (the correct score far below another)?",
     success="from 0 to infinity; 0 only in the limit (P(y_i) = 1 would need the correct score "
     "infinitely far ahead), so softmax always wants a bigger margin, unlike the SVM",
 )
