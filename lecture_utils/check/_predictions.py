@@ -112,7 +112,10 @@ PARAMETER_COUNTS = Question(
     ),
     wrong=(
         Answer((64 * 10, 3072 * 10), "the biases are missing: one per class"),
-        Answer((64 + 10, 3072 + 10), "you added D and C, but each of the C classes has its own D weights"),
+        Answer(
+            (64 + 10, 3072 + 10),
+            "you added D and C, but each of the C classes has its own D weights",
+        ),
         Answer((64 + 1, 3072 + 1), "that is one class only; there are 10"),
         Answer((3072 * 10 + 10, 64 * 10 + 10), "the digits first, then CIFAR-10"),
     ),
