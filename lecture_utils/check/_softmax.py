@@ -32,7 +32,8 @@ __all__ = [
 ]
 
 _STABILITY_HINT = (
-    "subtract each row's maximum before np.exp: s - s.max(axis=1, keepdims=True). "
+    "subtract each row's largest score before exponentiating, "
+    "p_j = e^(s_j - m) / sum_k e^(s_k - m) with m = max_k s_k of that row. "
     "The probabilities do not change (the factor e^-max cancels in the ratio), and the "
     "largest exponent becomes e^0 = 1"
 )
@@ -80,7 +81,7 @@ def _unstable_softmax(got: Any, case: Case) -> Problem:
             "on the row [-1000, -999, -998] your result is nan: you subtracted one maximum "
             "for the whole matrix (1002), so every e^(s - 1002) of that row underflows to 0 "
             "and 0 / 0 = nan",
-            "subtract each row's own maximum: s.max(axis=1, keepdims=True)",
+            "subtract each row's own maximum, m_i = max_j s_ij",
         )
     return Problem(
         "not numerically stable: your result contains inf or nan. For scores around 1000, "
@@ -131,24 +132,24 @@ SOFTMAX = Exercise(
     mistakes=(
         Mistake(
             _UNNORMALIZED,
-            "each row: e / e.sum(axis=1, keepdims=True)",
+            "divide each row by its own sum over the classes",
             gives=lambda c: _exp(c.scores),
         ),
         Mistake(
             _UNNORMALIZED,
-            "each row: e / e.sum(axis=1, keepdims=True)",
+            "divide each row by its own sum over the classes",
             gives=lambda c: np.exp(c.scores - _row_max(c)),
         ),
         Mistake(
             "each column sums to 1 instead of each row: you normalized over axis 0 "
             "(over the examples) instead of over the classes (axis=1)",
-            "use e.sum(axis=1, keepdims=True): one sum per example (row)",
+            "one sum per example: over the classes (axis 1)",
             gives=lambda c: _softmax_over(c.scores, _row_max(c), axis=0),
         ),
         Mistake(
             "the whole matrix sums to 1: you divided by one sum over all examples; "
             "each example (row) needs its own sum (axis=1)",
-            "e.sum(axis=1, keepdims=True)",
+            "one sum per example: over the classes (axis 1)",
             gives=lambda c: _softmax_over(c.scores, _row_max(c), axis=None),
         ),
         Mistake(
@@ -157,7 +158,7 @@ SOFTMAX = Exercise(
         ),
         Mistake(
             "you subtracted each *column's* maximum; subtract each row's maximum "
-            "(s.max(axis=1, keepdims=True)): only a constant per example cancels",
+            "(m_i = max_j s_ij): only a constant per example cancels",
             gives=lambda c: _softmax_over(c.scores, c.scores.max(axis=0, keepdims=True), axis=1),
         ),
     ),
@@ -262,7 +263,7 @@ SOFTMAX_LOSS = loss_exercise(
         Mistake(
             "the probabilities were normalized over axis 0 (over the examples); each "
             "example's probabilities must sum to 1 over the classes (axis=1)",
-            "use .sum(axis=1, keepdims=True)",
+            "one sum per example: over the classes (axis 1)",
             gives=_axis0_loss,
         ),
         Mistake(
