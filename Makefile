@@ -62,15 +62,21 @@ lab-without-ipympl: $(NO_IPYMPL_STAMP)  ## Make build/lab-without-ipympl (Jupyte
 lab: $(LAB_STAMP)  ## Open JupyterLab on notebooks/ (the Korean edition is in notebooks/ko/)
 	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir=notebooks $(LAB_ARGS)
 
-# One pytest run: unit tests in tests/, the docstring examples of lecture_utils, and nbval on
-# every English notebook (tests/ always holds tests, so pytest never exits with 5). Among the
-# tests, tests/test_portable_outputs.py runs nbval on the Korean edition (same code cells) under
-# a second BLAS configuration. ruff first (a second or two): CI runs `make test`, so style is enforced there.
+# Two pytest runs. First the unit tests in tests/, the docstring examples of lecture_utils, and
+# nbval on every English notebook, on two workers (pytest-xdist; --dist loadfile keeps each
+# file, so each notebook's cells, on one worker in order): about 4 of the 11 minutes they take
+# one after the other. Among them, tests/test_portable_outputs.py runs nbval on the Korean
+# edition (same code cells) under a second BLAS configuration. Then the browser tests alone, one
+# process, so their latency figures are not measured next to a busy second worker.
+# ruff first (a second or two): CI runs `make test`, so style is enforced there.
 # The suite must leave the working tree as it found it (reports go to build/): checked after.
 TREE_STATE = { git status --porcelain --untracked-files=all; git diff | cksum; } 2>/dev/null
+XDIST ?= -n 2 --dist loadfile
 test: lint $(NO_IPYMPL_STAMP)  ## Run the whole suite: ruff, unit tests, doctests, nbval on every notebook, browser
 	@mkdir -p build && $(TREE_STATE) > build/.tree-before
-	$(BIN)/python -m pytest tests lecture_utils $(if $(NOTEBOOKS),$(NBVAL_FLAGS) $(NOTEBOOKS)) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) tests lecture_utils --ignore=tests/browser \
+		$(if $(NOTEBOOKS),$(NBVAL_FLAGS) $(NOTEBOOKS)) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 	@$(TREE_STATE) | cmp -s build/.tree-before - || { \
 		echo "make test changed the working tree (git status before | after):"; \
 		$(TREE_STATE) | diff build/.tree-before - ; exit 1; }
