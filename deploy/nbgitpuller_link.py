@@ -20,10 +20,15 @@ import argparse
 import posixpath
 from urllib.parse import quote, urlencode, urlsplit
 
-#: Edition -> folder of the repository that holds its notebooks. Only the English edition
-#: exists now; the Korean and student (solutions removed) editions get their folder here when
-#: they are added to the repository.
-EDITIONS = {"en": "notebooks"}
+#: Edition -> folder of the repository that holds its notebooks: the English and Korean
+#: instructor editions (with solutions) and their student editions (``make student``: the
+#: exercises left to write), which is what a class usually gets.
+EDITIONS = {
+    "en": "notebooks",
+    "ko": "notebooks/ko",
+    "student": "notebooks/student",
+    "ko-student": "notebooks/ko/student",
+}
 #: What the link opens after the pull: JupyterLab, or a notebook as an app (Voila).
 APPS = {"lab": "lab/tree", "voila": "voila/render"}
 

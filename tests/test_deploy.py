@@ -299,6 +299,23 @@ def test_link_options(links):
     assert parse_qs(urlsplit(folder).query)["urlpath"] == ["lab/tree/r/notebooks"]
 
 
+@pytest.mark.parametrize("edition", ["en", "ko", "student", "ko-student"])
+def test_every_edition_link_opens_a_folder_of_this_repository_with_the_ten_notebooks(
+    links, edition
+):
+    folder = links.EDITIONS[edition]
+    assert len(sorted((ROOT / folder).glob("[0-9][0-9]_*.ipynb"))) == 10, folder
+    url = links.nbgitpuller_link(
+        "https://h.org",
+        "https://github.com/o/r",
+        notebook="02_multiclass_svm.ipynb",
+        edition=edition,
+    )
+    assert parse_qs(urlsplit(url).query)["urlpath"] == [
+        f"lab/tree/r/{folder}/02_multiclass_svm.ipynb"
+    ]
+
+
 def test_link_default_folder_is_the_one_nbgitpuller_clones_into(links):
     # nbgitpuller's handler: targetpath defaults to the repo URL's last path component
     origin = importlib.util.find_spec("nbgitpuller.handlers").origin
