@@ -239,7 +239,7 @@ _SOFTMAX_MISTAKES = (
     Mistake(
         "the one-hot is on the wrong axis: the 1 is subtracted at [y_i, i] instead of "
         "[i, y_i] (row = example, column = class)",
-        "dscores[np.arange(N), y] -= 1",
+        "subtract 1 at row i, column y_i of each example i",
         gives=_wrong_axis_one_hot,
     ),
 )

@@ -204,14 +204,14 @@ def _no_average(c: Case) -> np.ndarray:
 
 _RMSPROP_MISTAKES = (
     Mistake("the new dw**2 is not multiplied by (1 - decay)",
-            "cache = decay * cache + (1 - decay) * dw**2",
+            "the cache is a running average: decay * old cache + (1 - decay) * dw^2",
             gives=lambda c: (_rms_step(c, np.sqrt(_no_average(c)) + c.eps), _no_average(c))),
     Mistake("eps is inside the square root", "divide by (np.sqrt(cache) + eps)",
             gives=lambda c: (_rms_step(c, np.sqrt(_right(c)[1] + c.eps)), _right(c)[1])),
     Mistake("the square root of the cache is missing", "divide by (np.sqrt(cache) + eps)",
             gives=lambda c: (_rms_step(c, _right(c)[1] + c.eps), _right(c)[1])),
     Mistake("the step goes uphill: subtract it",
-            "w = w - step_size * dw / (np.sqrt(cache) + eps)",
+            "w moves by -step_size * dw / (sqrt(cache) + eps)",
             gives=lambda c: (_rms_step(c, np.sqrt(_right(c)[1]) + c.eps, +1.0), _right(c)[1])),
     Mistake("the step uses the old cache; update the cache first",
             "first cache = ..., then w = ... with the new cache",
@@ -314,7 +314,7 @@ _ADAM_MISTAKES = (
     Mistake("the square root of v_hat is missing", "divide by (np.sqrt(v_hat) + eps)",
             gives=lambda c: _adam_step(c, _hats(c)[0], _hats(c)[1] + c.eps)),
     Mistake("the step goes uphill: subtract it",
-            "w = w - step_size * m_hat / (np.sqrt(v_hat) + eps)",
+            "w moves by -step_size * m_hat / (sqrt(v_hat) + eps)",
             gives=lambda c: _adam_step(c, _hats(c)[0], np.sqrt(_hats(c)[1]) + c.eps, +1.0)),
     Mistake("the returned m and v are the bias-corrected ones; keep the raw running averages "
             "(the correction is only for the step)",

@@ -144,7 +144,7 @@ SOFTMAX_LOSS_WITH_BIAS = Exercise(
             array("dW", lambda c: c.W.shape),
             unnamed=lambda got, want, c: Problem(
                 f"dW is {fmt(got)} but should be {fmt(want)}",
-                "dW = X.T @ dscores / N + 2 * reg * W, as without a bias",
+                "dW = X^T dscores / N + 2 reg W, as without a bias",
                 specific=False,
             ),
         ),
@@ -174,7 +174,8 @@ SOFTMAX_LOSS_WITH_BIAS = Exercise(
         Mistake("db is all zeros: did you fill it in?", when=lambda got, c: not np.any(got),
                 output=2),
         Mistake("db includes 2 * reg * b: the bias is not regularized, so its gradient is only "
-                "the data part", "db = dscores.sum(axis=0), with dscores already divided by N",
+                "the data part",
+                "db_j = sum over the examples of dL/ds_ij (dscores already divided by N)",
                 gives=lambda c: c.ref.db + 2 * c.reg * c.b, output=2),
         Mistake("db is N = {n} times too big: did you forget to divide by N?",
                 gives=lambda c: c.n * c.ref.db, output=2),

@@ -269,7 +269,7 @@ SOFTMAX_LOSS = loss_exercise(
         Mistake(
             "dW is missing the -1 of the correct class: dL_i/ds_j = P_j - 1 when j = y_i, "
             "and P_j otherwise",
-            "dscores = probs.copy(); dscores[np.arange(N), y] -= 1; dW = X.T @ dscores / N",
+            "dL_i/ds_j = P_ij - 1[j = y_i]; then dW = X^T (those dscores) / N + 2 reg W",
             gives=lambda c: c.X.T @ c.p / c.n + c.grad_reg,
             output=1,
         ),
