@@ -499,3 +499,17 @@ def test_a_cell_tagged_reveals_answer_loses_its_output_in_the_student_edition():
     student = editions.student_cell(run)
     assert student["outputs"] == [] and student["execution_count"] is None
     assert editions.cell_source(student) == "print(9.0)"
+
+
+@pytest.mark.parametrize(("language", "tags"), [("en", []), ("ko", ["language"])])
+def test_a_markdown_cell_tagged_reveals_answer_is_replaced_in_the_language_of_the_edition(
+    language, tags
+):
+    explanation = _cell("markdown", "About 9 = C - 1: every wrong class adds 1.")
+    explanation["metadata"]["tags"] = [editions.REVEALS_ANSWER]
+    first = _cell("code", "import lecture_utils")
+    first["metadata"]["tags"] = tags
+    notebook = {"cells": [first, explanation], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    student = editions.student_notebook(notebook)
+    assert editions.cell_source(student["cells"][1]) == editions.REVEALED_LATER[language]
+    assert "9" not in editions.cell_source(student["cells"][1])

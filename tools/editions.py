@@ -11,9 +11,10 @@ the same notebook with
   replaced whole), and hidden-test regions (``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN
   TESTS``) removed as ``ClearHiddenTests`` does;
 - the outputs of solution cells, of test cells (the ``check.`` calls, which would show ✅) and
-  of cells tagged ``reveals-answer`` (the "run" half of a predict-then-run question, which prints
-  the measured answer) cleared, every other output kept (lecture outputs, app snapshots, widget
-  state);
+  of code cells tagged ``reveals-answer`` (the "run" half of a predict-then-run question, which
+  prints the measured answer) cleared, every other output kept (lecture outputs, app snapshots,
+  widget state); a markdown cell tagged ``reveals-answer`` (the explanation after such a check)
+  replaced by one line saying the check's ✅ explains it;
 - the nbgrader cell metadata kept, so the student edition is also what nbgrader hands out.
 
 Every directory of instructor notebooks gets its own ``student/`` folder: ``notebooks/`` and,
@@ -48,8 +49,24 @@ Notebook = dict[str, Any]
 Cell = dict[str, Any]
 
 
-#: Tag of a lecture cell whose output states an exercise's answer (it is cleared for students).
+#: Tag of a lecture cell that states an exercise's answer: a code cell's output is cleared for
+#: students, a markdown cell's text (the explanation after a predict-then-run check) replaced.
 REVEALS_ANSWER = "reveals-answer"
+#: What a student reads instead of a markdown cell tagged ``reveals-answer``, per language.
+REVEALED_LATER = {
+    "en": "*The explanation of this result comes with the check's ✅: make your prediction and "
+    "run the check above first.*",
+    "ko": "*이 결과에 대한 설명은 체크가 ✅를 줄 때 함께 나옵니다. 먼저 예측하고 위의 체크 셀을 "
+    "실행해 보세요.*",
+}
+
+
+def notebook_language(notebook: Notebook) -> str:
+    """``"ko"`` for the Korean edition (it has the ``language``-tagged cell), else ``"en"``."""
+    for cell in notebook["cells"]:
+        if "language" in cell.get("metadata", {}).get("tags", []):
+            return "ko"
+    return "en"
 
 
 def cell_source(cell: Cell) -> str:
@@ -154,7 +171,7 @@ def solution_regions(notebook: Notebook) -> list[tuple[int, list[str]]]:
     return regions
 
 
-def student_cell(cell: Cell) -> Cell:
+def student_cell(cell: Cell, language: str = "en") -> Cell:
     """The student edition of one cell (a new dict; the argument is not changed)."""
     cell = copy.deepcopy(cell)
     source = cell_source(cell)
@@ -169,6 +186,8 @@ def student_cell(cell: Cell) -> Cell:
     source, _ = remove_hidden_tests(source)
     cell["source"] = _as_lines(source)
     reveals = REVEALS_ANSWER in cell.get("metadata", {}).get("tags", [])
+    if reveals and cell["cell_type"] == "markdown":
+        cell["source"] = _as_lines(REVEALED_LATER[language])
     if cell["cell_type"] == "code" and (is_solution_cell(cell) or is_test_cell(cell) or reveals):
         cell["outputs"] = []
         cell["execution_count"] = None
@@ -178,7 +197,8 @@ def student_cell(cell: Cell) -> Cell:
 def student_notebook(notebook: Notebook) -> Notebook:
     """The student edition of an instructor notebook (a new dict)."""
     student = {key: copy.deepcopy(value) for key, value in notebook.items() if key != "cells"}
-    student["cells"] = [student_cell(cell) for cell in notebook["cells"]]
+    language = notebook_language(notebook)
+    student["cells"] = [student_cell(cell, language) for cell in notebook["cells"]]
     student.get("metadata", {}).pop("celltoolbar", None)  # as ClearSolutions does
     return student
 
