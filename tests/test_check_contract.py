@@ -22,6 +22,7 @@ IMPLEMENTATION = [
     "softmax_loss", "linear_scores", "softmax_loss_with_bias", "numerical_gradient",
     "rel_error", "gradient_descent", "sample_minibatch", "sgd_step", "accuracy", "sgd_epoch",
     "momentum_update", "rmsprop_update", "adam_update", "svm_dscores", "softmax_dscores",
+    "svm_grad_lecture", "softmax_grad_lecture",
 ]  # fmt: skip
 #: the checks of a question (the learner passes the answer, or a function of no arguments)
 QUESTIONS = [
@@ -366,3 +367,30 @@ def test_dscores_of_shape_c_by_n_on_a_non_square_table():
 
     result = check.softmax_dscores(transposed_when_not_square)
     assert "has shape (3, 6) but should have shape (6, 3): it looks transposed" in result.message
+
+
+@pytest.mark.parametrize(
+    ("name", "loss"),
+    [("svm_grad_lecture", losses.svm_loss), ("softmax_grad_lecture", losses.softmax_loss)],
+)
+def test_lecture_orientation_gradient_checks_name_each_mistake(name, loss):
+    check_fn = getattr(check, name)
+
+    def right(W, X, y, reg):
+        return loss(W.T, X, y, reg)[1].T
+
+    def data(W, X, y, reg):
+        return loss(W.T, X, y, 0.0)[1].T
+
+    assert check_fn(right)
+    wrong = {
+        "is missing": lambda W, X, y, reg: data(W, X, y, reg),
+        "derivative of reg * W^2": lambda W, X, y, reg: data(W, X, y, reg) + reg * W,
+        "times too big": lambda W, X, y, reg: len(y) * data(W, X, y, reg) + 2 * reg * W,
+        "wrong sign": lambda W, X, y, reg: -right(W, X, y, reg),
+    }
+    for wording, fn in wrong.items():
+        result = check_fn(fn)
+        assert not result and wording in result.message, (wording, result.message)
+    transposed = check_fn(lambda W, X, y, reg: right(W, X, y, reg).T)
+    assert not transposed and "shape" in transposed.message

@@ -318,7 +318,12 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
     (root / "nbgrader_config.py").write_text(
         textwrap.dedent(
             f"""\
+            import sys
+            sys.path.insert(0, {str(ROOT / "tools")!r})
+            import nbgrader_reveals
+
             c = get_config()
+            nbgrader_reveals.configure(c)  # the release hides what make student hides
             c.CourseDirectory.course_id = "loss-optimization-lab"
             c.CourseDirectory.root = {str(root)!r}
             c.Execute.timeout = 300

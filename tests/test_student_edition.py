@@ -513,3 +513,11 @@ def test_a_markdown_cell_tagged_reveals_answer_is_replaced_in_the_language_of_th
     student = editions.student_notebook(notebook)
     assert editions.cell_source(student["cells"][1]) == editions.REVEALED_LATER[language]
     assert "9" not in editions.cell_source(student["cells"][1])
+
+
+def test_a_written_answer_loses_its_quoted_numbers_in_the_student_edition():
+    answer = _cell("markdown", "### BEGIN SOLUTION\nIt is 3.9.\n### END SOLUTION", ANSWER)
+    answer["metadata"]["nbgrader"]["grade_id"] = "ex3-answer"
+    answer["metadata"]["quotes"] = [{"text": "3.9", "expr": "f'{4.9 - 1:.1f}'"}]
+    student = editions.student_cell(answer)
+    assert "quotes" not in student["metadata"] and "3.9" not in json.dumps(student)

@@ -183,6 +183,10 @@ def student_cell(cell: Cell, language: str = "en") -> Cell:
         )
     if is_solution_cell(cell) and not replaced:
         source = CODE_STUB if cell["cell_type"] == "code" else TEXT_STUB
+    if is_solution_cell(cell):
+        # a written answer's quoted numbers (metadata "quotes", tests/test_prose_quotes.py) are
+        # the answer: the student edition must not carry them in its metadata either
+        cell.get("metadata", {}).pop("quotes", None)
     source, _ = remove_hidden_tests(source)
     cell["source"] = _as_lines(source)
     reveals = REVEALS_ANSWER in cell.get("metadata", {}).get("tags", [])

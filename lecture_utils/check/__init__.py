@@ -39,6 +39,7 @@ message, so the test cell scores 0 and the feedback shows the message.
 from ._dscores import softmax_dscores, svm_dscores
 from ._friendly import install as _install_friendly
 from ._gradients import gradient_descent, numerical_gradient, rel_error, sgd_step
+from ._lecture_grad import softmax_grad_lecture, svm_grad_lecture
 from ._losses import hinge_losses, svm_initial_loss, svm_loss, svm_loss_bounds, svm_loss_vectorized
 from ._minibatch import sample_minibatch
 from ._optim import adam_update, momentum_update, rmsprop_update
@@ -77,6 +78,8 @@ __all__ = [
     # notebooks 02 and 04: derivation exercises (dL/dscores of the mean data loss)
     "svm_dscores",
     "softmax_dscores",
+    "svm_grad_lecture",
+    "softmax_grad_lecture",
     # notebook 05: the classifier playground
     "linear_scores",
     "softmax_loss_with_bias",
