@@ -54,10 +54,10 @@ Cell = dict[str, Any]
 REVEALS_ANSWER = "reveals-answer"
 #: What a student reads instead of a markdown cell tagged ``reveals-answer``, per language.
 REVEALED_LATER = {
-    "en": "*The explanation of this result comes with the check's ✅: make your prediction and "
-    "run the check above first.*",
-    "ko": "*이 결과에 대한 설명은 체크가 ✅를 줄 때 함께 나옵니다. 먼저 예측하고 위의 체크 셀을 "
-    "실행해 보세요.*",
+    "en": "*The explanation of this result is left out of the student edition: an exercise asks "
+    "for it, and its check explains it once your answer is right.*",
+    "ko": "*이 결과에 대한 설명은 학생용 판에서 빠져 있습니다. 연습 문제가 이것을 묻고, 답이 "
+    "맞으면 체크가 설명해 줍니다.*",
 }
 
 
