@@ -30,6 +30,7 @@ import copy
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,29 @@ def is_test_cell(cell: Cell) -> bool:
     return cell["cell_type"] == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
+def _replace_regions(
+    source: str, begin: str, end: str, replacement: Callable[[str], list[str]]
+) -> tuple[str, bool]:
+    """Replace each ``begin`` ... ``end`` region (delimiter lines included) by
+    ``replacement(the begin line's indentation)``; returns the new source and whether a region
+    was found. Unbalanced or nested delimiters are refused, as nbgrader refuses them."""
+    out: list[str] = []
+    inside = found = False
+    for line in source.split("\n"):
+        if begin in line:
+            if inside:
+                raise ValueError(f"nested {begin!r} in cell:\n{source}")
+            inside = found = True
+            out.extend(replacement(re.match(r"\s*", line).group(0)))
+        elif end in line:
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise ValueError(f"{begin!r} without {end!r} in cell:\n{source}")
+    return "\n".join(out), found
+
+
 def replace_solution_regions(source: str, cell_type: str) -> tuple[str, bool]:
     """Replace each ``BEGIN SOLUTION`` ... ``END SOLUTION`` region by the stub.
 
@@ -111,41 +135,15 @@ def replace_solution_regions(source: str, cell_type: str) -> tuple[str, bool]:
         Whether the source held a solution region.
     """
     stub = (CODE_STUB if cell_type == "code" else TEXT_STUB).split("\n")
-    out: list[str] = []
-    in_solution = replaced = False
-    for line in source.split("\n"):
-        if BEGIN_SOLUTION in line:
-            if in_solution:
-                raise ValueError(f"nested {BEGIN_SOLUTION!r} in cell:\n{source}")
-            in_solution = replaced = True
-            indent = re.match(r"\s*", line).group(0)
-            out.extend(indent + stub_line for stub_line in stub)
-        elif END_SOLUTION in line:
-            in_solution = False
-        elif not in_solution:
-            out.append(line)
-    if in_solution:
-        raise ValueError(f"{BEGIN_SOLUTION!r} without {END_SOLUTION!r} in cell:\n{source}")
-    return "\n".join(out), replaced
+    return _replace_regions(
+        source, BEGIN_SOLUTION, END_SOLUTION, lambda indent: [indent + line for line in stub]
+    )
 
 
 def remove_hidden_tests(source: str) -> tuple[str, bool]:
     """Drop each ``BEGIN HIDDEN TESTS`` ... ``END HIDDEN TESTS`` region, delimiters included
     (nbgrader's ``ClearHiddenTests``). Returns the new source and whether one was removed."""
-    out: list[str] = []
-    in_test = removed = False
-    for line in source.split("\n"):
-        if BEGIN_HIDDEN_TESTS in line:
-            if in_test:
-                raise ValueError(f"nested {BEGIN_HIDDEN_TESTS!r} in cell:\n{source}")
-            in_test = removed = True
-        elif END_HIDDEN_TESTS in line:
-            in_test = False
-        elif not in_test:
-            out.append(line)
-    if in_test:
-        raise ValueError(f"{BEGIN_HIDDEN_TESTS!r} without {END_HIDDEN_TESTS!r} in cell:\n{source}")
-    return "\n".join(out), removed
+    return _replace_regions(source, BEGIN_HIDDEN_TESTS, END_HIDDEN_TESTS, lambda indent: [])
 
 
 def solution_regions(notebook: Notebook) -> list[tuple[int, list[str]]]:
