@@ -384,8 +384,8 @@ def test_lecture_orientation_gradient_checks_name_each_mistake(name, loss):
 
     assert check_fn(right)
     wrong = {
-        "is missing": lambda W, X, y, reg: data(W, X, y, reg),
-        "derivative of reg * W^2": lambda W, X, y, reg: data(W, X, y, reg) + reg * W,
+        "missing the regularization gradient": lambda W, X, y, reg: data(W, X, y, reg),
+        "yours is reg * W": lambda W, X, y, reg: data(W, X, y, reg) + reg * W,
         "times too big": lambda W, X, y, reg: len(y) * data(W, X, y, reg) + 2 * reg * W,
         "wrong sign": lambda W, X, y, reg: -right(W, X, y, reg),
     }

@@ -14,13 +14,15 @@ The right answer is the library's gradient for the (D, C) orientation, transpose
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from .. import losses
-from ._exercise import Case, Exercise, Mistake, Output, array, run
+from ._exercise import Case, Exercise, Lazy, Output, array, run
+from ._harness import dW_mistakes, with_loss_facts
 from ._result import CheckResult, graded
 
 __all__ = ["svm_grad_lecture", "softmax_grad_lecture"]
@@ -49,41 +51,20 @@ def _gradient(loss: _Loss, W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: flo
 
 
 def _exercise(name: str, loss: _Loss) -> Exercise:
-    def data_part(case: Case) -> np.ndarray:
+    def with_facts(case: Case) -> Case:
         a = case.args
-        return _gradient(loss, a["W"], a["X"], a["y"], 0.0)
-
-    def reg_gradient(case: Case) -> np.ndarray:
-        return 2 * case.args["reg"] * case.args["W"]
+        return with_loss_facts(
+            case, grad_data=Lazy(lambda c: _gradient(loss, a["W"], a["X"], a["y"], 0.0))
+        )
 
     return Exercise(
         name=name,
-        cases=_cases,
+        cases=lambda: [with_facts(case) for case in _cases()],
         returns=(Output("dW", array("dW", lambda case: case.args["W"].shape)),),
         reference=lambda W, X, y, reg: (_gradient(loss, W, X, y, reg),),
-        mistakes=(
-            Mistake(
-                "dW is all zeros: did you fill it in?",
-                when=lambda got, case: not np.any(got),
-            ),
-            Mistake(
-                "the regularization gradient 2 * reg * W is missing",
-                gives=data_part,
-            ),
-            Mistake(
-                "the regularization gradient is reg * W; the derivative of reg * W^2 is "
-                "2 * reg * W",
-                gives=lambda case: data_part(case) + 0.5 * reg_gradient(case),
-            ),
-            Mistake(
-                "the data part is N = {n} times too big: the loss is the MEAN over the examples",
-                gives=lambda case: case.facts["n"] * data_part(case) + reg_gradient(case),
-            ),
-            Mistake(
-                "dW has the wrong sign: the gradient points uphill",
-                gives=lambda case: -(data_part(case) + reg_gradient(case)),
-            ),
-        ),
+        # the mistakes every regularized dW invites (notebooks 01-04's checks), read off the
+        # one array this function returns
+        mistakes=tuple(dataclasses.replace(m, output=0) for m in dW_mistakes()),
         success="correct on both problems: your gradient for the lecture's W (C, D) is "
         "dscores^T X + 2 reg W",
     )
