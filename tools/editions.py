@@ -169,9 +169,25 @@ def solution_regions(notebook: Notebook) -> list[tuple[int, list[str]]]:
     return regions
 
 
+def withhold_answers(cell: Cell, language: str) -> None:
+    """Hide, in place, what gives an answer away outside the solution regions.
+
+    A markdown cell tagged ``reveals-answer`` gets the line of :data:`REVEALED_LATER`; a
+    solution cell loses its quoted numbers (metadata ``quotes``, tests/test_prose_quotes.py),
+    which are a written answer's answer. Shared by :func:`student_cell` and nbgrader's release
+    (``tools/nbgrader_reveals.py``), so both hide the same.
+    """
+    if is_solution_cell(cell):
+        cell.get("metadata", {}).pop("quotes", None)
+    tags = cell.get("metadata", {}).get("tags", [])
+    if cell["cell_type"] == "markdown" and REVEALS_ANSWER in tags:
+        cell["source"] = REVEALED_LATER[language]
+
+
 def student_cell(cell: Cell, language: str = "en") -> Cell:
     """The student edition of one cell (a new dict; the argument is not changed)."""
     cell = copy.deepcopy(cell)
+    withhold_answers(cell, language)
     source = cell_source(cell)
     source, replaced = replace_solution_regions(source, cell["cell_type"])
     if replaced and not is_solution_cell(cell):
@@ -181,15 +197,9 @@ def student_cell(cell: Cell, language: str = "en") -> Cell:
         )
     if is_solution_cell(cell) and not replaced:
         source = CODE_STUB if cell["cell_type"] == "code" else TEXT_STUB
-    if is_solution_cell(cell):
-        # a written answer's quoted numbers (metadata "quotes", tests/test_prose_quotes.py) are
-        # the answer: the student edition must not carry them in its metadata either
-        cell.get("metadata", {}).pop("quotes", None)
     source, _ = remove_hidden_tests(source)
     cell["source"] = _as_lines(source)
     reveals = REVEALS_ANSWER in cell.get("metadata", {}).get("tags", [])
-    if reveals and cell["cell_type"] == "markdown":
-        cell["source"] = _as_lines(REVEALED_LATER[language])
     if cell["cell_type"] == "code" and (is_solution_cell(cell) or is_test_cell(cell) or reveals):
         cell["outputs"] = []
         cell["execution_count"] = None

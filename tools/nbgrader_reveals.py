@@ -36,11 +36,7 @@ class HideRevealingCells(NbGraderPreprocessor):
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell: Any, resources: dict, index: int) -> tuple[Any, dict]:
-        tags = cell.get("metadata", {}).get("tags", [])
-        if cell.cell_type == "markdown" and editions.REVEALS_ANSWER in tags:
-            cell.source = editions.REVEALED_LATER[self._language]
-        if editions.is_solution_cell(cell):
-            cell.get("metadata", {}).pop("quotes", None)  # a written answer's quoted numbers
+        editions.withhold_answers(cell, self._language)
         return cell, resources
 
 
