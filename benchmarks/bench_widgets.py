@@ -13,10 +13,11 @@ drawn, what a frame costs in the kernel). Reported per control, in milliseconds:
   pixels as PNG for the browser (what a live notebook pays per frame in the kernel).
 
 With ``--frame-cost`` it prints instead, per app and device pixel ratio (1 and 2), what a
-live frame costs in the kernel: the Agg draw after a move of the first slider, plus the PNG of
-the changed pixels that the ipympl canvas sends (matplotlib's ``get_diff_image``), encoded at
-zlib level 6 (matplotlib's and Pillow's default) and at level 1 (what the apps use, see
-``lecture_utils.widgets._canvas.PNG_COMPRESS_LEVEL``), both from the same frame.
+live frame costs in the kernel: the Agg draw after a move of the first slider; plus the PNG of
+the changed pixels that the ipympl canvas sends, by matplotlib's own ``get_diff_image``
+(Pillow, zlib level 6, per-row filters) and by the apps' (``widgets._png.encode_png``:
+unfiltered rows, zlib level 1), both from the same frame; and Agg plus the PNG of the whole
+frame, what the Image gets (the live path at ratio 2, where a draft is the ratio-1 Image frame).
 
 Run:  .venv/bin/python benchmarks/bench_widgets.py [--repeats 30] [--frame-cost] [AppName ...]
 Exit status 1 if some control's median frame exceeds ``--budget`` ms (default 40).
@@ -42,6 +43,7 @@ import lecture_utils.widgets as W
 from lecture_utils.widgets import App
 from lecture_utils.widgets._canvas import _diff_image
 from lecture_utils.widgets._controls import _selection_values, canonical_value
+from lecture_utils.widgets._png import encode_png
 
 
 def sweep(control: widgets.Widget, n: int) -> Iterator[Callable[[], Any]]:
@@ -107,11 +109,11 @@ def bench_control(app: App, name: str, repeats: int) -> dict[str, float]:
 
 
 def frame_cost(app: App, ratio: float, repeats: int) -> dict[str, float]:
-    """Median ms: Agg frame after a slider move, and its diff PNG at zlib levels 6 and 1."""
+    """Median ms: Agg frame after a slider move; its diff PNG both ways; the full-frame PNG."""
     canvas = app.figure.canvas
     canvas._set_device_pixel_ratio(ratio)  # what ipympl does when the browser reports it
     control = next(c for c in app.controls.values() if not isinstance(c, widgets.Button))
-    agg, png6, png1, size6, size1 = [], [], [], [], []
+    agg, mpl, ours, full, size_mpl, size_ours = [], [], [], [], [], []
     FigureCanvasAgg.draw(canvas)
     canvas._last_buff = np.asarray(canvas.get_renderer().buffer_rgba()).view(np.uint32)
     canvas._last_buff = canvas._last_buff.squeeze(2).copy()
@@ -122,58 +124,68 @@ def frame_cost(app: App, ratio: float, repeats: int) -> dict[str, float]:
         t1 = time.perf_counter()
         before = canvas._last_buff.copy()
         timings = {}
-        for level in (6, 1) if i % 2 else (1, 6):  # alternate which one runs first
+        for way in ("mpl", "ours") if i % 2 else ("ours", "mpl"):  # alternate the order
             canvas._last_buff, canvas._force_full, canvas._png_is_old = before, False, True
             t = time.perf_counter()
-            if level == 6:  # matplotlib's own encoder, Pillow's default level
+            if way == "mpl":  # matplotlib's own encoder: Pillow, level 6, row filters
                 png = FigureCanvasWebAggCore.get_diff_image(canvas)
             else:
                 png = _diff_image(canvas, 1)
-            timings[level] = (time.perf_counter() - t, len(png))
+            timings[way] = (time.perf_counter() - t, len(png))
+        t = time.perf_counter()
+        encode_png(np.asarray(canvas.get_renderer().buffer_rgba()))  # the Image's whole frame
+        t_full = time.perf_counter() - t
         if i >= 2:
             agg.append(t1 - t0)
-            png6.append(timings[6][0])
-            png1.append(timings[1][0])
-            size6.append(timings[6][1])
-            size1.append(timings[1][1])
+            mpl.append(timings["mpl"][0])
+            ours.append(timings["ours"][0])
+            full.append(t_full)
+            size_mpl.append(timings["mpl"][1])
+            size_ours.append(timings["ours"][1])
     canvas._set_device_pixel_ratio(1)
     w, h = canvas.get_renderer().get_canvas_width_height()
     med = statistics.median
     return {
         "pixels": w * h,
         "agg": med(agg) * 1000,
-        "png6": med(png6) * 1000,
-        "png1": med(png1) * 1000,
-        "kb6": med(size6) / 1024,
-        "kb1": med(size1) / 1024,
+        "mpl": med(mpl) * 1000,
+        "ours": med(ours) * 1000,
+        "full": med(full) * 1000,
+        "kb_mpl": med(size_mpl) / 1024,
+        "kb_ours": med(size_ours) / 1024,
     }
 
 
 def print_frame_costs(names: list[str], repeats: int) -> None:
     header = (
-        f"{'app':22} {'ratio':>5} {'Agg':>6} {'+PNG6':>7} {'+PNG1':>7} "
-        f"{'total6':>7} {'total1':>7} {'kB6':>6} {'kB1':>6}"
+        f"{'app':22} {'ratio':>5} {'Agg':>6} {'+mplPNG':>8} {'+ourPNG':>8} {'Image':>7} "
+        f"{'kBmpl':>6} {'kBours':>6}"
     )
-    print(header + "   (median ms; PNG = diff image of the move)")
+    print(
+        header + "   (median ms; +...PNG: Agg + the canvas's diff PNG; Image: Agg + PNG of "
+        "the whole frame)"
+    )
     print("-" * len(header))
-    totals: dict[tuple[float, int], list[float]] = {}
+    totals: dict[tuple[float, str], list[float]] = {}
     for name in names:
         app = getattr(W, name)()
         for ratio in (1, 2):
             r = frame_cost(app, ratio, repeats)
-            t6, t1 = r["agg"] + r["png6"], r["agg"] + r["png1"]
-            totals.setdefault((ratio, 6), []).append(t6)
-            totals.setdefault((ratio, 1), []).append(t1)
+            row = {"mpl": r["agg"] + r["mpl"], "ours": r["agg"] + r["ours"]}
+            row["image"] = r["agg"] + r["full"]
+            for way, value in row.items():
+                totals.setdefault((ratio, way), []).append(value)
             print(
-                f"{name:22} {ratio:5g} {r['agg']:6.1f} {r['png6']:7.1f} {r['png1']:7.1f} "
-                f"{t6:7.1f} {t1:7.1f} {r['kb6']:6.0f} {r['kb1']:6.0f}"
+                f"{name:22} {ratio:5g} {r['agg']:6.1f} {row['mpl']:8.1f} {row['ours']:8.1f} "
+                f"{row['image']:7.1f} {r['kb_mpl']:6.0f} {r['kb_ours']:6.0f}"
             )
         app.close()
     for ratio in (1, 2):
         print(
-            f"median over apps, ratio {ratio}: Agg + PNG level 6 "
-            f"{statistics.median(totals[ratio, 6]):.1f} ms, level 1 "
-            f"{statistics.median(totals[ratio, 1]):.1f} ms"
+            f"median over apps, ratio {ratio}: canvas frame with matplotlib's PNG "
+            f"{statistics.median(totals[ratio, 'mpl']):.1f} ms, with ours "
+            f"{statistics.median(totals[ratio, 'ours']):.1f} ms; Image frame "
+            f"{statistics.median(totals[ratio, 'image']):.1f} ms"
         )
 
 

@@ -252,6 +252,10 @@ class App:
     # -- wiring ------------------------------------------------------------------------------
 
     def _on_change(self, change: Mapping[str, Any]) -> None:
+        with self.view.lock:  # messages can come on two threads (see FigureView.lock)
+            self._apply_change(change)
+
+    def _apply_change(self, change: Mapping[str, Any]) -> None:
         if self._writing:
             return
         control = change["owner"]
@@ -285,6 +289,10 @@ class App:
             self._writing = False
 
     def _on_click(self, button: widgets.Button) -> None:
+        with self.view.lock:  # messages can come on two threads (see FigureView.lock)
+            self._run_action(button)
+
+    def _run_action(self, button: widgets.Button) -> None:
         action = self._actions[id(button)]
         before = self.n_updates
         try:
@@ -385,7 +393,8 @@ class App:
     def to_png(self) -> bytes:
         """The current picture as PNG bytes (rendered with Agg, without touching the canvas)."""
         buf = io.BytesIO()
-        self.figure.savefig(buf, format="png", dpi=self.figure.dpi)
+        with self.view.lock:  # not while a widget message on another thread renders
+            self.figure.savefig(buf, format="png", dpi=self.figure.dpi)
         return buf.getvalue()
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any):

@@ -28,23 +28,41 @@ Which one is used (:func:`use_renderer`, else the environment variable
   announced itself, its front-end cannot show it: the canvas is taken out and the Image shows
   the figure from then on. If ``initialized`` arrives (even late), the canvas is shown. With
   no front-end at all (nbconvert) neither arrives and nothing changes.
+
+  On a high-density screen (device pixel ratio > 1, most laptops) the Image is the live path
+  even where the canvas works. Before ``initialized``, ipympl's front-end reports the screen's
+  ratio, and ipympl raises the figure's dpi to match (twice the pixels each way at ratio 2).
+  At that size the canvas's front-end costs more than the frame itself: on every frame it
+  re-encodes its whole previous picture as a PNG data URL (``handle_binary`` ->
+  ``toDataURL()``, on the browser's main thread, before the new picture can be drawn). The
+  Image's front-end only decodes the PNG it receives. So the Image, rendered at the same
+  raised dpi and laid out at the figure's size in CSS pixels, shows the same sharp pixels
+  sooner (measured key -> pixels in ``tests/browser``; figures in the README).
+
+  While the controls move there, the Image gets *drafts*: frames rendered at ratio 1 (a quarter
+  of the pixels, so a quarter of the drawing, encoding and decoding that grows with them),
+  which the browser scales up to the figure's size. Once no update has come for
+  :data:`SHARPEN_AFTER_S` the sharp frame follows (the level-of-detail idea of interactive
+  plotting libraries, e.g. Bokeh's ``lod_threshold``/``lod_timeout``). Only with a kernel event
+  loop (a browser session); otherwise every frame is sharp.
 """
 
 from __future__ import annotations
 
 import asyncio
 import importlib.util
-import io
 import os
+import threading
+import time
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.image import imsave
 
 from .._validation import check_choice
+from ._png import encode_png
 
 __all__ = ["RENDERERS", "ENV_VAR", "FigureView", "current_renderer", "png_bytes", "use_renderer"]
 
@@ -52,6 +70,10 @@ __all__ = ["RENDERERS", "ENV_VAR", "FigureView", "current_renderer", "png_bytes"
 RENDERERS = ("auto", "image", "ipympl")
 #: Environment variable read when :func:`use_renderer` was not called.
 ENV_VAR = "LECTURE_UTILS_RENDERER"
+#: On a high-density screen, the sharp frame follows the drafts once the controls have rested
+#: this long (seconds): longer than the gap between the events of a held key or a drag, short
+#: enough to feel immediate when the learner stops.
+SHARPEN_AFTER_S = 0.2
 _chosen: str | None = None
 
 
@@ -125,40 +147,60 @@ def resolve(backend: str) -> str:
     return renderer
 
 
-def png_bytes(figure: Figure, compress_level: int = 1) -> bytes:
+def png_bytes(figure: Figure, compress_level: int = 1, dpi: float | None = None) -> bytes:
     """Render ``figure`` with Agg and encode it as PNG (zlib level ``compress_level``).
 
-    The pixels are those of ``FigureCanvasAgg.draw`` at the figure's dpi, whatever canvas the
-    figure has (an ipympl canvas is drawn as plain Agg: nothing is sent to its front-end).
-    Level 1 encodes about twice as fast as zlib's default and loses nothing.
+    The pixels are those of ``FigureCanvasAgg.draw`` at the figure's dpi (or at ``dpi``, after
+    which the figure's own dpi is restored), whatever canvas the figure has (an ipympl canvas is
+    drawn as plain Agg: nothing is sent to its front-end).
+    Encoded by :func:`._png.encode_png` (unfiltered rows, zlib level 1: several times faster
+    than Pillow's default and lossless).
 
     Parameters
     ----------
     figure : Figure
     compress_level : int, default 1
         0 (none) to 9 (smallest, slowest).
+    dpi : float, optional
+        Render at this dpi instead of the figure's (a draft at device pixel ratio 1).
 
     Returns
     -------
     bytes
-        A PNG of shape (height, width, 4) pixels, height x width = the figure's pixel size.
+        A PNG of shape (height, width, 4) pixels, height x width = the figure's pixel size at
+        that dpi.
 
     Examples
     --------
+    >>> import io
     >>> from matplotlib.image import imread
     >>> fig = Figure(figsize=(2, 1), dpi=100)
     >>> png = png_bytes(fig)
     >>> png[:4], imread(io.BytesIO(png), format="png").shape
     (b'\\x89PNG', (100, 200, 4))
+    >>> imread(io.BytesIO(png_bytes(fig, dpi=50)), format="png").shape, fig.dpi
+    ((50, 100, 4), 100)
     """
     canvas = figure.canvas
     if not isinstance(canvas, FigureCanvasAgg):
         canvas = FigureCanvasAgg(figure)
-    FigureCanvasAgg.draw(canvas)
-    rgba = np.asarray(canvas.buffer_rgba())
-    buf = io.BytesIO()
-    imsave(buf, rgba, format="png", pil_kwargs={"compress_level": compress_level})
-    return buf.getvalue()
+    own_dpi = figure.dpi
+    if dpi is not None and dpi != own_dpi:
+        # as ipympl changes the dpi for a device pixel ratio: no resize sent to any front-end
+        figure._set_dpi(dpi, forward=False)
+    try:
+        FigureCanvasAgg.draw(canvas)
+        return encode_png(np.asarray(canvas.buffer_rgba()), compress_level)
+    finally:
+        if figure.dpi != own_dpi:
+            figure._set_dpi(own_dpi, forward=False)
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def heartbeat() -> widgets.FloatSlider:
@@ -201,9 +243,16 @@ class FigureView:
         self.renderer = renderer
         self.image: widgets.Image | None = None
         self.canvas_heard = False  # ipympl's front-end announced the canvas
+        self.pixel_ratio = 1.0  # the screen's device pixel ratio, as ipympl's front-end reports
         self.browser_seen = False  # a message from a browser reached the app
         self.heartbeat: widgets.FloatSlider | None = None
         self._scheduled: Any = None  # the pending frame (an event-loop handle)
+        self._last_draft = -float("inf")  # time.monotonic() of the newest draft frame
+        #: Held while the app changes its artists or renders them. Widget messages can arrive
+        #: on two threads, each with its own event loop: ipykernel >= 7 hands comm messages
+        #: that JupyterLab sends on a kernel *subshell* (so widgets answer while a cell runs)
+        #: to that subshell's thread. An update must not change artists mid-render.
+        self.lock = threading.RLock()
         if renderer in ("image", "auto"):
             w, h = (int(round(v)) for v in figure.get_size_inches() * figure.dpi)
             self.image = widgets.Image(
@@ -234,25 +283,24 @@ class FigureView:
         round trip (kernel: "draw" -> browser: "draw" -> kernel). Otherwise (headless, no
         browser yet) as before: the Image is set now, the canvas asks its front-end.
         """
-        if self._scheduled is not None:
-            return  # a frame is coming, and it will show the newest state
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
-        if loop is None or not self.is_shown():
-            if self.active == "image":
-                self.image.value = png_bytes(self.figure)
-            else:
-                self.figure.canvas.draw_idle()
-            return
-        self._scheduled = loop.call_soon(self._flush)
+        with self.lock:
+            if self._scheduled is not None:
+                return  # a frame is coming, and it will show the newest state
+            loop = _running_loop()
+            if loop is None or not self.is_shown():
+                if self.active == "image":
+                    self._image_frame()
+                else:
+                    self.figure.canvas.draw_idle()
+                return
+            self._scheduled = loop.call_soon(self._flush)
 
     def _flush(self) -> None:
-        self._scheduled = None
-        shows = self.image if self.active == "image" else self.figure.canvas
-        if getattr(shows, "comm", None) is not None:  # not closed meanwhile
-            self.draw_now()
+        with self.lock:
+            self._scheduled = None
+            shows = self.image if self.active == "image" else self.figure.canvas
+            if getattr(shows, "comm", None) is not None:  # not closed meanwhile
+                self.draw_now()
 
     def is_shown(self) -> bool:
         """Whether a browser shows the figure now (so a frame drawn now is seen)."""
@@ -263,18 +311,47 @@ class FigureView:
 
     def draw_now(self) -> None:
         """Render and send a frame at once (for animations inside one action)."""
-        if self.active == "image":
+        with self.lock:
+            if self.active == "image":
+                self._image_frame()
+            else:
+                self.figure.canvas.draw()
+
+    def _image_frame(self) -> None:
+        """Set the Image: a draft while controls move on a high-density screen, else sharp."""
+        loop = _running_loop() if self.pixel_ratio > 1 else None
+        if loop is None:
             self.image.value = png_bytes(self.figure)
-        else:
-            self.figure.canvas.draw()
+            return
+        self.image.value = png_bytes(self.figure, dpi=self.figure.dpi / self.pixel_ratio)
+        # Every draft arms its own sharp frame; only the one that finds no newer draft
+        # renders. (No handle is cancelled: the last one may belong to another thread's loop.)
+        self._last_draft = time.monotonic()
+        loop.call_later(SHARPEN_AFTER_S, self._sharpen)
+
+    def _sharpen(self) -> None:
+        with self.lock:
+            if time.monotonic() - self._last_draft < 0.95 * SHARPEN_AFTER_S:
+                return  # a newer draft came: its own call renders the sharp frame
+            self._last_draft = -float("inf")
+            if self.active == "image" and self.image.comm is not None:  # not closed meanwhile
+                self.image.value = png_bytes(self.figure)
 
     # -- auto: which one the front-end can show --------------------------------------------
 
     def _on_canvas_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "initialized":
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        if kind in ("set_device_pixel_ratio", "set_dpi_ratio"):  # ipympl has set the dpi
+            ratio = content.get("device_pixel_ratio", content.get("dpi_ratio", 1))
+            self.pixel_ratio = float(ratio) if isinstance(ratio, (int, float)) else 1.0
+        elif kind == "initialized":
             self.canvas_heard = True
-            if self.active == "image":
-                self._show("canvas")
+            self.browser_seen = True
+            wanted = "image" if self.pixel_ratio > 1 else "canvas"
+            if self.active != wanted:
+                self._show(wanted)
 
     def _on_heartbeat(self, _change: Any) -> None:
         self.browser_message()
@@ -286,8 +363,13 @@ class FigureView:
             self._show("image")
 
     def _show(self, which: str) -> None:
+        with self.lock:
+            self._switch_to(which)
+
+    def _switch_to(self, which: str) -> None:
         canvas = self.figure.canvas
         self.active = which
+        self._last_draft = -float("inf")  # the frame below is sharp
         if which == "image":
             self.image.value = png_bytes(self.figure)
             self.widget.children = (self.image, self.heartbeat)

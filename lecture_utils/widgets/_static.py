@@ -28,8 +28,8 @@ class StaticLayer(Artist):
     (axes give their background patch and both axes' ticks and labels) are hidden from the
     normal draw; this layer, drawn first (above the figure's background only), renders them
     once into a private Agg buffer of the renderer's size and dpi and pastes that buffer on
-    each draw. The buffer is re-rendered when the size or dpi changes (HiDPI screens,
-    ``savefig(dpi=...)``) or when one of the artists changed (``stale``). On non-Agg
+    each draw. A buffer is rendered for each size and dpi (HiDPI screens, ``savefig(dpi=...)``;
+    the two latest are kept) and again when one of the artists changed (``stale``). On non-Agg
     renderers (PDF, SVG) the artists are drawn normally.
 
     Everything in the layer ends up *below* every other artist, so give it only what lies
@@ -59,8 +59,9 @@ class StaticLayer(Artist):
         for m in self.members:
             m.set_visible(False)
             m.stale = False
-        self._key: tuple[float, float, float] | None = None
-        self._pixels: np.ndarray | None = None
+        # pixels per (width, height, dpi): a high-density screen alternates two sizes (drafts
+        # at ratio 1 while a control moves, then the sharp frame: see widgets._renderer)
+        self._pixels: dict[tuple[float, float, float], np.ndarray] = {}
 
     def _in_drawing_order(self) -> list[Artist]:
         def order(m: Artist) -> tuple[int, int, float]:
@@ -83,7 +84,7 @@ class StaticLayer(Artist):
 
     def invalidate(self) -> None:
         """Render the layer again at the next draw (after changing one of its artists)."""
-        self._key = None
+        self._pixels.clear()
 
     def draw(self, renderer: Any) -> None:
         if not isinstance(renderer, RendererAgg):
@@ -93,13 +94,16 @@ class StaticLayer(Artist):
             ax.viewLim  # noqa: B018 (the property brings the view limits up to date)
             ax.apply_aspect()
         key = (renderer.width, renderer.height, renderer.dpi)
-        if key != self._key or any(m.stale for m in self.members):
+        if any(m.stale for m in self.members):
+            self._pixels.clear()
+        if key not in self._pixels:
             private = RendererAgg(renderer.width, renderer.height, renderer.dpi)
             self.figure.patch.draw(private)  # opaque background: pasted pixels are exact
             self._draw_members(private)
-            self._pixels = np.asarray(private.buffer_rgba()).copy()
-            self._key = key
+            if len(self._pixels) >= 2:  # keep the two latest sizes
+                del self._pixels[next(iter(self._pixels))]
+            self._pixels[key] = np.asarray(private.buffer_rgba()).copy()
         gc = renderer.new_gc()
-        renderer.draw_image(gc, 0, 0, self._pixels[::-1])
+        renderer.draw_image(gc, 0, 0, self._pixels[key][::-1])
         gc.restore()
         self.stale = False

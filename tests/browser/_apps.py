@@ -2,7 +2,10 @@
 
 An *app* on the page is an ipympl canvas (``.jupyter-matplotlib-canvas-div``) together with
 the sliders of the same displayed widget: from the canvas we walk up to the nearest element
-that also holds a ``.widget-slider``, without leaving the cell's output.
+that also holds a ``.widget-slider``, without leaving the cell's output. Where the app draws
+into a core ipywidgets Image instead (a front-end without ipympl; a high-density screen, where
+the Image is the live path: see ``lecture_utils.widgets._renderer``) the same walk starts from
+the ``img.widget-image``; a new frame is a new ``src``, timed when the browser has decoded it.
 
 Latency is measured inside the page, with ``performance.now()``: from the ``keydown`` event
 on the slider handle to the first moment the canvas pixels differ from before the key press.
@@ -157,8 +160,9 @@ class AppResult:
     """What moving one app's slider showed."""
 
     label: str
-    latencies_ms: list[float] = field(default_factory=list)
+    latencies_ms: list[float] = field(default_factory=list)  # key -> first changed pixels
     readouts: list[str] = field(default_factory=list)
+    sharp_ms: list[float] = field(default_factory=list)  # key -> full-resolution frame (images)
 
 
 def find_apps(page: Any, scope: str) -> list[dict[str, Any]]:
@@ -218,6 +222,143 @@ def move_slider(
         page.evaluate(SETTLE_JS, [canvas.element_handle(), 250, 3000])
         key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"
     _no_app_error(page, index, label)
+    return result
+
+
+# Marks every app image (with its first visible slider) in scope; returns a list.
+FIND_IMAGE_APPS_JS = """
+(scopeSelector) => {
+  const scope = document.querySelector(scopeSelector) || document;
+  const apps = [];
+  scope.querySelectorAll('img.widget-image').forEach((img) => {
+    const i = apps.length;
+    let box = img.parentElement, slider = null;
+    while (box && box !== scope) {
+      // visible sliders only (apps hold a hidden heartbeat slider: see widgets._renderer)
+      slider = [...box.querySelectorAll('.widget-slider')]
+        .find((s) => s.offsetParent !== null) || null;
+      if (slider || box.classList.contains('jp-OutputArea-output')) break;
+      box = box.parentElement;
+    }
+    img.dataset.testImage = i;
+    if (box) box.dataset.testImageBox = i;
+    const cell = img.closest('.jp-Cell, .jp-OutputArea-output');
+    if (cell) cell.dataset.testImageCell = i;
+    let label = '';
+    if (slider) {
+      slider.dataset.testImageSlider = i;
+      const text = slider.querySelector('.widget-label');
+      const title = text && text.title !== 'null' ? text.title : '';
+      label = (text && text.textContent.trim()) || title;
+    }
+    apps.push({index: i, slider: !!slider, label, width: img.width,
+               naturalWidth: img.naturalWidth});
+  });
+  return apps;
+}
+"""
+
+# True when n app images show a decoded picture, each at least minRatio x its CSS width.
+IMAGES_SHOWN_JS = """
+([n, minRatio]) => {
+  const imgs = [...document.querySelectorAll('.jp-Notebook img.widget-image')];
+  return imgs.length >= n && imgs.every((img) => img.complete && img.naturalWidth > 0
+    && img.naturalWidth >= Math.round(img.width * minRatio) - 1);
+}
+"""
+
+# Arms the image probe: listens for keydown; resolves at the first decoded new src (first
+# pixels) or, with sharpWidth, once a decoded frame is that wide (the full-resolution frame).
+ARM_IMAGE_PROBE_JS = """
+([handle, img, timeoutMs, sharpWidth]) => {
+  const state = {t0: null, t1: null, tsharp: null, frames: 0, timeout: false};
+  let resolve, timer, last = img.src;
+  const done = new Promise((r) => { resolve = r; });
+  const onKey = (e) => {
+    if (state.t0 === null) state.t0 = Math.min(e.timeStamp, performance.now());
+  };
+  const finish = () => {
+    observer.disconnect();
+    clearTimeout(timer);
+    handle.removeEventListener('keydown', onKey, true);
+    resolve(state);
+  };
+  const observer = new MutationObserver(() => {
+    if (state.t0 === null || img.src === last) return;
+    const src = (last = img.src);
+    img.decode().catch(() => {}).then(() => {
+      if (img.src !== src || state.timeout) return;
+      const now = performance.now();
+      state.frames += 1;
+      if (state.t1 === null) state.t1 = now;
+      if (!sharpWidth) { finish(); return; }
+      if (state.tsharp === null && img.naturalWidth >= sharpWidth - 1) {
+        state.tsharp = now;
+        finish();
+      }
+    });
+  });
+  observer.observe(img, {attributes: true, attributeFilter: ['src']});
+  timer = setTimeout(() => { state.timeout = true; finish(); }, timeoutMs);
+  handle.addEventListener('keydown', onKey, true);
+  window.__imageProbe = done;
+}
+"""
+
+
+def find_image_apps(page: Any, scope: str) -> list[dict[str, Any]]:
+    return page.evaluate(FIND_IMAGE_APPS_JS, scope)
+
+
+def move_image_slider(
+    page: Any,
+    index: int,
+    label: str = "",
+    presses: int = 4,
+    ratio: float | None = None,
+    timeout_ms: int = 5000,
+) -> AppResult:
+    """Like :func:`move_slider`, for an app that draws into an Image (``find_image_apps``).
+
+    Each press must bring a new picture within ``timeout_ms`` (its first pixels are timed when
+    decoded) and the readout must move the way the key points. With ``ratio`` (a high-density
+    screen, where the app sends drafts while the slider moves) the press must also bring the
+    full-resolution frame, ``ratio`` x the image's CSS width, and that time is recorded too;
+    the next press waits for it.
+    """
+    slider = page.locator(f'[data-test-image-slider="{index}"]')
+    handle = slider.locator(".noUi-handle").first
+    readout = slider.locator(".widget-readout").first
+    img = page.locator(f'[data-test-image="{index}"]')
+    name = f"image app {index} ({label or 'slider'})"
+    result = AppResult(label=label or "slider")
+    handle.scroll_into_view_if_needed()
+    sharp_width = round(img.evaluate("(i) => i.width") * ratio) if ratio else 0
+    at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+    key = "ArrowLeft" if at_max else "ArrowRight"
+    for _ in range(presses):
+        before = readout.inner_text().strip()
+        args = [handle.element_handle(), img.element_handle(), timeout_ms, sharp_width]
+        page.evaluate(ARM_IMAGE_PROBE_JS, args)
+        handle.press(key)
+        probe = page.evaluate("() => window.__imageProbe")
+        assert probe["t0"] is not None, f"{name}: the slider handle never got the key press"
+        assert probe["t1"] is not None, f"{name}: {key} did not change the image in {timeout_ms} ms"
+        assert not probe["timeout"], (
+            f"{name}: {key} brought no frame {sharp_width} px wide in {timeout_ms} ms "
+            f"({probe['frames']} narrower frames)"
+        )
+        after = readout.inner_text().strip()
+        old, new = parse_number(before), parse_number(after)
+        assert after != before, f"{name}: readout stayed {before!r} after {key}"
+        if old is not None and new is not None:
+            assert (new > old) == (key == "ArrowRight"), f"{name}: {before!r} -> {after!r}"
+        result.latencies_ms.append(probe["t1"] - probe["t0"])
+        if probe["tsharp"] is not None:
+            result.sharp_ms.append(probe["tsharp"] - probe["t0"])
+        result.readouts.append(after)
+        page.wait_for_timeout(300)  # let a trailing frame land before the next press
+        key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"
     return result
 
 

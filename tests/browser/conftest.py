@@ -265,6 +265,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.section("browser-measured latency: key press -> changed pixels")
     for key, r in sorted(_RECORD.items()):
         median = "no app" if r["median_ms"] is None else f"median {r['median_ms']:5.0f} ms"
+        if r.get("sharp_median_ms") is not None:
+            median += f", sharp {r['sharp_median_ms']:.0f} ms"
         terminalreporter.write_line(
             f"{key:<42} {median}  ({len(r['latencies_ms'])} presses, "
             f"run all {r['run_all_s']:.1f} s)"

@@ -9,7 +9,11 @@ For each ``notebooks/*.ipynb`` (found when the tests are collected):
    ``window.jupyterapp``: warnings on stderr are not errors) and no widget failed to render;
 4. for every app on the page (an ipympl canvas with its sliders), press ArrowRight/ArrowLeft on
    a slider handle: the canvas pixels must change, the slider's readout must show the new value
-   and the app must show no error; the key press -> changed pixels latency is recorded;
+   and the app must show no error; the key press -> changed pixels latency is recorded.
+   At device pixel ratio 2 every app must have switched to its live path for high-density
+   screens, an ipywidgets Image at twice the pixels (``lecture_utils.widgets._renderer``):
+   each press must bring a first picture (a draft) and then the full-resolution one; both
+   times are recorded;
 5. save a screenshot of the first app's cell (or of the page) to
    ``build/browser-report/screenshots/`` (``make docs`` copies it to ``docs/``).
 
@@ -24,7 +28,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _apps import CANVASES_DRAWN_JS, find_apps, median, move_slider
+from _apps import (
+    CANVASES_DRAWN_JS,
+    IMAGES_SHOWN_JS,
+    find_apps,
+    find_image_apps,
+    median,
+    move_image_slider,
+    move_slider,
+)
 from _support import LATENCY_TARGET_MS, LATENCY_TARGETS_MS, SCREENSHOTS, Server, notebooks
 
 pytestmark = pytest.mark.browser
@@ -151,24 +163,34 @@ def test_notebook_runs_and_every_app_responds(
         _open(page, lab_server, path)
         state, run_all_s = _restart_and_run_all(page, path)
 
-        # every app displayed by the notebook renders a first frame
+        # every app displayed by the notebook renders a first frame; at ratio 2, sharp ones
         expected_apps = sum(c["apps"] for c in state["cells"])
-        page.wait_for_function(CANVASES_DRAWN_JS, arg=expected_apps, timeout=30_000)
+        if ratio == 1:
+            page.wait_for_function(CANVASES_DRAWN_JS, arg=expected_apps, timeout=30_000)
+        else:
+            page.wait_for_function(IMAGES_SHOWN_JS, arg=[expected_apps, ratio], timeout=30_000)
         failed = page.locator(".jp-OutputArea-output", has_text="Error displaying widget")
         assert not failed.count(), f"{path}: a widget failed to render"
 
-        apps = find_apps(page, ".jp-Notebook")
+        apps = (find_apps if ratio == 1 else find_image_apps)(page, ".jp-Notebook")
         assert len(apps) >= expected_apps, f"{path}: {expected_apps} apps stored, {len(apps)} live"
         no_slider = [a["index"] for a in apps if not a["slider"]]
         assert not no_slider, f"{path}: apps {no_slider} have no slider to move"
-        results = [move_slider(page, a["index"], a["label"]) for a in apps]
+        if ratio == 1:
+            results = [move_slider(page, a["index"], a["label"]) for a in apps]
+        else:
+            results = [
+                move_image_slider(page, a["index"], a["label"], presses=6, ratio=ratio)
+                for a in apps
+            ]
 
         # the screenshot: the first app's cell, else the top of the notebook
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shot = SCREENSHOTS / f"{notebook.stem}{'' if ratio == 1 else f'@{ratio}x'}.png"
         if apps:
             page.evaluate("() => document.activeElement && document.activeElement.blur()")
-            clip = page.locator('[data-test-app-cell="0"]').evaluate(VISIBLE_PART_JS)
+            cell = "app" if ratio == 1 else "image"
+            clip = page.locator(f'[data-test-{cell}-cell="0"]').evaluate(VISIBLE_PART_JS)
             page.screenshot(path=str(shot), clip=clip)
         else:
             page.screenshot(path=str(shot))
@@ -177,16 +199,19 @@ def test_notebook_runs_and_every_app_responds(
         page.close()
 
     latencies = [ms for r in results for ms in r.latencies_ms]
+    sharp = [ms for r in results for ms in r.sharp_ms]
     med = median(latencies)
     latency_record[record_key(notebook.name, ratio)] = {
         "notebook": notebook.name,
-        "where": "JupyterLab",
+        "where": "JupyterLab" if ratio == 1 else "JupyterLab (Image: drafts, then sharp)",
         "device_pixel_ratio": ratio,
         "load": round(os.getloadavg()[0], 2),
         "apps": len(apps),
         "sliders": [r.label for r in results],
         "latencies_ms": [round(ms, 1) for ms in latencies],
         "median_ms": None if med is None else round(med, 1),
+        "sharp_ms": [round(ms, 1) for ms in sharp],
+        "sharp_median_ms": None if not sharp else round(median(sharp), 1),
         "run_all_s": round(run_all_s, 1),
         "screenshot": shot.name,
     }

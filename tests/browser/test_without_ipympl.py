@@ -17,39 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _apps import median, parse_number
+from _apps import IMAGES_SHOWN_JS, find_image_apps, median, move_image_slider
 from _support import SCREENSHOTS, Server, notebooks
 from test_notebooks_in_lab import _open, _restart_and_run_all, record_key
 
 pytestmark = pytest.mark.browser
-
-# Marks every fallback image with its app index and the app's first slider; returns a list.
-FIND_IMAGE_APPS_JS = """
-() => {
-  const apps = [];
-  document.querySelectorAll('.jp-Notebook img.widget-image').forEach((img) => {
-    const i = apps.length;
-    let box = img.parentElement, slider = null;
-    while (box) {
-      // visible sliders only (apps hold a hidden heartbeat slider: see widgets._renderer)
-      slider = [...box.querySelectorAll('.widget-slider')]
-        .find((s) => s.offsetParent !== null) || null;
-      if (slider || box.classList.contains('jp-OutputArea-output')) break;
-      box = box.parentElement;
-    }
-    img.dataset.testImage = i;
-    let label = '';
-    if (slider) {
-      slider.dataset.testImageSlider = i;
-      const text = slider.querySelector('.widget-label');
-      const title = text && text.title !== 'null' ? text.title : '';
-      label = (text && text.textContent.trim()) || title;
-    }
-    apps.push({index: i, slider: !!slider, label, width: img.naturalWidth});
-  });
-  return apps;
-}
-"""
 
 # What the app outputs show (for the failure message).
 DESCRIBE_OUTPUTS_JS = """
@@ -60,75 +32,6 @@ DESCRIBE_OUTPUTS_JS = """
     .map((e) => e.textContent.slice(0, 160)).slice(0, 6),
 })
 """
-
-# True when n fallback images show a decoded picture.
-IMAGES_SHOWN_JS = """
-(n) => {
-  const imgs = [...document.querySelectorAll('.jp-Notebook img.widget-image')];
-  return imgs.length >= n && imgs.every((img) => img.complete && img.naturalWidth > 0);
-}
-"""
-
-# Arms the probe: resolves when the image's src changed after the key press and it decoded.
-ARM_IMAGE_PROBE_JS = """
-([handle, img, timeoutMs]) => {
-  const state = {t0: null, t1: null, timeout: false};
-  let resolve, timer;
-  const done = new Promise((r) => { resolve = r; });
-  const before = img.src;
-  const onKey = (e) => {
-    if (state.t0 === null) state.t0 = Math.min(e.timeStamp, performance.now());
-  };
-  const observer = new MutationObserver(() => {
-    if (state.t0 === null || img.src === before || state.t1 !== null) return;
-    img.decode().catch(() => {}).then(() => {
-      if (state.t1 !== null) return;
-      state.t1 = performance.now();
-      observer.disconnect();
-      clearTimeout(timer);
-      handle.removeEventListener('keydown', onKey, true);
-      resolve(state);
-    });
-  });
-  observer.observe(img, {attributes: true, attributeFilter: ['src']});
-  timer = setTimeout(() => {
-    state.timeout = true;
-    observer.disconnect();
-    resolve(state);
-  }, timeoutMs);
-  handle.addEventListener('keydown', onKey, true);
-  window.__imageProbe = done;
-}
-"""
-
-
-def _move_image_slider(page: Any, index: int, label: str, presses: int = 4) -> list[float]:
-    slider = page.locator(f'[data-test-image-slider="{index}"]')
-    handle = slider.locator(".noUi-handle").first
-    readout = slider.locator(".widget-readout").first
-    img = page.locator(f'[data-test-image="{index}"]')
-    handle.scroll_into_view_if_needed()
-    at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
-    key = "ArrowLeft" if at_max else "ArrowRight"
-    latencies = []
-    for _ in range(presses):
-        before = readout.inner_text().strip()
-        page.evaluate(ARM_IMAGE_PROBE_JS, [handle.element_handle(), img.element_handle(), 5000])
-        handle.press(key)
-        probe = page.evaluate("() => window.__imageProbe")
-        name = f"image app {index} ({label})"
-        assert probe["t0"] is not None, f"{name}: the slider handle never got the key press"
-        assert not probe["timeout"], f"{name}: {key} did not change the image in 5 s"
-        after = readout.inner_text().strip()
-        old, new = parse_number(before), parse_number(after)
-        assert after != before, f"{name}: readout stayed {before!r} after {key}"
-        if old is not None and new is not None:
-            assert (new > old) == (key == "ArrowRight"), f"{name}: {before!r} -> {after!r}"
-        latencies.append(probe["t1"] - probe["t0"])
-        page.wait_for_timeout(300)  # let a trailing frame land before the next press
-        key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"
-    return latencies
-
 
 #: Device pixel ratios of the fallback check. `make test` checks ratio 1 (that every app falls
 #: back and responds does not depend on it, and each page costs about 15 s); `make docs`
@@ -154,7 +57,7 @@ def test_every_app_falls_back_to_an_image_and_responds(
         expected_apps = sum(c["apps"] for c in state["cells"])
         # the renderer falls back a moment after the kernel is idle
         try:
-            page.wait_for_function(IMAGES_SHOWN_JS, arg=expected_apps, timeout=30_000)
+            page.wait_for_function(IMAGES_SHOWN_JS, arg=[expected_apps, 0], timeout=30_000)
         except Exception:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / f"{notebook.stem}-no-ipympl-failed.png"))
@@ -162,7 +65,7 @@ def test_every_app_falls_back_to_an_image_and_responds(
             raise AssertionError(
                 f"{path}: {expected_apps} apps, no image for each: {seen}"
             ) from None
-        apps = page.evaluate(FIND_IMAGE_APPS_JS)
+        apps = find_image_apps(page, ".jp-Notebook")
         assert len(apps) == expected_apps, f"{path}: {expected_apps} apps, {len(apps)} images"
         assert not page.locator(".jupyter-matplotlib-canvas-div").count()  # no ipympl here
         failed = page.locator(".jp-OutputArea-output", has_text="Error displaying widget")
@@ -172,7 +75,9 @@ def test_every_app_falls_back_to_an_image_and_responds(
         )
         no_slider = [a["index"] for a in apps if not a["slider"]]
         assert not no_slider, f"{path}: apps {no_slider} have no slider to move"
-        latencies = [ms for a in apps for ms in _move_image_slider(page, a["index"], a["label"])]
+        # no ipympl front-end: the screen's ratio is unknown, the picture is at ratio 1
+        results = [move_image_slider(page, a["index"], a["label"]) for a in apps]
+        latencies = [ms for r in results for ms in r.latencies_ms]
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shot = SCREENSHOTS / f"{notebook.stem}-no-ipympl{'' if ratio == 1 else f'@{ratio}x'}.png"
         if apps:
