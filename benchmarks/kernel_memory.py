@@ -21,7 +21,9 @@ environment variables, as a deployment could set (``MALLOC_ARENA_MAX=2``,
 ``OPENBLAS_NUM_THREADS=1`` ...). ``--profile`` adds one more kernel that explains stage (c):
 the modules imported per top-level package, tracemalloc's largest allocations by file and by
 line (traced from stage a, so the import and notebook allocations are all seen), the figures
-alive and their pixel buffers, and glibc's malloc statistics.
+alive and their pixel buffers, and glibc's malloc statistics. ``--moves N`` adds a leak check
+to the first kernel: its RSS while the gradient-descent app's step-size slider is moved N
+times, each move waiting for the canvas's new frame (as a browser would see it).
 
 Bounded: every kernel is shut down (killed if it does not stop) after its run, on errors and
 on Ctrl-C; a cell running longer than ``--timeout`` seconds aborts the run.
@@ -29,6 +31,7 @@ on Ctrl-C; a cell running longer than ``--timeout`` seconds aborts the run.
     python benchmarks/kernel_memory.py                          # notebook 07, 3 kernels
     python benchmarks/kernel_memory.py --env MALLOC_ARENA_MAX=2 --runs 3
     python benchmarks/kernel_memory.py --runs 1 --profile
+    python benchmarks/kernel_memory.py --runs 1 --moves 1000   # leak check
 """
 
 from __future__ import annotations
@@ -159,6 +162,8 @@ class Kernel:
         self.kc.wait_for_ready(timeout=120)
         self.proc = psutil.Process(self.km.provisioner.process.pid)
         self.canvases: dict[str, bool] = {}  # comm id -> a frame has arrived
+        self.sliders: dict[str, dict] = {}  # comm id -> state of a float slider at comm_open
+        self.frames = 0  # canvas frames received
         self.errors: list[str] = []
 
     def memory(self) -> tuple[float, float, float]:
@@ -189,6 +194,8 @@ class Kernel:
             state = content.get("data", {}).get("state", {})
             if state.get("_model_name") == "MPLCanvasModel":
                 self.canvases[content["comm_id"]] = False
+            elif state.get("_model_name") in ("FloatSliderModel", "FloatLogSliderModel"):
+                self.sliders[content["comm_id"]] = state
         elif kind == "comm_msg" and content["comm_id"] in self.canvases:
             data = content.get("data", {})
             if data.get("method") == "custom":
@@ -197,6 +204,7 @@ class Kernel:
                     self._comm(content["comm_id"], {"type": "draw"})
                 elif inner.get("type") == "binary":
                     self.canvases[content["comm_id"]] = True
+                    self.frames += 1
         elif kind == "stream":
             out.append(content["text"])
         elif kind == "error":
@@ -244,6 +252,40 @@ class Kernel:
                 pass
         self.execute("pass")  # every message handled
 
+    def move_slider(self, hint: str, moves: int, every: int) -> list[tuple[int, float]]:
+        """Move the first float slider whose description holds ``hint`` ``moves`` times.
+
+        Each move is sent as a browser sends it (a comm ``update`` of the value, never the
+        value already set) and waits for the canvas's new frame. Returns (moves done, RSS MiB)
+        every ``every`` moves, from 0.
+        """
+        comm_id, state = next(
+            (c, s) for c, s in self.sliders.items() if hint in s.get("description", "").lower()
+        )
+        lo, hi = state["min"], state["max"]
+        values = [lo + (hi - lo) * k / 7 for k in range(8)]
+        if state["_model_name"] == "FloatLogSliderModel":
+            values = [state.get("base", 10) ** e for e in values]
+        samples = [(0, self.memory()[0])]
+        out: list[str] = []
+        for move in range(1, moves + 1):
+            data = {"method": "update", "state": {"value": values[move % 8]}, "buffer_paths": []}
+            frames = self.frames
+            self.kc.shell_channel.send(
+                self.kc.session.msg("comm_msg", {"comm_id": comm_id, "data": data})
+            )
+            deadline = time.monotonic() + 60
+            while self.frames == frames:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no frame 60 s after slider move {move}")
+                try:
+                    self._handle(self.kc.get_iopub_msg(timeout=1), out)
+                except queue.Empty:
+                    pass
+            if move % every == 0:
+                samples.append((move, self.memory()[0]))
+        return samples
+
     def stop(self) -> None:
         try:
             self.kc.stop_channels()
@@ -260,7 +302,7 @@ def code_cells(path: Path) -> list[str]:
     return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
 
 
-def one_run(args: argparse.Namespace, env: dict[str, str], profile: bool) -> dict:
+def one_run(args: argparse.Namespace, env: dict[str, str], profile: bool, moves: int = 0) -> dict:
     cells = code_cells(args.notebook)
     k = Kernel(env, args.timeout, args.dpr)
     try:
@@ -290,7 +332,14 @@ def one_run(args: argparse.Namespace, env: dict[str, str], profile: bool) -> dic
         detail = json.loads(k.execute(PROFILE).split("PROFILE", 1)[1]) if profile else None
         k.execute(TRIM)
         mem["trim"] = k.memory()
-        return {"mem": mem, "run_s": run_s, "frames": sum(k.canvases.values()), "profile": detail}
+        leak = k.move_slider("step", moves, max(moves // 10, 1)) if moves else None
+        return {
+            "mem": mem,
+            "run_s": run_s,
+            "frames": sum(k.canvases.values()),
+            "profile": detail,
+            "leak": leak,
+        }
     finally:
         k.stop()
 
@@ -334,17 +383,23 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true", help="one more kernel: what (c) holds")
     ap.add_argument("--dpr", type=float, default=1.0, help="device pixel ratio the canvases get")
     ap.add_argument("--no-frontend", action="store_true", help="do not announce the canvases")
+    ap.add_argument("--moves", type=int, default=0, help="leak check: slider moves (<= 5000)")
     ap.add_argument("--timeout", type=float, default=300, help="seconds per cell at most")
     ap.add_argument("--settle", type=float, default=0.5, help="seconds before each reading")
     args = ap.parse_args()
     if not 1 <= args.runs <= 10:
         ap.error("--runs must be 1 to 10")
+    if not 0 <= args.moves <= 5000:
+        ap.error("--moves must be 0 to 5000")
     env = dict(e.split("=", 1) for e in args.env)
     print(
         f"{args.notebook.name}, {args.runs} kernel(s), env {env or '-'}, dpr {args.dpr}; "
         f"load average {os.getloadavg()[0]:.2f}"
     )
-    runs = [one_run(args, env, profile=False) for _ in range(args.runs)]
+    runs = [
+        one_run(args, env, profile=False, moves=args.moves if i == 0 else 0)
+        for i in range(args.runs)
+    ]
     print(
         f"{'stage':<10}{'RSS MiB':>9}{'USS MiB':>9}{'anon MiB':>10}"
         f"   (median of {len(runs)}; each run's RSS)"
@@ -357,6 +412,17 @@ def main() -> None:
         f"notebook cells {statistics.median(r['run_s'] for r in runs):.1f} s; "
         f"canvas frames received {runs[0]['frames']}"
     )
+    if args.moves:
+        leak = runs[0]["leak"]
+        print(
+            f"leak check (first kernel, after stage e): RSS over {args.moves} moves of the "
+            "step-size slider, a new frame each:"
+        )
+        print("  " + ", ".join(f"{n}: {v:.1f}" for n, v in leak))
+        print(
+            f"  growth {leak[-1][1] - leak[0][1]:+.1f} MiB "
+            f"(from move {leak[1][0]}: {leak[-1][1] - leak[1][1]:+.1f} MiB)"
+        )
     if args.profile:
         print_profile(one_run(args, env, profile=True)["profile"])
 
