@@ -1,7 +1,8 @@
 """What a student's kernel holds: the memory cuts of benchmarks/kernel_memory.py stay cut.
 
 - ``lecture_utils.widgets`` imports an app's module only when the app is used (a notebook
-  showing two apps does not hold the other eight, nor contourpy);
+  showing two apps does not hold the other eight, nor contourpy), and ``lecture_utils.check``
+  a check's module only when the check is used;
 - the digits are cached as uint8 and handed out as the same float64/int64 arrays as before.
 """
 
@@ -15,6 +16,7 @@ import sys
 import numpy as np
 import pytest
 
+import lecture_utils.check as check
 import lecture_utils.widgets as W
 from lecture_utils import data
 
@@ -52,6 +54,31 @@ def test_the_lazy_names_are_exactly_the_exported_apps():
     assert {n for n in namespace if not n.startswith("__")} == set(W.__all__)
     with pytest.raises(AttributeError, match="has no attribute 'NoSuchApp'"):
         W.NoSuchApp  # noqa: B018
+
+
+def test_importing_the_checks_imports_only_the_checks_used():
+    modules = {f"lecture_utils.check.{m}" for m in check._MODULE_OF.values()}
+    loaded = _modules_after("from lecture_utils import check")
+    assert not modules & loaded
+    loaded = _modules_after("from lecture_utils import check\ncheck.sgd_step")
+    assert "lecture_utils.check._gradients" in loaded
+    assert "lecture_utils.check._softmax" not in loaded
+
+
+@pytest.mark.parametrize("name", check.__all__)
+def test_every_check_name_resolves_to_its_module(name):
+    module = importlib.import_module(f"lecture_utils.check.{check._MODULE_OF[name]}")
+    assert getattr(check, name) is getattr(module, name)
+    assert name in dir(check)
+
+
+def test_the_lazy_check_names_are_exactly_the_exported_ones():
+    assert sorted(check._MODULE_OF) == sorted(check.__all__)
+    namespace: dict = {}
+    exec("from lecture_utils.check import *", namespace)
+    assert {n for n in namespace if not n.startswith("__")} == set(check.__all__)
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_check'"):
+        check.no_such_check  # noqa: B018
 
 
 def test_digits_are_cached_compact_and_returned_as_fresh_float_arrays():
