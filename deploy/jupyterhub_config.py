@@ -83,8 +83,9 @@ c.Spawner.environment = {
     "OPENBLAS_NUM_THREADS": "1",
     "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
-    # glibc hands freed memory back to the system sooner: about 4 MiB less per kernel after
-    # notebook 07 (measured 149 vs 153 MiB RSS); no effect on results
+    # glibc hands freed memory back to the system sooner: 4-5 MiB less per kernel after
+    # notebook 07 (benchmarks/kernel_memory.py: 144.5 vs 148.7 MiB RSS, 143.2 after a
+    # gc.collect()); no effect on results. MALLOC_ARENA_MAX=2 measured no further gain.
     "MALLOC_TRIM_THRESHOLD_": "131072",
     # the course environment first on PATH, so terminals and `pip` are the course's
     "PATH": f"{ENV_BIN}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",

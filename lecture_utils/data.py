@@ -282,11 +282,16 @@ DIGITS_SHAPE = (8, 8)
 
 @functools.lru_cache(maxsize=1)
 def _read_digits() -> tuple[np.ndarray, np.ndarray]:
+    # Kept for the session as uint8 (pixels 0..16, labels 0..9: exact), 8 times smaller than
+    # the float64 table (0.1 instead of 0.9 MiB in every kernel that loaded the digits).
     source = resources.files("lecture_utils") / "datasets" / "digits.csv.gz"
     with source.open("rb") as raw, gzip.open(raw, "rt") as text:
         table = np.loadtxt(text, delimiter=",", dtype=np.float64)
-    X = table[:, :-1]
-    y = table[:, -1].astype(np.int64)
+    compact = table.astype(np.uint8)
+    if not np.array_equal(compact, table):  # the shipped file holds small integers only
+        raise ValueError("digits.csv.gz holds values that are not integers in 0..255")
+    X = compact[:, :-1]
+    y = compact[:, -1]
     X.flags.writeable = False
     y.flags.writeable = False
     return X, y
@@ -313,7 +318,7 @@ def load_digits() -> tuple[np.ndarray, np.ndarray]:
     The file is parsed once per session; every call returns fresh, writeable copies.
     """
     X, y = _read_digits()
-    return X.copy(), y.copy()
+    return X.astype(np.float64), y.astype(np.int64)
 
 
 # ---------------------------------------------------------------------------

@@ -36,24 +36,92 @@ check that does not pass raises :class:`ExerciseFailed` (an ``AssertionError``) 
 message, so the test cell scores 0 and the feedback shows the message.
 """
 
-from ._dscores import softmax_dscores, svm_dscores
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._friendly import install as _install_friendly
-from ._gradients import gradient_descent, numerical_gradient, rel_error, sgd_step
-from ._lecture_grad import softmax_grad_lecture, svm_grad_lecture
-from ._losses import hinge_losses, svm_initial_loss, svm_loss, svm_loss_bounds, svm_loss_vectorized
-from ._minibatch import sample_minibatch
-from ._optim import adam_update, momentum_update, rmsprop_update
-from ._playground import linear_scores, softmax_loss_with_bias, zero_loss_parameters
-from ._predictions import (
-    centered_difference_shrink,
-    linear_classifier_size,
-    steep_axis_factor,
-    valley_max_step_size,
-)
-from ._regularization import elastic_net, l1, l2, regularization_preference
-from ._result import CheckResult, ExerciseFailed, demonstration
-from ._softmax import softmax, softmax_initial_loss, softmax_loss, softmax_loss_bounds
-from ._training import accuracy, sgd_epoch
+
+if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__ below
+    from ._dscores import softmax_dscores, svm_dscores
+    from ._gradients import gradient_descent, numerical_gradient, rel_error, sgd_step
+    from ._lecture_grad import softmax_grad_lecture, svm_grad_lecture
+    from ._losses import (
+        hinge_losses,
+        svm_initial_loss,
+        svm_loss,
+        svm_loss_bounds,
+        svm_loss_vectorized,
+    )
+    from ._minibatch import sample_minibatch
+    from ._optim import adam_update, momentum_update, rmsprop_update
+    from ._playground import linear_scores, softmax_loss_with_bias, zero_loss_parameters
+    from ._predictions import (
+        centered_difference_shrink,
+        linear_classifier_size,
+        steep_axis_factor,
+        valley_max_step_size,
+    )
+    from ._regularization import elastic_net, l1, l2, regularization_preference
+    from ._result import CheckResult, ExerciseFailed, demonstration
+    from ._softmax import softmax, softmax_initial_loss, softmax_loss, softmax_loss_bounds
+    from ._training import accuracy, sgd_epoch
+
+#: Where each check lives. A check's module is imported on its first use (PEP 562
+#: ``__getattr__``): a notebook's kernel holds the checks of that notebook, not all of them.
+_MODULE_OF = {
+    "CheckResult": "_result",
+    "ExerciseFailed": "_result",
+    "accuracy": "_training",
+    "adam_update": "_optim",
+    "centered_difference_shrink": "_predictions",
+    "demonstration": "_result",
+    "elastic_net": "_regularization",
+    "gradient_descent": "_gradients",
+    "hinge_losses": "_losses",
+    "l1": "_regularization",
+    "l2": "_regularization",
+    "linear_classifier_size": "_predictions",
+    "linear_scores": "_playground",
+    "momentum_update": "_optim",
+    "numerical_gradient": "_gradients",
+    "regularization_preference": "_regularization",
+    "rel_error": "_gradients",
+    "rmsprop_update": "_optim",
+    "sample_minibatch": "_minibatch",
+    "sgd_epoch": "_training",
+    "sgd_step": "_gradients",
+    "softmax": "_softmax",
+    "softmax_dscores": "_dscores",
+    "softmax_grad_lecture": "_lecture_grad",
+    "softmax_initial_loss": "_softmax",
+    "softmax_loss": "_softmax",
+    "softmax_loss_bounds": "_softmax",
+    "softmax_loss_with_bias": "_playground",
+    "steep_axis_factor": "_predictions",
+    "svm_dscores": "_dscores",
+    "svm_grad_lecture": "_lecture_grad",
+    "svm_initial_loss": "_losses",
+    "svm_loss": "_losses",
+    "svm_loss_bounds": "_losses",
+    "svm_loss_vectorized": "_losses",
+    "valley_max_step_size": "_predictions",
+    "zero_loss_parameters": "_playground",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a check's module on first use: ``check.svm_loss``, ``from ... import``."""
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "CheckResult",

@@ -102,6 +102,10 @@ class LossSurface:
             zorder=0,
         )
         self.contours = ax.contour(xs, ys, Z, levels=levels, colors="0.25", linewidths=0.6)
+        # The lines are computed; the contour generator (a full x and y grid and a copy of Z,
+        # about 0.7 MiB for 200 x 200) is needed no more. matplotlib drops it the same way
+        # when it pickles a ContourSet; the lines drawn are unchanged.
+        self.contours._contour_generator = None
         self.minimum = None
         if minimum is not None:
             (self.minimum,) = ax.plot(

@@ -82,7 +82,9 @@ Adding an app (developer guide)
      the final picture is still the one the control values give.
    - the algorithm behind the picture (a loss, a descent) belongs in a core module
      (``lecture_utils.losses``, ``optim``, ...), tested there; the app calls it.
-2. Add ``from .<topic> import <Name>`` below and the name to ``__all__`` (keep it sorted).
+2. Add ``"<Name>": "<topic>"`` to ``_MODULE_OF`` below (the module is imported on the
+   app's first use), ``from .<topic> import <Name>`` to the ``TYPE_CHECKING`` imports and
+   the name to ``__all__`` (keep them sorted).
    ``tests/test_widgets.py`` then builds it, moves each control and checks that the picture
    changes, that no figure opens, float-noise echoes are ignored and fresh apps agree; and
    ``benchmarks/bench_widgets.py`` times it (target: control change + full draw <= 40 ms).
@@ -99,17 +101,52 @@ batches ``set_state`` into one update, shows errors raised while updating in ``a
 its figure can be freed; :mod:`._static` holds the baked pixel layer.
 """
 
+import importlib
+from typing import TYPE_CHECKING
+
 from ._app import App as App  # the base class, for subclassing (not an app itself)
 from ._renderer import use_renderer as use_renderer  # ipympl canvas or core-ipywidgets Image
-from .descent import GradientDescentApp, SGDApp
-from .finite_differences import FiniteDifferenceApp
-from .hinge_table import HingeTableApp
-from .margins import MarginsApp
-from .optimizers import OptimizerPathsApp
-from .playground import ClassifierPlayground
-from .regularization import RegularizationApp
-from .softmax_vs_svm import SoftmaxVsSvmApp
-from .training import TrainingApp
+
+if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__ below
+    from .descent import GradientDescentApp, SGDApp
+    from .finite_differences import FiniteDifferenceApp
+    from .hinge_table import HingeTableApp
+    from .margins import MarginsApp
+    from .optimizers import OptimizerPathsApp
+    from .playground import ClassifierPlayground
+    from .regularization import RegularizationApp
+    from .softmax_vs_svm import SoftmaxVsSvmApp
+    from .training import TrainingApp
+#: Where each app lives. An app's module (and what only it needs, e.g. contourpy for
+#: OptimizerPathsApp) is imported when the app is first used (PEP 562 ``__getattr__``): a
+#: notebook that shows two apps does not hold the other eight in every student's kernel.
+_MODULE_OF = {
+    "ClassifierPlayground": "playground",
+    "FiniteDifferenceApp": "finite_differences",
+    "GradientDescentApp": "descent",
+    "HingeTableApp": "hinge_table",
+    "MarginsApp": "margins",
+    "OptimizerPathsApp": "optimizers",
+    "RegularizationApp": "regularization",
+    "SGDApp": "descent",
+    "SoftmaxVsSvmApp": "softmax_vs_svm",
+    "TrainingApp": "training",
+}
+
+
+def __getattr__(name: str) -> type:
+    """Import an app's module on first use: ``widgets.GradientDescentApp``, ``from ... import``."""
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    cls = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = cls  # later look-ups skip __getattr__
+    return cls
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 #: The apps, one per live view. Tests and the benchmark run over exactly this list.
 __all__ = [
