@@ -9,15 +9,23 @@ Exactly what the plain vectorized code in :mod:`lecture_utils.losses` computes::
     loss = losses.sum() / N + reg * np.sum(W * W)
     dW = X.T @ dscores / N + 2 * reg * W              # (D, C)
 
-Why in blocks
--------------
+Why in blocks, and why transposed
+---------------------------------
 On CIFAR-10-sized data X is over 1 GB (49,000 x 3,073 float64), far larger than any CPU
 cache. The plain code reads X from memory twice: once for ``X @ W`` and once more for
 ``X.T @ dscores``. Here X is walked in blocks of rows of about :data:`_BLOCK_BYTES` each; a
-block is used for its scores and, while it is still in cache, for its share of the gradient,
-so X crosses the memory bus once. The checks for NaN and Inf in X ride along the same way
-(a separate pass over X would cost about a fifth of the loss at CIFAR-10 size), and no more
-than one block's scores (block x C) exist at a time.
+block is used for its scores and, while it is still in the processor's caches, for its share
+of the gradient. No more than one block's scores (block x C) exist at a time.
+
+Both products are computed class-major: ``W.T @ X_b.T`` (C x block) for the scores and
+``dS_b.T @ X_b`` (C x D) for the gradient, the same numbers as ``X_b @ W`` and ``X_b.T @
+dS_b`` transposed. With only C = 10 columns on one side, OpenBLAS runs these layouts much
+faster (measured by ``benchmarks/bench_losses.py``: ``W.T @ X.T`` takes about 0.6 of
+``X @ W``'s time at CIFAR-10 size).
+
+The check for NaN and Inf in X rides along without reading X again: a finite block of
+scores proves the block of X finite (``_validation.check_finite_by_product``). A separate
+pass over X would cost about a fifth of the loss.
 
 Why it is equal
 ---------------
@@ -28,9 +36,9 @@ over examples split over the blocks:
 .. math::  \sum_i L_i = \sum_{\text{blocks } b} \sum_{i \in b} L_i, \qquad
            X^\top dS = \sum_{\text{blocks } b} X_b^\top dS_b
 
-Only the order of the floating-point additions differs, so results agree to round-off
-(tests/test_losses.py checks it over shapes, dtypes, ties and kinks). With a single block
-the operations are those of the plain code, in the same order.
+and the class-major products hold the same sums as the plain ones. Only the order of the
+floating-point additions differs, so results agree to round-off (tests/test_losses.py
+checks it over shapes, dtypes, ties and kinks).
 """
 
 from __future__ import annotations
@@ -39,11 +47,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import check_finite_part
+from ._validation import check_finite_by_product
 
-# Bytes of X per block. Measured on CIFAR-10-sized data (benchmarks/bench_losses.py): 3-4 MiB
-# blocks are fastest; blocks of under ~100 rows make OpenBLAS's threaded GEMM slow down badly.
-_BLOCK_BYTES = 2**22
+# Bytes of X per block. Measured on CIFAR-10-sized data (benchmarks/bench_losses.py, both
+# OPENBLAS_CORETYPE settings, 2 cores): with the class-major products, 16-64 MiB blocks are
+# fastest (0.6-0.85 of the two-GEMM floor); 1-4 MiB blocks (about 100-300 rows) make
+# OpenBLAS's threaded GEMM slow down (0.9-1.1); one block of all of X: 0.7-0.9.
+_BLOCK_BYTES = 2**25
 
 #: ``losses_and_dscores(scores (N, C), y (N,)) -> (losses (N,), dscores (N, C))``
 PerExample = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
@@ -71,14 +81,16 @@ def loss_and_dW(
     """
     n = X.shape[0]
     block = block_rows(X)
-    dW = np.zeros_like(W)
+    W_t = np.ascontiguousarray(W.T)  # (C, D)
+    dW_t = np.zeros_like(W_t)  # (C, D): the gradient, class-major
     total = 0.0
     for start in range(0, n, block):
-        Xb = X[start : start + block]
-        check_finite_part(Xb, X, "X")
-        losses, dscores = losses_and_dscores(Xb @ W, y[start : start + block])
+        Xb = X[start : start + block]  # (B, D)
+        scores = (W_t @ Xb.T).T  # (B, C): X_b @ W, computed class-major
+        check_finite_by_product(Xb, scores, X, "X")
+        losses, dscores = losses_and_dscores(scores, y[start : start + block])
         total += float(losses.sum(dtype=np.float64))
-        dW += Xb.T @ dscores
-    dW /= n
+        dW_t += dscores.T @ Xb  # (C, D): (X_b.T @ dscores).T
+    dW = dW_t.T / n  # (D, C)
     dW += 2 * W.dtype.type(reg) * W
     return total / n + reg * float(np.sum(W * W, dtype=np.float64)), dW

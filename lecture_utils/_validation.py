@@ -15,6 +15,7 @@ import numpy as np
 
 __all__ = [
     "all_finite",
+    "check_finite_by_product",
     "check_finite_part",
     "as_float_array",
     "check_labels",
@@ -112,6 +113,22 @@ def check_finite_part(part: np.ndarray, whole: np.ndarray, name: str) -> None:
     with np.errstate(over="ignore", invalid="ignore"):
         quick = bool(np.isfinite(part.sum()))
     if not quick and not all_finite(part):
+        as_float_array(whole, name)  # raises "<name> contains NaN or Inf (k non-finite entries)"
+
+
+def check_finite_by_product(
+    part: np.ndarray, product: np.ndarray, whole: np.ndarray, name: str
+) -> None:
+    """Raise as :func:`as_float_array` would if ``part`` (a slice of ``whole``) has NaN or Inf.
+
+    ``product`` is ``part @ M`` for a finite M (transposed or not): a NaN or an infinity in
+    row i of ``part`` makes every entry of row i of the product NaN or infinite (NaN times
+    anything is NaN, and an infinity times 0 is NaN), so a finite ``product`` proves ``part``
+    finite without reading ``part`` again. Only a non-finite product, which huge finite
+    entries can also give, leads to the exact check; the error then counts the non-finite
+    entries of all of ``whole``.
+    """
+    if not bool(np.isfinite(product).all()) and not all_finite(part):
         as_float_array(whole, name)  # raises "<name> contains NaN or Inf (k non-finite entries)"
 
 

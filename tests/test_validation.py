@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from lecture_utils import losses as L
-from lecture_utils._validation import check_choice, check_finite_part, check_fraction
+from lecture_utils._validation import (
+    check_choice,
+    check_finite_by_product,
+    check_finite_part,
+    check_fraction,
+)
 from lecture_utils.classifier import LinearClassifier
 from lecture_utils.data import train_val_test_split
 from lecture_utils.landscape import loss_slice
@@ -82,6 +87,32 @@ def test_check_finite_part_counts_over_the_whole_array():
 def test_check_finite_part_accepts_huge_finite_values():
     X = np.full((3, 2), 1e308)  # the sum overflows, every entry is finite
     check_finite_part(X, X, "X")
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    "W",
+    [np.zeros((2, 3)), np.array([[1.0, -1.0, 0.0], [0.0, 2.0, 0.0]])],
+    ids=["zeros", "mixed"],
+)
+def test_a_non_finite_entry_makes_its_row_of_the_product_non_finite(bad, dtype, W):
+    """What check_finite_by_product relies on, through BLAS, both layouts the losses use."""
+    X = np.ones((5, 2), dtype=dtype)
+    X[3, 1] = bad
+    W = W.astype(dtype)
+    for product in (X @ W, (np.ascontiguousarray(W.T) @ X.T).T):
+        assert not np.isfinite(product[3]).any()
+        with pytest.raises(ValueError, match=r"X contains NaN or Inf \(1 non-finite entries\)"):
+            check_finite_by_product(X[2:4], product[2:4], X, "X")
+        check_finite_by_product(X[:3], product[:3], X, "X")  # these rows are finite
+
+
+def test_check_finite_by_product_accepts_huge_finite_values():
+    X = np.full((3, 2), 1e308)
+    product = X @ np.full((2, 2), 10.0)  # overflows to inf, every entry of X is finite
+    assert not np.isfinite(product).all()
+    check_finite_by_product(X, product, X, "X")
 
 
 # ------------------------------------------------------------------ one loss-name check everywhere
