@@ -25,8 +25,9 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._history import _check_n_steps
+from ._per_example import check_linear_loss_args, checked_linear_loss
 from ._validation import as_float_array, check_finite_number, check_positive
-from .losses import LossResult, linear_loss
+from .losses import LossResult
 
 __all__ = ["DescentRun", "bias_gradient", "clipped_descent"]
 
@@ -147,9 +148,14 @@ def clipped_descent(
     step_size = check_positive(step_size, "step_size")
     n = _check_n_steps(n_steps)
     lo, hi = _check_bounds(bounds)
+    # checked once: the steps keep every shape and dtype, so only W and b can go bad (NaN/Inf)
+    W_c, X, y, reg, form, delta, b_c = check_linear_loss_args(W, X, y, reg, loss, delta, b)
     Ws, bs, results = [W], [b], []
     for k in range(n + 1):
-        result = linear_loss(W, X, y, reg, loss, delta, b)
+        if k and not (np.isfinite(W).all() and np.isfinite(b).all()):
+            as_float_array(W, "W", ndim=2)  # raises: "W contains NaN or Inf (...)"
+            as_float_array(b, "b", ndim=1)
+        result = checked_linear_loss(W_c if k == 0 else W, X, y, reg, form, delta, b if k else b_c)
         results.append(result)
         if k < n:
             W = np.clip(W - step_size * result.dW, lo, hi)

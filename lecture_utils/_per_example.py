@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -401,15 +402,39 @@ def linear_loss(
     -------
     LossResult
     """
+    return checked_linear_loss(*check_linear_loss_args(W, X, y, reg, loss, delta, b))
+
+
+def check_linear_loss_args(
+    W: Any, X: Any, y: Any, reg: Any, loss: str, delta: Any, b: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, LossFormulation, float, np.ndarray | None]:
+    """The checks of :func:`linear_loss`: ``(W, X, y, reg, formulation, delta, b)``, checked."""
     form = formulation(loss)
     W, X, y = check_W_X_y(W, X, y)
     reg = check_nonnegative(reg, "reg")
     delta = check_nonnegative(delta, "delta")
-    scores = X @ W
     if b is not None:
         b = as_float_array(b, "b", ndim=1)
         if b.shape[0] != W.shape[1]:
             raise ValueError(f"b must have shape (C,) = ({W.shape[1]},), got shape {b.shape}")
+    return W, X, y, reg, form, delta, b
+
+
+def checked_linear_loss(
+    W: np.ndarray,
+    X: np.ndarray,
+    y: np.ndarray,
+    reg: float,
+    form: LossFormulation,
+    delta: float,
+    b: np.ndarray | None,
+) -> LossResult:
+    """:func:`linear_loss` on arguments already checked (for loops that call it often).
+
+    The arguments as :func:`check_linear_loss_args` returns them; nothing is validated here.
+    """
+    scores = X @ W
+    if b is not None:
         scores = scores + b
     losses, dscores = form.losses_and_dscores(scores, y, delta)
     n = X.shape[0]

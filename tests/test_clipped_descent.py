@@ -83,3 +83,19 @@ def test_bad_arguments_are_named(kwargs, error, match):
     args.update(kwargs)
     with pytest.raises(error, match=match):
         clipped_descent(**args)
+
+
+@pytest.mark.parametrize("loss", ["svm", "softmax"])
+@pytest.mark.parametrize("w_dtype", [np.float32, np.float64])
+def test_checking_once_gives_the_results_of_linear_loss_at_every_step(loss, w_dtype):
+    # the loop validates its arguments once; every step must equal a fully checked call
+
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(12, 3)), rng.integers(0, 4, size=12)
+    W, b = rng.normal(size=(3, 4)).astype(w_dtype), rng.normal(size=4)
+    run = clipped_descent(W, b, X, y, 0.1, loss, 0.5, 6, bounds=(-0.8, 0.8), delta=0.5)
+    for W_k, b_k, result in zip(run.Ws, run.bs, run.results, strict=True):
+        expected = linear_loss(W_k, X, y, 0.1, loss, 0.5, b_k)
+        assert result.loss == expected.loss
+        np.testing.assert_array_equal(result.dW, expected.dW)
+        np.testing.assert_array_equal(result.db, expected.db)
