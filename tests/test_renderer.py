@@ -283,7 +283,10 @@ def test_on_a_high_density_screen_the_image_shows_the_figure_at_the_screens_rati
     css = (app.view.image.layout.width, app.view.image.layout.height)
     on_retina_screen(app)
     assert app.view.pixel_ratio == 2 and app.view.active == "image"
-    assert in_tree(app.widget, app.view.image) and not in_tree(app.widget, app.figure.canvas)
+    assert in_tree(app.widget, app.view.image)
+    # the canvas stays in the Box, hidden: ipympl's view would stay on the page if taken out
+    assert app.figure.canvas.layout.display == "none"
+    assert app.view.image.layout.display != "none"
     shown = pixels(app.view.image.value)
     assert np.array_equal(shown, at_dpi(reference, 200))  # twice the pixels each way
     assert (app.view.image.layout.width, app.view.image.layout.height) == css  # same size
@@ -299,6 +302,7 @@ def test_a_ratio_1_screen_keeps_the_canvas():
     app = W.MarginsApp()
     on_retina_screen(app, ratio=1)
     assert app.view.active == "canvas" and in_tree(app.widget, app.figure.canvas)
+    assert app.figure.canvas.layout.display is None and not in_tree(app.widget, app.view.image)
 
 
 def test_while_a_control_moves_drafts_at_ratio_1_then_one_sharp_frame(monkeypatch):

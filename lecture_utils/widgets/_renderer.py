@@ -372,8 +372,15 @@ class FigureView:
         self._last_draft = -float("inf")  # the frame below is sharp
         if which == "image":
             self.image.value = png_bytes(self.figure)
-            self.widget.children = (self.image, self.heartbeat)
+            if self.canvas_heard:
+                # ipympl's front-end shows the canvas: hide it. Taken out of the Box it would
+                # stay on the page, stale (ipympl 0.10's view.remove() keeps its element).
+                canvas.layout.display = "none"
+                self.widget.children = (canvas, self.image, self.heartbeat)
+            else:  # no ipympl front-end: out of the Box, so no error placeholder is shown
+                self.widget.children = (self.image, self.heartbeat)
         else:
+            canvas.layout.display = None
             self.widget.children = (canvas, self.heartbeat)
             self.image.value = b""
             canvas.draw_idle()

@@ -59,6 +59,12 @@ PANEL_READY_JS = """
 }
 """
 
+# How many ipympl canvases are visible on the page.
+VISIBLE_CANVASES_JS = """
+() => [...document.querySelectorAll('.jp-Notebook .jupyter-matplotlib-canvas-div')]
+  .filter((div) => div.offsetParent !== null && div.getBoundingClientRect().width > 0).length
+"""
+
 RUN_STATE_JS = """
 () => {
   const w = window.jupyterapp.shell.currentWidget;
@@ -173,6 +179,9 @@ def test_notebook_runs_and_every_app_responds(
         assert not failed.count(), f"{path}: a widget failed to render"
 
         apps = (find_apps if ratio == 1 else find_image_apps)(page, ".jp-Notebook")
+        if ratio != 1:  # the canvas the Image replaced must not stay on the page, stale
+            shown = page.evaluate(VISIBLE_CANVASES_JS)
+            assert not shown, f"{path}: {shown} ipympl canvases still shown next to the images"
         assert len(apps) >= expected_apps, f"{path}: {expected_apps} apps stored, {len(apps)} live"
         no_slider = [a["index"] for a in apps if not a["slider"]]
         assert not no_slider, f"{path}: apps {no_slider} have no slider to move"
