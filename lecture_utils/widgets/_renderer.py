@@ -25,7 +25,7 @@ Which one is used (:func:`use_renderer`, else the environment variable
      the snapped value back, once.
 
   If the heartbeat (or any control change from a browser) arrives and the canvas has not
-  announced itself, its front-end cannot show it: the canvas is taken out and the Image shows
+  announced itself, its front-end cannot show it: the canvas is hidden and the Image shows
   the figure from then on. If ``initialized`` arrives (even late), the canvas is shown. With
   no front-end at all (nbconvert) neither arrives and nothing changes.
 
@@ -372,13 +372,11 @@ class FigureView:
         self._last_draft = -float("inf")  # the frame below is sharp
         if which == "image":
             self.image.value = png_bytes(self.figure)
-            if self.canvas_heard:
-                # ipympl's front-end shows the canvas: hide it. Taken out of the Box it would
-                # stay on the page, stale (ipympl 0.10's view.remove() keeps its element).
-                canvas.layout.display = "none"
-                self.widget.children = (canvas, self.image, self.heartbeat)
-            else:  # no ipympl front-end: out of the Box, so no error placeholder is shown
-                self.widget.children = (self.image, self.heartbeat)
+            # The canvas is hidden, not taken out of the Box: taken out, its view would stay
+            # on the page, stale (ipympl 0.10's view.remove() keeps its element); and where
+            # ipympl's front-end is missing, the placeholder shown for it is hidden the same way.
+            canvas.layout.display = "none"
+            self.widget.children = (canvas, self.image, self.heartbeat)
         else:
             canvas.layout.display = None
             self.widget.children = (canvas, self.heartbeat)
