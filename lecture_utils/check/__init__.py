@@ -36,9 +36,9 @@ check that does not pass raises :class:`ExerciseFailed` (an ``AssertionError``) 
 message, so the test cell scores 0 and the feedback shows the message.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .._lazy import lazy_attributes
 from ._friendly import install as _install_friendly
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__ below
@@ -109,18 +109,7 @@ _MODULE_OF = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import a check's module on first use: ``check.svm_loss``, ``from ... import``."""
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value  # later look-ups skip __getattr__
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_attributes(__name__, _MODULE_OF, globals())
 
 
 __all__ = [

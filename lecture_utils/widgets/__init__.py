@@ -101,9 +101,9 @@ batches ``set_state`` into one update, shows errors raised while updating in ``a
 its figure can be freed; :mod:`._static` holds the baked pixel layer.
 """
 
-import importlib
 from typing import TYPE_CHECKING
 
+from .._lazy import lazy_attributes
 from ._app import App as App  # the base class, for subclassing (not an app itself)
 from ._renderer import use_renderer as use_renderer  # ipympl canvas or core-ipywidgets Image
 
@@ -134,18 +134,7 @@ _MODULE_OF = {
 }
 
 
-def __getattr__(name: str) -> type:
-    """Import an app's module on first use: ``widgets.GradientDescentApp``, ``from ... import``."""
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    cls = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = cls  # later look-ups skip __getattr__
-    return cls
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_attributes(__name__, _MODULE_OF, globals())
 
 
 #: The apps, one per live view. Tests and the benchmark run over exactly this list.
