@@ -20,34 +20,40 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-# Marks every app's canvas, box and first slider with data-test-* attributes; returns a list.
+# Marks every app's picture (its ipympl canvas, or its Image), box, cell and first visible
+# slider with data-test-* attributes (data-test-app... / data-test-image...); returns a list.
 FIND_APPS_JS = """
-(scopeSelector) => {
+([scopeSelector, kind]) => {
   const scope = document.querySelector(scopeSelector) || document;
+  const image = kind === 'image';
+  const names = image
+    ? {item: 'testImage', box: 'testImageBox', cell: 'testImageCell', slider: 'testImageSlider'}
+    : {item: 'testApp', box: 'testAppBox', cell: 'testAppCell', slider: 'testSlider'};
   const apps = [];
-  scope.querySelectorAll('.jupyter-matplotlib-canvas-div').forEach((div) => {
-    const i = apps.length;
-    let box = div.parentElement, slider = null;
-    while (box && box !== scope) {
-      // visible sliders only (apps hold a hidden heartbeat slider: see widgets._renderer)
-      slider = [...box.querySelectorAll('.widget-slider')]
-        .find((s) => s.offsetParent !== null) || null;
-      if (slider || box.classList.contains('jp-OutputArea-output')) break;
-      box = box.parentElement;
-    }
-    div.dataset.testApp = i;
-    if (box) box.dataset.testAppBox = i;
-    const cell = div.closest('.jp-Cell, .jp-OutputArea-output');
-    if (cell) cell.dataset.testAppCell = i;
-    let label = '';
-    if (slider) {
-      slider.dataset.testSlider = i;
-      const text = slider.querySelector('.widget-label');
-      const title = text && text.title !== 'null' ? text.title : '';
-      label = (text && text.textContent.trim()) || title;
-    }
-    apps.push({index: i, slider: !!slider, label});
-  });
+  scope.querySelectorAll(image ? 'img.widget-image' : '.jupyter-matplotlib-canvas-div')
+    .forEach((el) => {
+      const i = apps.length;
+      let box = el.parentElement, slider = null;
+      while (box && box !== scope) {
+        // visible sliders only (apps hold a hidden heartbeat slider: see widgets._renderer)
+        slider = [...box.querySelectorAll('.widget-slider')]
+          .find((s) => s.offsetParent !== null) || null;
+        if (slider || box.classList.contains('jp-OutputArea-output')) break;
+        box = box.parentElement;
+      }
+      el.dataset[names.item] = i;
+      if (box) box.dataset[names.box] = i;
+      const cell = el.closest('.jp-Cell, .jp-OutputArea-output');
+      if (cell) cell.dataset[names.cell] = i;
+      let label = '';
+      if (slider) {
+        slider.dataset[names.slider] = i;
+        const text = slider.querySelector('.widget-label');
+        const title = text && text.title !== 'null' ? text.title : '';
+        label = (text && text.textContent.trim()) || title;
+      }
+      apps.push({index: i, slider: !!slider, label});
+    });
   return apps;
 }
 """
@@ -166,7 +172,8 @@ class AppResult:
 
 
 def find_apps(page: Any, scope: str) -> list[dict[str, Any]]:
-    return page.evaluate(FIND_APPS_JS, scope)
+    """The apps in ``scope`` that draw on an ipympl canvas (marked data-test-app...)."""
+    return page.evaluate(FIND_APPS_JS, [scope, "canvas"])
 
 
 def _no_app_error(page: Any, index: int, label: str) -> None:
@@ -225,39 +232,6 @@ def move_slider(
     return result
 
 
-# Marks every app image (with its first visible slider) in scope; returns a list.
-FIND_IMAGE_APPS_JS = """
-(scopeSelector) => {
-  const scope = document.querySelector(scopeSelector) || document;
-  const apps = [];
-  scope.querySelectorAll('img.widget-image').forEach((img) => {
-    const i = apps.length;
-    let box = img.parentElement, slider = null;
-    while (box && box !== scope) {
-      // visible sliders only (apps hold a hidden heartbeat slider: see widgets._renderer)
-      slider = [...box.querySelectorAll('.widget-slider')]
-        .find((s) => s.offsetParent !== null) || null;
-      if (slider || box.classList.contains('jp-OutputArea-output')) break;
-      box = box.parentElement;
-    }
-    img.dataset.testImage = i;
-    if (box) box.dataset.testImageBox = i;
-    const cell = img.closest('.jp-Cell, .jp-OutputArea-output');
-    if (cell) cell.dataset.testImageCell = i;
-    let label = '';
-    if (slider) {
-      slider.dataset.testImageSlider = i;
-      const text = slider.querySelector('.widget-label');
-      const title = text && text.title !== 'null' ? text.title : '';
-      label = (text && text.textContent.trim()) || title;
-    }
-    apps.push({index: i, slider: !!slider, label, width: img.width,
-               naturalWidth: img.naturalWidth});
-  });
-  return apps;
-}
-"""
-
 # True when n app images show a decoded picture, each at least minRatio x its CSS width.
 IMAGES_SHOWN_JS = """
 ([n, minRatio]) => {
@@ -307,7 +281,8 @@ ARM_IMAGE_PROBE_JS = """
 
 
 def find_image_apps(page: Any, scope: str) -> list[dict[str, Any]]:
-    return page.evaluate(FIND_IMAGE_APPS_JS, scope)
+    """The apps in ``scope`` that draw into an Image (marked data-test-image...)."""
+    return page.evaluate(FIND_APPS_JS, [scope, "image"])
 
 
 def move_image_slider(
