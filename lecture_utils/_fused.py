@@ -27,7 +27,7 @@ larger blocks this brought the loss from 1.2 to 0.6-0.86 of the two-product floo
 (``benchmarks/bench_losses.py``).
 
 The check for NaN and Inf in X rides along without reading X again: a finite block of
-scores proves the block of X finite (``_validation.check_finite_by_product``). A separate
+scores proves the block of X finite (``_validation.check_finite_part`` with ``product``). A separate
 pass over X would cost about a fifth of the loss.
 
 Why it is equal
@@ -50,7 +50,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import check_finite_by_product
+from ._validation import check_finite_part
 
 # Bytes of X per block. Measured on CIFAR-10-sized data (benchmarks/bench_losses.py, both
 # OPENBLAS_CORETYPE settings, 2 cores): with the class-major products, 16-64 MiB blocks are
@@ -90,7 +90,7 @@ def loss_and_dW(
     for start in range(0, n, block):
         Xb = X[start : start + block]  # (B, D)
         scores = (W_t @ Xb.T).T  # (B, C): X_b @ W, computed class-major
-        check_finite_by_product(Xb, scores, X, "X")
+        check_finite_part(Xb, X, "X", product=scores)
         losses, dscores = losses_and_dscores(scores, y[start : start + block])
         total += float(losses.sum(dtype=np.float64))
         dW_t += dscores.T @ Xb  # (C, D): (X_b.T @ dscores).T

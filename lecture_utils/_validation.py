@@ -15,7 +15,6 @@ import numpy as np
 
 __all__ = [
     "all_finite",
-    "check_finite_by_product",
     "check_finite_part",
     "as_float_array",
     "check_labels",
@@ -102,33 +101,23 @@ def all_finite(arr: np.ndarray) -> bool:
     return all(bool(np.isfinite(block).all()) for block in _blocks(arr))
 
 
-def check_finite_part(part: np.ndarray, whole: np.ndarray, name: str) -> None:
-    """Raise as :func:`as_float_array` would if ``part`` (a slice of ``whole``) has NaN or Inf.
-
-    For a caller that walks ``whole`` anyway: the quick test is the sum of ``part``, which
-    is finite whenever every entry is (read while ``part`` is in cache, it costs almost
-    nothing). Only a non-finite sum, which huge finite entries can also give, leads to the
-    exact check; the error then counts the non-finite entries of all of ``whole``.
-    """
-    with np.errstate(over="ignore", invalid="ignore"):
-        quick = bool(np.isfinite(part.sum()))
-    if not quick and not all_finite(part):
-        as_float_array(whole, name)  # raises "<name> contains NaN or Inf (k non-finite entries)"
-
-
-def check_finite_by_product(
-    part: np.ndarray, product: np.ndarray, whole: np.ndarray, name: str
+def check_finite_part(
+    part: np.ndarray, whole: np.ndarray, name: str, product: np.ndarray | None = None
 ) -> None:
     """Raise as :func:`as_float_array` would if ``part`` (a slice of ``whole``) has NaN or Inf.
 
-    ``product`` is ``part @ M`` for a finite M (transposed or not): a NaN or an infinity in
-    row i of ``part`` makes every entry of row i of the product NaN or infinite (NaN times
-    anything is NaN, and an infinity times 0 is NaN), so a finite ``product`` proves ``part``
-    finite without reading ``part`` again. Only a non-finite product, which huge finite
-    entries can also give, leads to the exact check; the error then counts the non-finite
-    entries of all of ``whole``.
+    For a caller that walks ``whole`` anyway, a quick test first: the sum of ``part``, which
+    is finite whenever every entry is (read while ``part`` is in cache, it costs almost
+    nothing); or, if the caller already computed ``product = part @ M`` for a finite M
+    (transposed or not), that product, without reading ``part`` again: a NaN or an infinity
+    in row i of ``part`` makes every entry of row i of the product NaN or infinite (NaN times
+    anything is NaN, and an infinity times 0 is NaN). Only a failed quick test, which huge
+    finite entries can also give, leads to the exact check; the error then counts the
+    non-finite entries of all of ``whole``.
     """
-    if not bool(np.isfinite(product).all()) and not all_finite(part):
+    with np.errstate(over="ignore", invalid="ignore"):
+        quick = bool(np.isfinite(part.sum() if product is None else product).all())
+    if not quick and not all_finite(part):
         as_float_array(whole, name)  # raises "<name> contains NaN or Inf (k non-finite entries)"
 
 

@@ -8,7 +8,6 @@ import pytest
 from lecture_utils import losses as L
 from lecture_utils._validation import (
     check_choice,
-    check_finite_by_product,
     check_finite_part,
     check_fraction,
 )
@@ -97,7 +96,7 @@ def test_check_finite_part_accepts_huge_finite_values():
     ids=["zeros", "mixed"],
 )
 def test_a_non_finite_entry_makes_its_row_of_the_product_non_finite(bad, dtype, W):
-    """What check_finite_by_product relies on, through BLAS, both layouts the losses use."""
+    """What check_finite_part(product=...) relies on, through BLAS, both layouts the losses use."""
     X = np.ones((5, 2), dtype=dtype)
     X[3, 1] = bad
     W = W.astype(dtype)
@@ -106,16 +105,16 @@ def test_a_non_finite_entry_makes_its_row_of_the_product_non_finite(bad, dtype, 
     for product in products:
         assert not np.isfinite(product[3]).any()
         with pytest.raises(ValueError, match=r"X contains NaN or Inf \(1 non-finite entries\)"):
-            check_finite_by_product(X[2:4], product[2:4], X, "X")
-        check_finite_by_product(X[:3], product[:3], X, "X")  # these rows are finite
+            check_finite_part(X[2:4], X, "X", product=product[2:4])
+        check_finite_part(X[:3], X, "X", product=product[:3])  # these rows are finite
 
 
-def test_check_finite_by_product_accepts_huge_finite_values():
+def test_check_finite_part_by_product_accepts_huge_finite_values():
     X = np.full((3, 2), 1e308)
     with np.errstate(over="ignore"):
         product = X @ np.full((2, 2), 10.0)  # overflows to inf, every entry of X is finite
     assert not np.isfinite(product).all()
-    check_finite_by_product(X, product, X, "X")
+    check_finite_part(X, X, "X", product=product)
 
 
 # ------------------------------------------------------------------ one loss-name check everywhere
