@@ -152,14 +152,15 @@ def clipped_descent(
     W_c, X, y, reg, form, delta, b_c = check_linear_loss_args(W, X, y, reg, loss, delta, b)
     Ws, bs, results = [W], [b], []
     for k in range(n + 1):
-        if k and not (np.isfinite(W).all() and np.isfinite(b).all()):
-            as_float_array(W, "W", ndim=2)  # raises: "W contains NaN or Inf (...)"
-            as_float_array(b, "b", ndim=1)
-        result = checked_linear_loss(W_c if k == 0 else W, X, y, reg, form, delta, b if k else b_c)
+        result = checked_linear_loss(W_c, X, y, reg, form, delta, b_c)
         results.append(result)
         if k < n:
             W = np.clip(W - step_size * result.dW, lo, hi)
             b = np.clip(b - step_size * bias_gradient(result), lo, hi)
+            if not (np.isfinite(W).all() and np.isfinite(b).all()):
+                as_float_array(W, "W", ndim=2)  # raises: "W contains NaN or Inf (...)"
+                as_float_array(b, "b", ndim=1)
+            W_c, b_c = W, b
             if not keep_all:
                 Ws.clear()
                 bs.clear()

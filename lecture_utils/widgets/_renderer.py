@@ -364,21 +364,18 @@ class FigureView:
 
     def _show(self, which: str) -> None:
         with self.lock:
-            self._switch_to(which)
-
-    def _switch_to(self, which: str) -> None:
-        canvas = self.figure.canvas
-        self.active = which
-        self._last_draft = -float("inf")  # the frame below is sharp
-        if which == "image":
-            self.image.value = png_bytes(self.figure)
-            # The canvas is hidden, not taken out of the Box: taken out, its view would stay
-            # on the page, stale (ipympl 0.10's view.remove() keeps its element); and where
-            # ipympl's front-end is missing, the placeholder shown for it is hidden the same way.
-            canvas.layout.display = "none"
-            self.widget.children = (canvas, self.image, self.heartbeat)
-        else:
-            canvas.layout.display = None
-            self.widget.children = (canvas, self.heartbeat)
-            self.image.value = b""
-            canvas.draw_idle()
+            canvas = self.figure.canvas
+            self.active = which
+            self._last_draft = -float("inf")  # the frame below is sharp
+            if which == "image":
+                self.image.value = png_bytes(self.figure)
+                # The canvas is hidden, not taken out of the Box: taken out, its view would
+                # stay on the page, stale (ipympl 0.10's view.remove() keeps its element); and
+                # where ipympl's front-end is missing, its placeholder is hidden the same way.
+                canvas.layout.display = "none"
+                self.widget.children = (canvas, self.image, self.heartbeat)
+            else:
+                canvas.layout.display = None
+                self.widget.children = (canvas, self.heartbeat)
+                self.image.value = b""
+                canvas.draw_idle()
