@@ -381,6 +381,24 @@ def test_updates_from_two_threads_never_change_artists_mid_frame():
     assert np.array_equal(pixels(app.view.image.value), render(reference))
 
 
+@pytest.mark.parametrize("renderer", ["auto", "ipympl"])
+def test_ipympl_handles_its_front_ends_messages_once_under_the_apps_lock(renderer):
+    """A "draw" or "refresh" from ipympl's front-end renders the figure: on the thread the
+    message arrives on, so under the same lock as the app's own updates and frames."""
+    use_renderer(renderer)
+    app = W.MarginsApp()
+    canvas = app.figure.canvas
+    seen: list[tuple[str, bool]] = []
+    canvas.manager.handle_json = lambda content: seen.append(
+        (content["type"], app.view.lock._is_owned())
+    )
+    for kind in ("refresh", "draw", "send_image_mode"):
+        canvas._handle_custom_msg({"type": kind}, [])
+    assert seen == [("refresh", True), ("draw", True), ("send_image_mode", True)]
+    canvas._handle_custom_msg({"type": "initialized"}, [])  # ipympl's own handling still runs
+    assert canvas.syncing_data_url is False and app.view.active == "canvas"
+
+
 def test_the_static_layer_keeps_the_pixels_of_both_sizes(monkeypatch):
     app = W.RegularizationApp(backend="agg")
     layer = app.static_layer
@@ -397,3 +415,30 @@ def test_the_static_layer_keeps_the_pixels_of_both_sizes(monkeypatch):
     layer.invalidate()
     at_dpi(app, 100)
     assert renders == [100, 200, 100]
+
+
+def test_what_a_cell_calls_changes_the_artists_holding_the_apps_lock():
+    """A cell runs on the main thread while ipympl's messages may be handled on another."""
+    playground, training = W.ClassifierPlayground(), W.TrainingApp()
+    owned: list[tuple[str, bool]] = []
+
+    def recording(app: App, name: str) -> None:
+        original = getattr(app, name)
+
+        def record(*args: object) -> object:
+            owned.append((name, app.view.lock._is_owned()))
+            return original(*args)
+
+        setattr(app, name, record)
+
+    for app, frame in ((playground, "_show_run_step"), (training, "_show_losses")):
+        app.figure.canvas._handle_custom_msg({"type": "initialized"}, [])  # a browser shows it
+        recording(app, "update")  # every change of the artists, and every animation frame
+        recording(app, frame)
+    playground.set_state(b_0=0.5)
+    playground.set_parameters([[1.0, 2.0, 3.0], [2.0, -4.0, -1.0]], [0.0, 0.5, -0.5])
+    playground.run()  # animated: a browser shows it
+    training.train(epochs=1)
+    names = {name for name, _ in owned}
+    assert names == {"update", "_show_run_step", "_show_losses"}
+    assert all(held for _, held in owned), [name for name, held in owned if not held]

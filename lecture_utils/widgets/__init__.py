@@ -79,7 +79,10 @@ Adding an app (developer guide)
    - an action of many steps (a training run, a descent) may animate: between steps change
      the artists and call ``self._draw_frame()`` (it draws only when a browser shows the
      canvas; headless it does nothing), then end by setting the controls (one update), so
-     the final picture is still the one the control values give.
+     the final picture is still the one the control values give. Decorate such a public
+     method with ``@serialized`` (from :mod:`._app`): a cell may call it while widget
+     messages are handled on another thread (``set_state``, ``refresh`` and the controls'
+     and buttons' handlers already hold the app's lock).
    - the algorithm behind the picture (a loss, a descent) belongs in a core module
      (``lecture_utils.losses``, ``optim``, ...), tested there; the app calls it.
 2. Add ``"<Name>": "<topic>"`` to ``_MODULE_OF`` below (the module is imported on the

@@ -27,6 +27,7 @@ Why the wiring is careful: the browser and the kernel both change control values
 from __future__ import annotations
 
 import base64
+import functools
 import io
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -50,6 +51,23 @@ __all__ = ["App"]
 
 # How many superseded values per control are remembered as possible stale echoes.
 _MAX_STALE = 8
+
+
+def serialized(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run ``method`` holding the app's lock (:attr:`FigureView.lock`).
+
+    Widget messages can be handled on two threads (ipykernel >= 7 hands those JupyterLab sends
+    on a kernel subshell to that subshell's thread), and a notebook cell runs on the main one.
+    So whatever changes the artists or renders them holds the lock: a frame never shows a
+    half-made change, and two frames are never encoded at once.
+    """
+
+    @functools.wraps(method)
+    def holding_the_lock(self: App, *args: Any, **kwargs: Any) -> Any:
+        with self.view.lock:
+            return method(self, *args, **kwargs)
+
+    return holding_the_lock
 
 
 class App:
@@ -215,6 +233,7 @@ class App:
         """A copy of the control values; ``set_state(**app.state())`` reproduces the picture."""
         return dict(self._values)
 
+    @serialized
     def set_state(self, **values: Any) -> None:
         """Set several controls at once and redraw once.
 
@@ -251,11 +270,8 @@ class App:
 
     # -- wiring ------------------------------------------------------------------------------
 
+    @serialized
     def _on_change(self, change: Mapping[str, Any]) -> None:
-        with self.view.lock:  # messages can come on two threads (see FigureView.lock)
-            self._apply_change(change)
-
-    def _apply_change(self, change: Mapping[str, Any]) -> None:
         if self._writing:
             return
         control = change["owner"]
@@ -288,11 +304,8 @@ class App:
         finally:
             self._writing = False
 
+    @serialized
     def _on_click(self, button: widgets.Button) -> None:
-        with self.view.lock:  # messages can come on two threads (see FigureView.lock)
-            self._run_action(button)
-
-    def _run_action(self, button: widgets.Button) -> None:
         action = self._actions[id(button)]
         before = self.n_updates
         try:
@@ -304,6 +317,7 @@ class App:
         if self.n_updates == before:  # the action changed internal state only
             self.refresh()
 
+    @serialized
     def refresh(self, raise_errors: bool = False) -> None:
         """Run :meth:`update` (BLAS on one thread) and schedule a redraw; errors to ``output``."""
         self._dirty = False

@@ -260,13 +260,17 @@ class FigureView:
             )
             self.heartbeat = heartbeat()
             self.heartbeat.observe(self._on_heartbeat, names="value")
+        if live_canvas and renderer != "image":
+            # ipympl's own handler renders the figure on the thread its message arrives on
+            # (a "draw", "refresh" or resize from the front-end): it too takes the app's lock.
+            canvas.on_msg(canvas._handle_message, remove=True)
+            canvas.on_msg(self._on_canvas_msg)
         if renderer == "image":
             self.active = "image"
             self.widget: widgets.Widget = widgets.Box([self.image, self.heartbeat])
         elif renderer == "auto":
             self.active = "canvas"
             self.widget = widgets.Box([canvas, self.heartbeat])
-            canvas.on_msg(self._on_canvas_msg)
         else:
             self.active = "canvas"
             self.widget = canvas if live_canvas else widgets.HTML("")
@@ -337,11 +341,17 @@ class FigureView:
             if self.active == "image" and self.image.comm is not None:  # not closed meanwhile
                 self.image.value = png_bytes(self.figure)
 
-    # -- auto: which one the front-end can show --------------------------------------------
+    # -- messages from the front-ends; auto: which one the front-end can show ---------------
 
-    def _on_canvas_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict):
-            return
+    def _on_canvas_msg(self, widget: Any, content: Any, buffers: Any) -> None:
+        with self.lock:
+            try:
+                self.figure.canvas._handle_message(widget, content, buffers)  # ipympl's own
+            finally:
+                if self.renderer == "auto" and isinstance(content, dict):
+                    self._decide(content)
+
+    def _decide(self, content: dict) -> None:
         kind = content.get("type")
         if kind in ("set_device_pixel_ratio", "set_dpi_ratio"):  # ipympl has set the dpi
             ratio = content.get("device_pixel_ratio", content.get("dpi_ratio", 1))
@@ -358,9 +368,10 @@ class FigureView:
 
     def browser_message(self) -> None:
         """A front-end rendered the app, or a control moved there (called by the app too)."""
-        self.browser_seen = True
-        if self.renderer == "auto" and not self.canvas_heard and self.active == "canvas":
-            self._show("image")
+        with self.lock:
+            self.browser_seen = True
+            if self.renderer == "auto" and not self.canvas_heard and self.active == "canvas":
+                self._show("image")
 
     def _show(self, which: str) -> None:
         with self.lock:

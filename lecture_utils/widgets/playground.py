@@ -33,7 +33,7 @@ from ..data import make_blobs, make_spiral, playground_points
 from ..losses import LOSSES, LossResult, linear_loss
 from ..optim import bias_gradient, clipped_descent
 from ..plotting import CLASS_COLORS, region_colormap
-from ._app import App
+from ._app import App, serialized
 from ._controls import dropdown, float_slider, labelled, log_slider
 from ._playground_view import N_CLASSES, RESOLUTION, PlaygroundView
 from ._strings.playground import STRINGS
@@ -409,6 +409,7 @@ class ClassifierPlayground(PlaygroundView, App):
         W, b, _ = self.descent_path(1)
         self._set_parameters(W, b)
 
+    @serialized  # a cell may call it while widget messages arrive on another thread
     def run(self) -> None:
         """``run_steps`` gradient steps (what the "run" button does), drawn as they go.
 

@@ -24,7 +24,7 @@ from matplotlib.ticker import MaxNLocator
 from .._validation import as_float_array, check_positive_int
 from ..classifier import LinearClassifier
 from ..plotting import ClassTemplates
-from ._app import App
+from ._app import App, serialized
 from ._controls import dropdown, int_slider, labelled, selection_slider
 from ._strings.training import STRINGS
 
@@ -341,6 +341,7 @@ class TrainingApp(App):
         self.progress.value = min(done, total)
         self.progress_text.value = self.text("progress_text", done=done, total=total)
 
+    @serialized  # a cell may call it while widget messages arrive on another thread
     def train(self, epochs: int | None = None) -> LinearClassifier:
         """Train for ``epochs`` epochs from scratch, drawing the loss curve as ``fit`` runs.
 

@@ -339,3 +339,76 @@ def move_image_slider(
 
 def median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
+
+
+# Why some canvas shows no frame: each ipympl canvas on the page, as the browser has it.
+CANVASES_STATE_JS = """
+() => [...document.querySelectorAll('.jupyter-matplotlib-canvas-div')].map((div, i) => {
+  const c = div.querySelector('canvas');
+  let drawn = false;
+  if (c && c.width && c.height) {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let k = 0; k < d.length && !drawn; k += 4) {
+      drawn = d[k + 3] !== 0 && (d[k] !== 255 || d[k + 1] !== 255 || d[k + 2] !== 255);
+    }
+  }
+  const cell = div.closest('.jp-Cell');
+  const cells = [...document.querySelectorAll('.jp-Notebook .jp-Cell')];
+  return {canvas: i, cell: cells.indexOf(cell), width: c ? c.width : null,
+    height: c ? c.height : null, drawn, visible: div.offsetParent !== null,
+    images: cell ? cell.querySelectorAll('img.widget-image').length : 0};
+})
+"""
+
+# Runs code in the notebook's kernel; resolves with its printed text (or why it could not).
+KERNEL_PRINT_JS = """
+async ([code, timeoutMs]) => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const kernel = w && w.sessionContext.session?.kernel;
+  if (!kernel) return 'no kernel';
+  let out = '';
+  const future = kernel.requestExecute({code, store_history: false});
+  future.onIOPub = (msg) => {
+    const c = msg.content;
+    if (msg.header.msg_type === 'stream') out += c.text;
+    if (msg.header.msg_type === 'error') out += `${c.ename}: ${c.evalue}`;
+  };
+  const late = new Promise((r) => setTimeout(() => r('timeout'), timeoutMs));
+  const how = await Promise.race([future.done.then(() => 'done'), late]);
+  if (how === 'done') return out;
+  return `kernel did not answer in ${timeoutMs} ms (${kernel.status}): ${out}`;
+}
+"""
+
+# What the kernel's apps think they show (lecture_utils.widgets._renderer.FigureView).
+_VIEWS_STATE_PY = """
+import gc, threading, sys
+_r = sys.modules.get('lecture_utils.widgets._renderer')
+for _v in ([] if _r is None else [o for o in gc.get_objects() if isinstance(o, _r.FigureView)]):
+    _c = _v.figure.canvas
+    print(type(_c).__name__, 'active', _v.active, 'heard', _v.canvas_heard, 'seen',
+          _v.browser_seen, 'ratio', _v.pixel_ratio,
+          'syncing', getattr(_c, 'syncing_data_url', None),
+          'display', getattr(getattr(_c, 'layout', None), 'display', None),
+          'scheduled', _v._scheduled is not None)
+print('threads:', [t.name for t in threading.enumerate()])
+"""
+
+
+def canvases_diagnosis(page: Any) -> str:
+    """The browser's canvases and the kernel's apps, for a failure message."""
+    canvases = page.evaluate(CANVASES_STATE_JS)
+    kernel = page.evaluate(KERNEL_PRINT_JS, [_VIEWS_STATE_PY, 10_000])
+    lines = [f"  browser: {c}" for c in canvases] + [f"  kernel: {k}" for k in kernel.splitlines()]
+    return "\n".join(lines)
+
+
+def wait_canvases_drawn(page: Any, expected: int, timeout_ms: int = 30_000) -> None:
+    """Wait until ``expected`` ipympl canvases show a frame; else fail, saying which and why."""
+    try:
+        page.wait_for_function(CANVASES_DRAWN_JS, arg=expected, timeout=timeout_ms)
+    except Exception as error:  # Playwright's TimeoutError
+        raise AssertionError(
+            f"{expected} canvases expected to show a frame within {timeout_ms / 1000:.0f} s "
+            f"({type(error).__name__}):\n{canvases_diagnosis(page)}"
+        ) from None

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from _apps import CANVASES_DRAWN_JS, find_apps, move_slider
+from _apps import find_apps, move_slider, wait_canvases_drawn
 from _support import SCREENSHOTS, Server, missing
 from test_notebooks_in_lab import VISIBLE_PART_JS, _open, _restart_and_run_all
 
@@ -119,7 +119,7 @@ def test_a_korean_notebook_runs_and_its_app_speaks_korean(lab_server: Server, ne
 
         expected_apps = sum(c["apps"] for c in state["cells"])
         assert expected_apps, f"{NOTEBOOK}: no app displayed"
-        page.wait_for_function(CANVASES_DRAWN_JS, arg=expected_apps, timeout=30_000)
+        wait_canvases_drawn(page, expected_apps)
         apps = find_apps(page, ".jp-Notebook")
         assert apps and apps[0]["slider"], f"{NOTEBOOK}: the first app has no slider"
         move_slider(page, 0, apps[0]["label"])

@@ -29,13 +29,13 @@ from typing import Any
 
 import pytest
 from _apps import (
-    CANVASES_DRAWN_JS,
     IMAGES_SHOWN_JS,
     find_apps,
     find_image_apps,
     median,
     move_image_slider,
     move_slider,
+    wait_canvases_drawn,
 )
 from _support import LATENCY_TARGET_MS, LATENCY_TARGETS_MS, SCREENSHOTS, Server, notebooks
 
@@ -172,7 +172,7 @@ def test_notebook_runs_and_every_app_responds(
         # every app displayed by the notebook renders a first frame; at ratio 2, sharp ones
         expected_apps = sum(c["apps"] for c in state["cells"])
         if ratio == 1:
-            page.wait_for_function(CANVASES_DRAWN_JS, arg=expected_apps, timeout=30_000)
+            wait_canvases_drawn(page, expected_apps)
         else:
             page.wait_for_function(IMAGES_SHOWN_JS, arg=[expected_apps, ratio], timeout=30_000)
         failed = page.locator(".jp-OutputArea-output", has_text="Error displaying widget")
