@@ -442,3 +442,29 @@ def test_what_a_cell_calls_changes_the_artists_holding_the_apps_lock():
     names = {name for name, _ in owned}
     assert names == {"update", "_show_run_step", "_show_losses"}
     assert all(held for _, held in owned), [name for name, held in owned if not held]
+
+
+def test_a_volatile_member_of_the_static_layer_is_rendered_again_alone(monkeypatch):
+    """OptimizerPathsApp's loss axis follows n_steps: only it is re-rendered when that moves."""
+    app = W.OptimizerPathsApp()
+    layer = app.static_layer
+    assert [m for m in layer.volatile] == [app.ax_loss.xaxis]
+    drawn: list[str] = []
+    for member in layer.members:
+        original = member.draw
+        kind = "volatile" if member is app.ax_loss.xaxis else "other"
+
+        def draw(renderer, _original=original, _kind=kind, _member=member):
+            if _member.get_visible():  # hidden, the normal draw passes over it
+                drawn.append(_kind)
+            return _original(renderer)
+
+        monkeypatch.setattr(member, "draw", draw)
+    render(app)
+    drawn.clear()
+    app.set_state(step_size=other_value(app.controls["step_size"]))
+    render(app)
+    assert drawn == []  # the whole layer pasted
+    app.set_state(n_steps=other_value(app.controls["n_steps"]))
+    render(app)
+    assert drawn == ["volatile"]

@@ -201,19 +201,21 @@ class App:
         """What shows the figure: the ipympl canvas or the fallback Image (see ``._renderer``)."""
         return self.view.widget
 
-    def _bake(self, *items: Artist | Axes) -> None:
+    def _bake(self, *items: Artist | Axes, volatile: tuple[Artist, ...] = ()) -> None:
         """Render ``items`` once and paste their pixels on every draw (see :class:`StaticLayer`).
 
         Call at the end of ``_make_artists`` with the axes whose ticks and background never
         change and the artists (fixed texts, reference lines) that never change and lie below
         every changing artist. Text is slow to draw: this is usually what gets an app's frame
-        under the 40 ms budget. Call ``self.static_layer.invalidate()`` after changing one.
+        under the 40 ms budget. A changed member is noticed (matplotlib marks it stale) and
+        the layer rendered again; an artist that changes with one control (an axis whose
+        limit follows a slider) goes in ``volatile``, so that only it is rendered again.
         """
         if not self.bake_static or not items:
             return
         if self.static_layer is not None:
             raise RuntimeError("_bake can be called once per app")
-        self.static_layer = StaticLayer(self.figure, list(items))
+        self.static_layer = StaticLayer(self.figure, list(items), list(volatile))
         self.figure.add_artist(self.static_layer)
 
     def _button(self, description: str, action: Callable[[], Any], **kwargs: Any) -> widgets.Button:

@@ -9,6 +9,7 @@ same pixels, only faster. Apps use it through ``App._bake`` (see :mod:`._app`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -35,15 +36,22 @@ class StaticLayer(Artist):
     Everything in the layer ends up *below* every other artist, so give it only what lies
     underneath the changing artists: axes backgrounds, tick labels, fixed texts and
     reference lines, fixed data points under nothing.
+
+    An artist that changes now and then (an axis whose limit follows a slider) can be given
+    as ``volatile``: it is drawn after the other members, onto a copy of their pixels, so
+    when it changes only it is rendered again. It must not overlap any other member drawn
+    after it in the normal order (the pixels would differ; the apps' tests compare them).
     """
 
-    def __init__(self, figure: Figure, items: list[Artist | Axes]) -> None:
+    def __init__(
+        self, figure: Figure, items: Sequence[Artist | Axes], volatile: Sequence[Artist] = ()
+    ) -> None:
         super().__init__()
         self.set_figure(figure)
         self.set_zorder(-1e9)
         self.members: list[Artist] = []
         self._owner: dict[int, Axes | None] = {}  # the axes each member is drawn with
-        for item in items:
+        for item in [*items, *volatile]:
             if isinstance(item, Axes):
                 for m in (item.patch, item.xaxis, item.yaxis):
                     self.members.append(m)
@@ -53,6 +61,7 @@ class StaticLayer(Artist):
                 # an axes' background patch does not know its axes (its .axes is None)
                 owner = item.axes or next((ax for ax in figure.axes if ax.patch is item), None)
                 self._owner[id(item)] = owner
+        self.volatile = list(volatile)
         owners = set(map(id, self._owner.values()))
         self.axes_order = [ax for ax in figure.axes if id(ax) in owners]
         self._shown = [m.get_visible() for m in self.members]
@@ -60,8 +69,10 @@ class StaticLayer(Artist):
             m.set_visible(False)
             m.stale = False
         # pixels per (width, height, dpi): a high-density screen alternates two sizes (drafts
-        # at ratio 1 while a control moves, then the sharp frame: see widgets._renderer)
+        # at ratio 1 while a control moves, then the sharp frame: see widgets._renderer).
+        # With volatile members, also the pixels of the other members alone (_base).
         self._pixels: dict[tuple[float, float, float], np.ndarray] = {}
+        self._base: dict[tuple[float, float, float], np.ndarray] = {}
 
     def _in_drawing_order(self) -> list[Artist]:
         def order(m: Artist) -> tuple[int, int, float]:
@@ -71,10 +82,14 @@ class StaticLayer(Artist):
             return (self.axes_order.index(ax), 0 if m is ax.patch else 1, m.get_zorder())
 
         shown = [m for m, v in zip(self.members, self._shown, strict=True) if v]
-        return sorted(shown, key=order)
+        # the volatile ones last (drawn onto the others' pixels)
+        return sorted(shown, key=lambda m: (any(m is v for v in self.volatile), order(m)))
 
-    def _draw_members(self, renderer: Any) -> None:
+    def _draw_members(self, renderer: Any, volatile: bool | None = None) -> None:
+        """Draw the shown members in order (only the volatile ones, or only the others)."""
         for m in self._in_drawing_order():
+            if volatile is not None and any(m is v for v in self.volatile) != volatile:
+                continue
             m.set_visible(True)
             try:
                 m.draw(renderer)
@@ -85,6 +100,7 @@ class StaticLayer(Artist):
     def invalidate(self) -> None:
         """Render the layer again at the next draw (after changing one of its artists)."""
         self._pixels.clear()
+        self._base.clear()
 
     def draw(self, renderer: Any) -> None:
         if not isinstance(renderer, RendererAgg):
@@ -94,16 +110,37 @@ class StaticLayer(Artist):
             ax.viewLim  # noqa: B018 (the property brings the view limits up to date)
             ax.apply_aspect()
         key = (renderer.width, renderer.height, renderer.dpi)
-        if any(m.stale for m in self.members):
-            self._pixels.clear()
+        if any(m.stale for m in self.members if not any(m is v for v in self.volatile)):
+            self.invalidate()
+        elif any(m.stale for m in self.volatile):
+            self._pixels.clear()  # the other members' pixels (_base) still hold
         if key not in self._pixels:
             private = RendererAgg(renderer.width, renderer.height, renderer.dpi)
-            self.figure.patch.draw(private)  # opaque background: pasted pixels are exact
-            self._draw_members(private)
-            if len(self._pixels) >= 2:  # keep the two latest sizes
-                del self._pixels[next(iter(self._pixels))]
-            self._pixels[key] = np.asarray(private.buffer_rgba()).copy()
-        gc = renderer.new_gc()
-        renderer.draw_image(gc, 0, 0, self._pixels[key][::-1])
-        gc.restore()
+            if not self.volatile:
+                self.figure.patch.draw(private)  # opaque background: pasted pixels are exact
+                self._draw_members(private)
+            else:
+                if key not in self._base:
+                    self.figure.patch.draw(private)
+                    self._draw_members(private, volatile=False)
+                    _keep_two(self._base)[key] = np.asarray(private.buffer_rgba()).copy()
+                else:  # an opaque paste of the others' pixels, then the volatile members
+                    _paste(private, self._base[key])
+                self._draw_members(private, volatile=True)
+            _keep_two(self._pixels)[key] = np.asarray(private.buffer_rgba()).copy()
+        _paste(renderer, self._pixels[key])
         self.stale = False
+
+
+def _keep_two(cache: dict) -> dict:
+    """Make room for one more size: keep the latest two (drafts and sharp frames)."""
+    if len(cache) >= 2:
+        del cache[next(iter(cache))]
+    return cache
+
+
+def _paste(renderer: RendererAgg, pixels: np.ndarray) -> None:
+    """Paste opaque RGBA ``pixels`` (rows top to bottom) over the whole renderer."""
+    gc = renderer.new_gc()
+    renderer.draw_image(gc, 0, 0, pixels[::-1])
+    gc.restore()

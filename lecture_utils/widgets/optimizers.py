@@ -334,8 +334,8 @@ class OptimizerPathsApp(App):
             fontsize=9,
             handlelength=2.2,
         )
-        # the loss panel's x axis is drawn live: its limit follows n_steps
-        self._bake(ax, ax_loss.patch, ax_loss.yaxis, *texts, legend)
+        # the loss panel's x axis follows n_steps: re-rendered alone when that changes
+        self._bake(ax, ax_loss.patch, ax_loss.yaxis, *texts, legend, volatile=(ax_loss.xaxis,))
 
     def band_colors(self) -> np.ndarray:
         r"""RGBA colours (n_bands, 4) of the level bands, as :func:`plot_loss_surface` colours.
