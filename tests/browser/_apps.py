@@ -10,7 +10,10 @@ the ``img.widget-image``; a new frame is a new ``src``, timed when the browser h
 Latency is measured inside the page, with ``performance.now()``: from the ``keydown`` event
 on the slider handle to the first moment the canvas pixels differ from before the key press.
 The pixels are compared right after every ``drawImage`` onto the canvas (how ipympl paints a
-new frame) and, as a fallback, on every animation frame.
+new frame) and, as a fallback, on every animation frame. Each press waits until the page is
+idle: no long task on the browser's main thread for 300 ms and the kernel idle (after Run All
+JupyterLab typesets math and lays out outputs for seconds; a learner moves a slider on a page
+that has settled, and a press made during that work measures the work, not the app).
 """
 
 from __future__ import annotations
@@ -153,6 +156,41 @@ async ([canvas, quietMs, maxMs]) => {
 }
 """
 
+# Resolves once the page has had no long task (>= 50 ms on the main thread) for quietMs and
+# JupyterLab's kernel (if any) is idle, or after maxMs: a learner moves a slider on a page that
+# has finished rendering (Run All leaves seconds of layout and math typesetting behind it).
+PAGE_IDLE_JS = """
+async ([quietMs, maxMs]) => {
+  const start = performance.now();
+  let last = start;
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) last = Math.max(last, e.startTime + e.duration);
+  });
+  observer.observe({type: 'longtask', buffered: false});
+  const kernelIdle = () => {
+    const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    const kernel = w && w.sessionContext && w.sessionContext.session?.kernel;
+    return !kernel || kernel.status === 'idle';
+  };
+  try {
+    while (performance.now() - start < maxMs) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (!kernelIdle()) last = performance.now();
+      else if (performance.now() - last >= quietMs) return true;
+    }
+    return false;
+  } finally {
+    observer.disconnect();
+  }
+}
+"""
+
+
+def wait_page_idle(page: Any, quiet_ms: int = 300, max_ms: int = 5000) -> bool:
+    """Wait until the page is idle (see ``PAGE_IDLE_JS``); False if it never was in max_ms."""
+    return page.evaluate(PAGE_IDLE_JS, [quiet_ms, max_ms])
+
+
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
@@ -206,6 +244,7 @@ def move_slider(
     at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
     key = "ArrowLeft" if at_max else "ArrowRight"
     for _ in range(presses):
+        wait_page_idle(page)
         before = readout.inner_text().strip()
         page.evaluate(ARM_PROBE_JS, [handle.element_handle(), canvas.element_handle(), timeout_ms])
         handle.press(key)
@@ -312,6 +351,7 @@ def move_image_slider(
     at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
     key = "ArrowLeft" if at_max else "ArrowRight"
     for _ in range(presses):
+        wait_page_idle(page)
         before = readout.inner_text().strip()
         args = [handle.element_handle(), img.element_handle(), timeout_ms, sharp_width]
         page.evaluate(ARM_IMAGE_PROBE_JS, args)
