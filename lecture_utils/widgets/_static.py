@@ -73,6 +73,9 @@ class StaticLayer(Artist):
         # With volatile members, also the pixels of the other members alone (_base).
         self._pixels: dict[tuple[float, float, float], np.ndarray] = {}
         self._base: dict[tuple[float, float, float], np.ndarray] = {}
+        # the sizes whose _pixels are current: after a volatile member changed, its buffers
+        # are rendered again in place (no new allocation each time a slider moves)
+        self._current: set[tuple[float, float, float]] = set()
 
     def _in_drawing_order(self) -> list[Artist]:
         def order(m: Artist) -> tuple[int, int, float]:
@@ -101,6 +104,7 @@ class StaticLayer(Artist):
         """Render the layer again at the next draw (after changing one of its artists)."""
         self._pixels.clear()
         self._base.clear()
+        self._current.clear()
 
     def draw(self, renderer: Any) -> None:
         if not isinstance(renderer, RendererAgg):
@@ -113,8 +117,8 @@ class StaticLayer(Artist):
         if any(m.stale for m in self.members if not any(m is v for v in self.volatile)):
             self.invalidate()
         elif any(m.stale for m in self.volatile):
-            self._pixels.clear()  # the other members' pixels (_base) still hold
-        if key not in self._pixels:
+            self._current.clear()  # the other members' pixels (_base) still hold
+        if key not in self._current:
             private = RendererAgg(renderer.width, renderer.height, renderer.dpi)
             if not self.volatile:
                 self.figure.patch.draw(private)  # opaque background: pasted pixels are exact
@@ -127,7 +131,13 @@ class StaticLayer(Artist):
                 else:  # an opaque paste of the others' pixels, then the volatile members
                     _paste(private, self._base[key])
                 self._draw_members(private, volatile=True)
-            _keep_two(self._pixels)[key] = np.asarray(private.buffer_rgba()).copy()
+            pixels = np.asarray(private.buffer_rgba())
+            if key in self._pixels:
+                np.copyto(self._pixels[key], pixels)
+            else:
+                _keep_two(self._pixels)[key] = pixels.copy()
+                self._current &= self._pixels.keys()
+            self._current.add(key)
         _paste(renderer, self._pixels[key])
         self.stale = False
 
