@@ -15,6 +15,10 @@ temp dir). Each simulated student then, concurrently:
    ``update`` of the slider's value, then it answers ipympl's ``draw`` request as the front-end
    would and stops the clock when the canvas's new frame (the ``binary`` comm message with the
    image) arrives. That is the slider round trip: change sent -> new frame received.
+   With ``--device-pixel-ratio 2`` the simulated front-end reports a high-density screen first,
+   as ipympl's does, so the app draws into its ``ipywidgets.Image`` (drafts at ratio 1 while
+   the slider moves, then the sharp frame: ``lecture_utils.widgets._renderer``): the round trip
+   ends at the first new Image value, and the time to the sharp one is reported as well.
 
 It reports per student: server + kernel RSS (psutil), login-to-ready, run-all time and the
 p50/p95/max of the slider round trip; then a leak check (kernel RSS over ``--leak-moves`` slider
@@ -28,6 +32,7 @@ Every process it starts is stopped and the temp dir removed on exit, failure or 
     python benchmarks/classroom_load.py                   # sweep N = 5, 10, 20, 40
     python benchmarks/classroom_load.py --students 20     # one class size (< 15 min on 2 cores)
     python benchmarks/classroom_load.py --students 2 --slider-seconds 10 --leak-moves 200
+    python benchmarks/classroom_load.py --students 10 --device-pixel-ratio 2   # retina screens
 """
 
 from __future__ import annotations
@@ -35,13 +40,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
 import shutil
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -50,283 +52,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import psutil
+from _kernel_channel import KernelChannel
+from _local_hub import ROOT, Hub, ensure_proxy, free_port, load_average, rss_mib, uss_mib
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
-ROOT = Path(__file__).resolve().parents[1]
-DEPLOY_CONFIG = ROOT / "deploy" / "jupyterhub_config.py"
-CHP_DIR = ROOT / "build" / "chp"
-CHP = CHP_DIR / "node_modules" / ".bin" / "configurable-http-proxy"
-CHP_VERSION = "5.3.0"
 DEFAULT_NOTEBOOK = ROOT / "notebooks" / "07_gradient_descent_and_sgd.ipynb"
 #: The app and slider moved by default: notebook 07's gradient-descent app, its step size.
 SLIDER_HINT = "step"
-MIB = 2**20
-
-
-def ensure_proxy() -> Path:
-    """Install configurable-http-proxy into build/chp with npm unless it is there."""
-    if not CHP.exists():
-        print(f"installing configurable-http-proxy {CHP_VERSION} into {CHP_DIR} (npm) ...")
-        subprocess.run(
-            ["npm", "install", "--prefix", str(CHP_DIR), "--no-audit", "--no-fund", "--silent",
-             f"configurable-http-proxy@{CHP_VERSION}"],
-            check=True, timeout=300,
-        )  # fmt: skip
-    return CHP
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def load_average() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} cores"
-
-
-# ---------------------------------------------------------------------------------------------
-# The hub
-# ---------------------------------------------------------------------------------------------
-
-BENCH_CONFIG = """\
-# Written by benchmarks/classroom_load.py: the deploy config, then benchmark-only changes.
-load_subconfig({deploy!r})
-c.JupyterHub.authenticator_class = "dummy"  # any name and password: benchmark only
-c.Authenticator.allow_all = True
-c.JupyterHub.concurrent_spawn_limit = 0
-c.JupyterHub.services.append({{"name": "bench", "api_token": {token!r}}})
-c.JupyterHub.load_roles.append({{"name": "bench", "scopes": ["admin:users", "admin:servers",
-    "access:servers", "read:users"], "services": ["bench"]}})
-c.ConfigurableHTTPProxy.command = [{chp!r}]
-import os
-
-if os.geteuid() == 0:  # containers, CI: the students' servers run as root here
-    c.Spawner.args = [*c.Spawner.args, "--allow-root"]
-"""
-
-
-class Hub:
-    """A JupyterHub process started from the deploy config, stopped with all its children."""
-
-    def __init__(self, workdir: Path, port: int) -> None:
-        self.workdir = workdir
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}"
-        self.token = uuid.uuid4().hex
-        self.proc: subprocess.Popen | None = None
-        self.seen: dict[int, psutil.Process] = {}
-
-    def start(self, timeout: float = 60) -> None:
-        homes = self.workdir / "homes"
-        homes.mkdir(parents=True, exist_ok=True)
-        config = self.workdir / "bench_config.py"
-        config.write_text(
-            BENCH_CONFIG.format(deploy=str(DEPLOY_CONFIG), token=self.token, chp=str(CHP))
-        )
-        env = dict(
-            os.environ,
-            LAB_HUB_IP="127.0.0.1",
-            LAB_HUB_PORT=str(self.port),
-            LAB_HUB_SPAWNER="simple",
-            LAB_HUB_HOMES=str(homes / "{username}"),
-            LAB_HUB_STATE=str(self.workdir),
-            CONFIGPROXY_AUTH_TOKEN=uuid.uuid4().hex,
-            PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        )
-        for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR"):
-            env[name] = str(self.workdir / name.lower())
-        self.log = open(self.workdir / "hub.log", "w")  # noqa: SIM115 (closed in stop)
-        self.proc = subprocess.Popen(
-            [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(config),
-             "--JupyterHub.hub_port", str(free_port()),
-             "--ConfigurableHTTPProxy.api_url", f"http://127.0.0.1:{free_port()}"],
-            cwd=self.workdir, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"jupyterhub exited; see its log:\n{self.log_tail()}")
-            try:
-                if httpx.get(f"{self.url}/hub/api/", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        raise RuntimeError(f"jupyterhub did not answer within {timeout} s:\n{self.log_tail()}")
-
-    def log_tail(self, n: int = 40000) -> str:
-        return (self.workdir / "hub.log").read_text(errors="replace")[-n:]
-
-    def remember_children(self) -> None:
-        """Note every descendant (servers, kernels, proxy) so stop() can reach them all."""
-        if self.proc is None:
-            return
-        try:
-            for p in psutil.Process(self.proc.pid).children(recursive=True):
-                self.seen[p.pid] = p
-        except psutil.NoSuchProcess:
-            pass
-
-    def stop(self) -> None:
-        if self.proc is None:
-            return
-        self.remember_children()
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)  # the hub stops the students' servers
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        leftovers = [p for p in self.seen.values() if p.is_running()]
-        for p in leftovers:
-            try:
-                p.terminate()
-            except psutil.NoSuchProcess:
-                pass
-        _, alive = psutil.wait_procs(leftovers, timeout=5)
-        for p in alive:
-            try:
-                p.kill()
-            except psutil.NoSuchProcess:
-                pass
-        self.proc = None
-        self.log.close()
-
-    def own_rss_mib(self) -> float:
-        """RSS of the hub and its direct helpers (proxy, idle culler), students' servers aside."""
-        self.remember_children()
-        hub = psutil.Process(self.proc.pid)
-        helpers = [p for p in self.seen.values() if _ppid(p) == hub.pid]
-        helpers = [p for p in helpers if "jupyterhub-singleuser" not in _cmdline(p)]
-        return sum(rss_mib(p) for p in [hub, *helpers])
-
-    def server_processes(self) -> dict[str, tuple[psutil.Process, list[psutil.Process]]]:
-        """Student name -> (single-user server process, its kernel processes)."""
-        self.remember_children()
-        out = {}
-        for p in list(self.seen.values()):
-            try:
-                if "jupyterhub-singleuser" not in " ".join(p.cmdline()):
-                    continue
-                user = p.environ().get("JUPYTERHUB_USER")
-                out[user] = (p, p.children(recursive=True))
-            except psutil.Error:
-                continue
-        return out
-
-
-# ---------------------------------------------------------------------------------------------
-# One kernel over the Jupyter server's websocket, as a front-end talks to it
-# ---------------------------------------------------------------------------------------------
-
-
-def _decode(raw: str | bytes) -> tuple[dict, list[bytes]]:
-    """A websocket frame -> (message, buffers); binary frames carry buffers (legacy format)."""
-    if isinstance(raw, str):
-        return json.loads(raw), []
-    n = int.from_bytes(raw[:4], "big")
-    offsets = [int.from_bytes(raw[4 * (i + 1) : 4 * (i + 2)], "big") for i in range(n)]
-    parts = [raw[a:b] for a, b in zip(offsets, [*offsets[1:], len(raw)], strict=True)]
-    return json.loads(parts[0]), parts[1:]
-
-
-class KernelChannel:
-    def __init__(self, ws, session: str) -> None:
-        self.ws = ws
-        self.session = session
-        self.comms: dict[str, dict] = {}  # comm id -> widget state at comm_open
-        self.frames: asyncio.Queue = asyncio.Queue()
-        self.waiters: dict[str, asyncio.Future] = {}
-        self.errors: list[str] = []
-        self.moves = 0
-        self.reader = asyncio.ensure_future(self._read())
-
-    def _msg(self, msg_type: str, content: dict, channel: str = "shell") -> dict:
-        msg_id = uuid.uuid4().hex
-        header = {"msg_id": msg_id, "username": "bench", "session": self.session,
-                  "msg_type": msg_type, "version": "5.3", "date": ""}  # fmt: skip
-        return {"header": header, "parent_header": {}, "metadata": {}, "content": content,
-                "channel": channel, "buffers": []}  # fmt: skip
-
-    async def _read(self) -> None:
-        while True:
-            raw = await self.ws.read_message()
-            if raw is None:
-                return
-            msg, _ = _decode(raw)
-            kind = msg["header"]["msg_type"]
-            content = msg["content"]
-            parent = msg.get("parent_header", {}).get("msg_id")
-            if kind == "comm_open":
-                self.comms[content["comm_id"]] = content.get("data", {}).get("state", {})
-            elif kind == "comm_msg":
-                data = content.get("data", {})
-                inner = (
-                    data.get("content", {}).get("data") if data.get("method") == "custom" else None
-                )
-                if inner:
-                    kind_inner = json.loads(inner).get("type")
-                    if kind_inner == "draw":  # ipympl asks the front-end: draw now?
-                        await self.custom(content["comm_id"], {"type": "draw"})
-                    elif kind_inner == "binary":
-                        self.frames.put_nowait(time.perf_counter())
-            elif kind == "error":
-                self.errors.append(f"{content.get('ename')}: {content.get('evalue')}")
-            elif kind == "status" and content.get("execution_state") == "idle":
-                fut = self.waiters.pop(parent, None)
-                if fut is not None and not fut.done():
-                    fut.set_result(time.perf_counter())
-
-    async def request(self, msg: dict, timeout: float) -> float:
-        fut = asyncio.get_running_loop().create_future()
-        self.waiters[msg["header"]["msg_id"]] = fut
-        await self.ws.write_message(json.dumps(msg))
-        return await asyncio.wait_for(fut, timeout)
-
-    async def execute(self, code: str, timeout: float = 600) -> float:
-        content = {"code": code, "silent": False, "store_history": True,
-                   "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}  # fmt: skip
-        msg = self._msg("execute_request", content)
-        return await self.request(msg, timeout)
-
-    async def custom(self, comm_id: str, content: dict) -> None:
-        data = {"method": "custom", "content": content}
-        await self.ws.write_message(
-            json.dumps(self._msg("comm_msg", {"comm_id": comm_id, "data": data}))
-        )
-
-    async def set_value(self, comm_id: str, value: float, timeout: float = 60) -> float:
-        data = {"method": "update", "state": {"value": value}, "buffer_paths": []}
-        return await self.request(
-            self._msg("comm_msg", {"comm_id": comm_id, "data": data}), timeout
-        )
-
-    def canvases(self) -> list[str]:
-        return [c for c, s in self.comms.items() if s.get("_model_name") == "MPLCanvasModel"]
-
-    def slider(self, hint: str) -> tuple[str, list[float]]:
-        """The first float slider whose description contains ``hint``, and values to cycle."""
-        for comm_id, s in self.comms.items():
-            name = s.get("_model_name", "")
-            if (
-                name in ("FloatSliderModel", "FloatLogSliderModel")
-                and hint in s.get("description", "").lower()
-            ):
-                lo, hi = s["min"], s["max"]
-                steps = [lo + (hi - lo) * k / 7 for k in range(8)]
-                if name == "FloatLogSliderModel":
-                    steps = [s.get("base", 10) ** e for e in steps]
-                return comm_id, steps
-        raise RuntimeError(f"no float slider with {hint!r} in its description")
-
-    async def close(self) -> None:
-        self.reader.cancel()
-        self.ws.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -340,6 +73,7 @@ class Student:
     ready_s: float = float("nan")
     run_all_s: float = float("nan")
     round_trips: list[float] = field(default_factory=list)
+    sharp_trips: list[float] = field(default_factory=list)  # ratio > 1: to the sharp frame
     rss_mib: float = float("nan")
     kernel_mib: float = float("nan")
     uss_mib: float = float("nan")  # unique to this student: what one more student costs
@@ -389,13 +123,21 @@ def code_cells(notebook: Path) -> list[str]:
 
 
 async def move_slider(kernel: KernelChannel, moves: int, seconds: float, pause: float,
-                      on_move=None, times: list[float] | None = None) -> list[float]:  # fmt: skip
-    """Move the app's slider; each move's time from update sent to the canvas's new frame.
+                      on_move=None, times: list[float] | None = None, ratio: float = 1.0,
+                      sharp: list[float] | None = None) -> list[float]:  # fmt: skip
+    """Move the app's slider; each move's time from update sent to the app's new frame.
 
-    The times are appended to ``times`` as they come, so a class cut short keeps them.
+    The times are appended to ``times`` as they come, so a class cut short keeps them. With
+    ``ratio`` > 1 the front-end first reports that device pixel ratio (the app then draws into
+    its Image); each move then also waits for the sharp frame (``ratio`` times the width of the
+    move's first frame, a draft) and appends that time to ``sharp``.
     """
     comm_id, values = kernel.slider(SLIDER_HINT)
     for canvas in kernel.canvases():  # a front-end that has displayed the canvas says so
+        if ratio != 1:  # ipympl's front-end reports the screen's ratio before "initialized"
+            await kernel.custom(
+                canvas, {"type": "set_device_pixel_ratio", "device_pixel_ratio": ratio}
+            )
         await kernel.custom(canvas, {"type": "initialized"})
     await asyncio.sleep(1.0)
     while not kernel.frames.empty():
@@ -408,8 +150,15 @@ async def move_slider(kernel: KernelChannel, moves: int, seconds: float, pause: 
         sent = time.perf_counter()
         kernel.moves += 1  # never the value already set: each move must change the slider
         await kernel.set_value(comm_id, values[kernel.moves % len(values)])
-        frame = await asyncio.wait_for(kernel.frames.get(), 60)
+        frame, width = await asyncio.wait_for(kernel.frames.get(), 60)
         times.append(frame - sent)
+        if ratio > 1 and width is not None:  # a draft: wait for the sharp frame too
+            while True:
+                frame, sharp_width = await asyncio.wait_for(kernel.frames.get(), 60)
+                if sharp_width is not None and sharp_width >= ratio * width - 1:
+                    break
+            if sharp is not None:
+                sharp.append(frame - sent)
         while not kernel.frames.empty():  # a second canvas redrawn by the same move
             kernel.frames.get_nowait()
         if on_move is not None:
@@ -432,7 +181,13 @@ async def one_student(hub: Hub, student: Student, notebook: Path, args) -> Kerne
                 raise RuntimeError(f"cell failed: {kernel.errors[0]}")
         student.run_all_s = time.perf_counter() - start
         await move_slider(
-            kernel, args.max_moves, args.slider_seconds, args.pause, times=student.round_trips
+            kernel,
+            args.max_moves,
+            args.slider_seconds,
+            args.pause,
+            times=student.round_trips,
+            ratio=args.device_pixel_ratio,
+            sharp=student.sharp_trips,
         )
         return kernel
     except Exception as exc:  # a student's failure is reported, the class goes on
@@ -445,34 +200,6 @@ def pct(values: list[float], q: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def _ppid(p: psutil.Process) -> int:
-    try:
-        return p.ppid()
-    except psutil.Error:
-        return -1
-
-
-def _cmdline(p: psutil.Process) -> str:
-    try:
-        return " ".join(p.cmdline())
-    except psutil.Error:
-        return ""
-
-
-def rss_mib(p: psutil.Process) -> float:
-    try:
-        return p.memory_info().rss / MIB
-    except psutil.Error:
-        return float("nan")
-
-
-def uss_mib(p: psutil.Process) -> float:
-    try:
-        return p.memory_full_info().uss / MIB
-    except psutil.Error:
-        return float("nan")
 
 
 async def run_class(n: int, notebook: Path, args, workdir: Path) -> dict:
@@ -500,7 +227,10 @@ async def run_class(n: int, notebook: Path, args, workdir: Path) -> dict:
         leak = None
         if args.leak_moves and n == args.leak_class and kernels[0] is not None:
             leak = await asyncio.wait_for(
-                leak_check(hub, students[0].name, kernels[0], args.leak_moves), args.leak_timeout
+                leak_check(
+                    hub, students[0].name, kernels[0], args.leak_moves, args.device_pixel_ratio
+                ),
+                args.leak_timeout,
             )
         for k in kernels:
             if k is not None:
@@ -514,12 +244,15 @@ async def run_class(n: int, notebook: Path, args, workdir: Path) -> dict:
             "load": load_average(),
             "leak": leak,
             "hub_mib": hub_mib,
+            "ratio": args.device_pixel_ratio,
         }
     finally:
         hub.stop()
 
 
-async def leak_check(hub: Hub, name: str, kernel: KernelChannel, moves: int) -> list:
+async def leak_check(
+    hub: Hub, name: str, kernel: KernelChannel, moves: int, ratio: float = 1.0
+) -> list:
     """Kernel RSS (MiB) every 100 slider moves of one student, the others idle."""
     kernel_proc = hub.server_processes()[name][1]
     samples = [(0, sum(rss_mib(p) for p in kernel_proc))]
@@ -528,7 +261,7 @@ async def leak_check(hub: Hub, name: str, kernel: KernelChannel, moves: int) -> 
         if (k + 1) % 100 == 0:
             samples.append((k + 1, sum(rss_mib(p) for p in kernel_proc)))
 
-    await move_slider(kernel, moves, float("inf"), 0.0, on_move=sample)
+    await move_slider(kernel, moves, float("inf"), 0.0, on_move=sample, ratio=ratio)
     return samples
 
 
@@ -536,7 +269,7 @@ def report(result: dict) -> None:
     students = result["students"]
     ok = [s for s in students if not s.error]
     print(f"\n== {result['n']} students ({len(ok)} completed) in {result['wall']:.0f} s; "
-          f"{result['load']}")  # fmt: skip
+          f"device pixel ratio {result['ratio']:g}; {result['load']}")  # fmt: skip
     print(f"{'student':<11} {'MiB':>6} {'kernel':>6} {'USS':>6} {'ready s':>8} {'run-all s':>9} "
           f"{'moves':>5} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")  # fmt: skip
     for s in students:
@@ -555,6 +288,11 @@ def report(result: dict) -> None:
               f"{len(every):5d} {pct(every, .5):7.0f} {pct(every, .95):7.0f} "
               f"{max(every, default=float('nan')):7.0f}"
               "   (medians per student; latency over all moves)")  # fmt: skip
+    sharp = [t * 1e3 for s in ok for t in s.sharp_trips]
+    if sharp:
+        print(f"sharp frame (ratio {result['ratio']:g}): p50 {pct(sharp, .5):.0f} ms, "
+              f"p95 {pct(sharp, .95):.0f} ms, max {max(sharp):.0f} ms over {len(sharp)} moves "
+              "(the table's latency is to the first frame, a draft)")  # fmt: skip
     print(f"hub + proxy + idle culler: {result['hub_mib']:.0f} MiB RSS")
     if result["leak"]:
         first, last = result["leak"][0][1], result["leak"][-1][1]
@@ -592,6 +330,12 @@ def main(argv: list[str] | None = None) -> int:
         default=1000,
         help="slider moves of the leak check, 0 to skip (default 1000)",
     )
+    parser.add_argument(
+        "--device-pixel-ratio",
+        type=float,
+        default=1.0,
+        help="the screen the simulated front-ends report: 1, or e.g. 2 for retina (default 1)",
+    )
     parser.add_argument("--start-timeout", type=float, default=300)
     parser.add_argument(
         "--class-timeout",
@@ -610,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--students: each class size must be 1 to 100")
     if not 0 <= args.leak_moves <= 5000 or not 0 < args.slider_seconds <= 600:
         parser.error("--leak-moves: 0 to 5000; --slider-seconds: above 0, at most 600")
+    if not 1 <= args.device_pixel_ratio <= 4:
+        parser.error("--device-pixel-ratio: 1 to 4")
     if max(args.class_timeout, args.leak_timeout, args.start_timeout) > 1800:
         parser.error("timeouts: at most 1800 s each")
     args.leak_class = min(args.students)
