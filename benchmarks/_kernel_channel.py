@@ -29,7 +29,8 @@ class KernelChannel:
         self.ws = ws
         self.session = session
         self.comms: dict[str, dict] = {}  # comm id -> widget state at comm_open
-        self.frames: asyncio.Queue = asyncio.Queue()  # (arrival time, PNG width or None)
+        # every new picture: (arrival time, comm id, PNG width; None for an ipympl frame)
+        self.frames: asyncio.Queue = asyncio.Queue()
         self.waiters: dict[str, asyncio.Future] = {}
         self.errors: list[str] = []
         self.moves = 0
@@ -63,7 +64,7 @@ class KernelChannel:
                     if kind_inner == "draw":  # ipympl asks the front-end: draw now?
                         await self.custom(content["comm_id"], {"type": "draw"})
                     elif kind_inner == "binary":
-                        self.frames.put_nowait((time.perf_counter(), None))
+                        self.frames.put_nowait((time.perf_counter(), content["comm_id"], None))
                 elif (
                     data.get("method") == "update"
                     and ["value"] in data.get("buffer_paths", [])
@@ -72,7 +73,8 @@ class KernelChannel:
                 ):  # a new picture in the app's Image: its width from the PNG header
                     png = buffers[data["buffer_paths"].index(["value"])]
                     if len(png) > 24:
-                        self.frames.put_nowait((time.perf_counter(), int.from_bytes(png[16:20])))
+                        width = int.from_bytes(png[16:20], "big")
+                        self.frames.put_nowait((time.perf_counter(), content["comm_id"], width))
             elif kind == "error":
                 self.errors.append(f"{content.get('ename')}: {content.get('evalue')}")
             elif kind == "status" and content.get("execution_state") == "idle":
@@ -106,6 +108,14 @@ class KernelChannel:
 
     def canvases(self) -> list[str]:
         return [c for c, s in self.comms.items() if s.get("_model_name") == "MPLCanvasModel"]
+
+    def images(self) -> list[str]:
+        return [c for c, s in self.comms.items() if s.get("_model_name") == "ImageModel"]
+
+    def css_width(self, image: str) -> int:
+        """The width in CSS pixels an app lays its Image out at (its layout's "960px")."""
+        layout = self.comms[image].get("layout", "").removeprefix("IPY_MODEL_")
+        return int(float(str(self.comms.get(layout, {}).get("width", "0")).removesuffix("px")))
 
     def slider(self, hint: str) -> tuple[str, list[float]]:
         """The first float slider whose description contains ``hint``, and values to cycle."""

@@ -128,9 +128,9 @@ async def move_slider(kernel: KernelChannel, moves: int, seconds: float, pause: 
     """Move the app's slider; each move's time from update sent to the app's new frame.
 
     The times are appended to ``times`` as they come, so a class cut short keeps them. With
-    ``ratio`` > 1 the front-end first reports that device pixel ratio (the app then draws into
-    its Image); each move then also waits for the sharp frame (``ratio`` times the width of the
-    move's first frame, a draft) and appends that time to ``sharp``.
+    ``ratio`` > 1 the front-end first reports that device pixel ratio (the apps then draw into
+    their Images), and each move also waits for the moved app's sharp frame (``ratio`` times
+    its Image's CSS width) after the draft, and appends that time to ``sharp``.
     """
     comm_id, values = kernel.slider(SLIDER_HINT)
     for canvas in kernel.canvases():  # a front-end that has displayed the canvas says so
@@ -139,6 +139,12 @@ async def move_slider(kernel: KernelChannel, moves: int, seconds: float, pause: 
                 canvas, {"type": "set_device_pixel_ratio", "device_pixel_ratio": ratio}
             )
         await kernel.custom(canvas, {"type": "initialized"})
+    if ratio > 1:  # every app switches to its Image and shows a sharp frame first
+        waiting = set(kernel.images())
+        while waiting:
+            _, image, width = await asyncio.wait_for(kernel.frames.get(), 60)
+            if image in waiting and width >= ratio * kernel.css_width(image) - 1:
+                waiting.discard(image)
     await asyncio.sleep(1.0)
     while not kernel.frames.empty():
         kernel.frames.get_nowait()
@@ -150,13 +156,13 @@ async def move_slider(kernel: KernelChannel, moves: int, seconds: float, pause: 
         sent = time.perf_counter()
         kernel.moves += 1  # never the value already set: each move must change the slider
         await kernel.set_value(comm_id, values[kernel.moves % len(values)])
-        frame, width = await asyncio.wait_for(kernel.frames.get(), 60)
+        frame, image, width = await asyncio.wait_for(kernel.frames.get(), 60)
         times.append(frame - sent)
-        if ratio > 1 and width is not None:  # a draft: wait for the sharp frame too
-            while True:
-                frame, sharp_width = await asyncio.wait_for(kernel.frames.get(), 60)
-                if sharp_width is not None and sharp_width >= ratio * width - 1:
-                    break
+        if ratio > 1 and width is not None:
+            full = ratio * kernel.css_width(image) - 1
+            while width < full:  # a draft: wait for the same Image's sharp frame
+                frame, shown, width = await asyncio.wait_for(kernel.frames.get(), 60)
+                width = width if shown == image and width is not None else -1
             if sharp is not None:
                 sharp.append(frame - sent)
         while not kernel.frames.empty():  # a second canvas redrawn by the same move
