@@ -201,6 +201,7 @@ def test_ipympl_frames_are_matplotlibs_diff_images_cheaper_encoded():
 
     app = W.MarginsApp()
     canvas = app.figure.canvas
+    canvas._handle_custom_msg({"type": "initialized"}, [])  # its front-end shows the canvas
 
     def both_frames() -> tuple[bytes, bytes, str, str]:
         FigureCanvasAgg.draw(canvas)  # render only: nothing is sent
@@ -300,6 +301,25 @@ def test_on_a_high_density_screen_the_image_shows_the_figure_at_the_screens_rati
     move_like_browser(control, value)
     reference.set_state(delta=value)
     assert np.array_equal(pixels(app.view.image.value), at_dpi(reference, 200))
+
+
+def test_the_hidden_canvas_is_not_drawn_and_drawn_in_full_when_shown_again(monkeypatch):
+    """ipympl's front-end asks its canvas to draw ("draw", "refresh") even while the app shows
+    the Image: a full frame at twice the pixels, for nobody. It is drawn when shown again."""
+    app = W.MarginsApp()
+    canvas = app.figure.canvas
+    drawn: list[str] = []
+    original = canvas.draw
+    monkeypatch.setattr(canvas, "draw", lambda: (drawn.append(app.view.active), original())[1])
+    on_retina_screen(app)
+    assert app.view.active == "image" and canvas._last_buff.size == 0  # its copy released
+    for kind in ("draw", "refresh", "draw"):
+        canvas._handle_custom_msg({"type": kind}, [])
+    assert drawn == []
+    app.view._show("canvas")  # e.g. a screen of ratio 1 again
+    assert canvas._force_full
+    canvas._handle_custom_msg({"type": "draw"}, [])  # its front-end answers draw_idle
+    assert drawn == ["canvas"] and not canvas._force_full  # a full frame was sent
 
 
 def test_a_ratio_1_screen_keeps_the_canvas():

@@ -345,8 +345,12 @@ class FigureView:
 
     def _on_canvas_msg(self, widget: Any, content: Any, buffers: Any) -> None:
         with self.lock:
+            kind = content.get("type") if isinstance(content, dict) else None
             try:
-                self.figure.canvas._handle_message(widget, content, buffers)  # ipympl's own
+                # ipympl's own handling; but a hidden canvas is not drawn when its front-end
+                # asks (a full frame, 40 ms and 6 MB kept at ratio 2): showing it again draws
+                if not (self.active == "image" and kind in ("draw", "refresh")):
+                    self.figure.canvas._handle_message(widget, content, buffers)
             finally:
                 if self.renderer == "auto" and isinstance(content, dict):
                     self._decide(content)
@@ -385,6 +389,11 @@ class FigureView:
                 # where ipympl's front-end is missing, its placeholder is hidden the same way.
                 canvas.layout.display = "none"
                 self.widget.children = (canvas, self.image, self.heartbeat)
+                # ipympl's copy of its last frame (the base of its next diff, 6 MB at ratio 2)
+                # is not needed while the canvas is hidden: its next frame will be a full one
+                if hasattr(canvas, "_last_buff"):
+                    canvas._last_buff = np.empty((0, 0), dtype=np.uint32)
+                    canvas._force_full = True
             else:
                 canvas.layout.display = None
                 self.widget.children = (canvas, self.heartbeat)
