@@ -349,3 +349,23 @@ print(len(names))
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert int(done.stdout.split()[-1]) > 30
+
+
+#: The project's layout rule: one module per concept, none over this many lines.
+MAX_MODULE_LINES = 500
+
+
+@pytest.mark.parametrize("folder", ["lecture_utils", "benchmarks"])
+def test_no_module_is_over_500_lines_and_none_is_a_grab_bag(folder):
+    modules = sorted((ROOT / folder).rglob("*.py"))
+    assert modules, f"no Python modules found under {folder}/"
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in modules
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long, f"modules over {MAX_MODULE_LINES} lines (split them by concept): {long}"
+    grab_bags = [
+        str(p.relative_to(ROOT)) for p in modules if p.stem in {"utils", "helpers", "misc"}
+    ]
+    assert not grab_bags, f"grab-bag modules (name them after their concept): {grab_bags}"
