@@ -14,8 +14,9 @@ Which one is used (:func:`use_renderer`, else the environment variable
 - ``"image"``: the Image only (no ipympl canvas is created);
 - ``"auto"`` (default): on Google Colab (``google.colab`` importable) the Image. Elsewhere the
   app shows the ipympl canvas and keeps the Image in reserve (empty: nothing is encoded and
-  stored notebooks stay small). Two messages from the front-end decide, and they arrive in
-  order on one connection:
+  stored notebooks stay small). Two messages from the front-end decide. It sends them in this
+  order, but ipykernel >= 7 may handle them on two threads (the main shell, busy with the
+  notebook's cells during Run All, and a subshell), so the second can be handled first:
 
   1. ipympl's front-end, when it creates the canvas model, sends ``initialized`` to the
      kernel (before any view of the app can render, since the app's box waits for its
@@ -27,7 +28,9 @@ Which one is used (:func:`use_renderer`, else the environment variable
   If the heartbeat (or any control change from a browser) arrives and the canvas has not
   announced itself, its front-end cannot show it: the canvas is hidden and the Image shows
   the figure from then on. If ``initialized`` arrives (even late), the canvas is shown. With
-  no front-end at all (nbconvert) neither arrives and nothing changes.
+  no front-end at all (nbconvert) neither arrives and nothing changes. Every message handler,
+  ipympl's own included, runs under :attr:`FigureView.lock`, and so does whatever a cell calls
+  that changes the artists (``App.set_state``, ``refresh``, the animated actions).
 
   On a high-density screen (device pixel ratio > 1, most laptops) the Image is the live path
   even where the canvas works. Before ``initialized``, ipympl's front-end reports the screen's
