@@ -1,7 +1,7 @@
 """The apps of notebooks 06-07: finite-difference error curve, gradient descent and SGD.
 
 The generic contract (every control changes the picture, no figure opens, echoes ignored,
-...) is tested for them by tests/test_widgets.py; here: the numbers and behaviours they show.
+...) is tested for them by tests/test_app_contract.py; here: the numbers and behaviours they show.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 the plot helpers they use (class templates, grid-search heat map).
 
 The generic contract (every control changes the picture, no figure opens, echoes, fresh apps
-agree, ...) is tested for every app in ``tests/test_widgets.py``.
+agree, ...) is tested for every app in ``tests/test_app_contract.py``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The classifier playground (notebook 05): its numbers are the library's, its buttons descend.
 
 The generic app tests (every control changes the picture, echoes, fresh apps agree, ...) run
-over ``lecture_utils.widgets.__all__`` in ``tests/test_widgets.py``; here are the
+over ``lecture_utils.widgets.__all__`` in ``tests/test_app_contract.py``; here are the
 playground's own promises.
 """
 

@@ -16,9 +16,9 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from _app_driving import move_like_browser, n_figures, other_value, render, value_controls
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
-from test_widgets import move_like_browser, n_figures, other_value, render, value_controls
 
 import lecture_utils.widgets as W
 import lecture_utils.widgets._renderer as R

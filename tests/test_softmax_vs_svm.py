@@ -1,6 +1,6 @@
 """SoftmaxVsSvmApp (notebook 04): one example's SVM and softmax losses as one score moves.
 
-The generic app tests run over ``lecture_utils.widgets.__all__`` in ``tests/test_widgets.py``.
+The generic app tests run over ``lecture_utils.widgets.__all__`` in ``tests/test_app_contract.py``.
 """
 
 from __future__ import annotations

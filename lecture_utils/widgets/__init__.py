@@ -30,7 +30,7 @@ Adding an app (developer guide)
 1. Create ``lecture_utils/widgets/<topic>.py`` with a subclass of
    :class:`lecture_utils.widgets.App` (``from ._app import App``). The smallest complete
    example, to copy, is ``TinyApp`` in :mod:`lecture_utils.widgets._example` (its doctest
-   builds and drives it headless, and ``tests/test_widgets.py`` runs the app contract on it):
+   builds and drives it headless, and ``tests/test_app_base.py`` runs the app contract on it):
 
    - ``__init__(self, <data>=None, ..., *, backend="ipympl", language=None)``: with no
      arguments build a working default; validate every argument with
@@ -88,7 +88,7 @@ Adding an app (developer guide)
 2. Add ``"<Name>": "<topic>"`` to ``_MODULE_OF`` below (the module is imported on the
    app's first use), ``from .<topic> import <Name>`` to the ``TYPE_CHECKING`` imports and
    the name to ``__all__`` (keep them sorted).
-   ``tests/test_widgets.py`` then builds it, moves each control and checks that the picture
+   ``tests/test_app_contract.py`` then builds it, moves each control and checks that the picture
    changes, that no figure opens, float-noise echoes are ignored and fresh apps agree; and
    ``benchmarks/bench_widgets.py`` times it (target: control change + full draw <= 40 ms).
 

@@ -3,7 +3,7 @@
 The developer guide in :mod:`lecture_utils.widgets` ("Adding an app") lists the steps; this
 module is them, in code. ``TinyApp`` draws one bar whose height, colour and outline follow its
 controls, a line at ``1 + λ``, and counts button clicks. It is not exported (it teaches no
-lecture idea), but ``tests/test_widgets.py`` runs the whole app contract on it, so this example
+lecture idea), but ``tests/test_app_base.py`` runs the whole app contract on it, so this example
 keeps working.
 
 Examples
