@@ -99,7 +99,8 @@ ko:  ## Build/update the Korean edition notebooks/ko/ from the English notebooks
 
 # The student edition: notebooks/student/ (and notebooks/ko/student/ when notebooks/ko/ exists)
 # from the instructor notebooks, solutions replaced by nbgrader's stubs (tools/editions.py; the
-# standard library is enough). Commit the result: tests/test_student_edition.py fails when stale.
+# standard library is enough). Commit the result: tests/test_student_edition_generator.py fails
+# when stale.
 student:  ## Write the student edition notebooks/student/ from the instructor notebooks
 	$(PYTHON) tools/editions.py student
 
