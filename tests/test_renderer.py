@@ -16,7 +16,15 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from _app_driving import move_like_browser, n_figures, other_value, render, value_controls
+from _app_driving import (
+    APP_NAMES,
+    close_apps_after_each_test,  # noqa: F401 (autouse fixture)
+    move_like_browser,
+    n_figures,
+    other_value,
+    render,
+    value_controls,
+)
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
@@ -24,27 +32,13 @@ import lecture_utils.widgets as W
 import lecture_utils.widgets._renderer as R
 from lecture_utils.widgets import App, use_renderer
 
-APP_NAMES = list(W.__all__)
-
 
 @pytest.fixture(autouse=True)
-def _restore_renderer_and_close_apps(monkeypatch):
-    """Each test starts from the default renderer; apps it built are closed after it."""
+def _restore_renderer(monkeypatch):
+    """Each test starts from the default renderer (and closes the apps it built: the autouse
+    ``close_apps_after_each_test``)."""
     monkeypatch.setattr(R, "_chosen", None)
     monkeypatch.delenv(R.ENV_VAR, raising=False)
-    built: list[weakref.ref[App]] = []
-    original = App.__init__
-
-    def recording_init(self, *args, **kwargs):
-        built.append(weakref.ref(self))
-        original(self, *args, **kwargs)
-
-    monkeypatch.setattr(App, "__init__", recording_init)
-    yield
-    for ref in built:
-        app = ref()
-        if app is not None and hasattr(app, "widget"):
-            app.close()
 
 
 def pixels(png: bytes) -> np.ndarray:
