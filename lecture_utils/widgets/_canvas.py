@@ -33,30 +33,29 @@ PNG_COMPRESS_LEVEL = 1
 
 
 def _diff_image(canvas: Any, compress_level: int = PNG_COMPRESS_LEVEL) -> bytes | None:
-    """``FigureCanvasWebAggCore.get_diff_image`` (matplotlib 3.11), encoded more cheaply.
+    """The frame the canvas sends (in place of ``get_diff_image``): always the whole picture.
 
-    The same frames (a full image, or only the changed pixels over transparent ones) and the
-    same bookkeeping; only the PNG encoder differs (:func:`._png.encode_png`, zlib level
-    ``compress_level``). Bound to each app's canvas.
+    matplotlib's ``get_diff_image`` sends only the changed pixels when it can ("diff" mode).
+    But ipympl 0.10's front-end decodes each frame asynchronously, replaces a frame still
+    decoding by the next one, and reads the image mode when a frame has decoded. When frames
+    come faster than it decodes them (Run All, a slider held; the apps send each frame at once)
+    a whole frame can be lost, and the diffs after it are drawn onto a blank or stale canvas:
+    the browser tests saw a canvas stay blank. A whole frame is right on its own. It costs the
+    kernel no more (no comparison with the last frame, no copy of it kept) and the message is
+    larger (tens of KB at ratio 1). Encoded by :func:`._png.encode_png` at ``compress_level``;
+    bound to each app's canvas.
     """
     if not canvas._png_is_old:
         return None
     pixels = np.asarray(canvas.get_renderer().buffer_rgba())
-    buff = pixels.view(np.uint32).squeeze(2)  # one uint32 per pixel: compare whole pixels
-    if (
-        canvas._force_full
-        or buff.shape != canvas._last_buff.shape
-        or (pixels[:, :, 3] != 255).any()
-    ):
-        canvas.set_image_mode("full")
-        output = buff
+    canvas.set_image_mode("full")
+    if getattr(canvas, "syncing_data_url", False):  # ipympl makes its _data_url from it
+        canvas._last_buff = pixels.view(np.uint32).squeeze(2).copy()
     else:
-        canvas.set_image_mode("diff")
-        output = np.where(buff != canvas._last_buff, buff, 0)
-    canvas._last_buff = buff.copy()
+        canvas._last_buff = np.empty((0, 0), dtype=np.uint32)
     canvas._force_full = False
     canvas._png_is_old = False
-    return encode_png(output.view(dtype=np.uint8).reshape((*output.shape, 4)), compress_level)
+    return encode_png(pixels, compress_level)
 
 
 def _import_ipympl_backend() -> Any:
@@ -82,7 +81,7 @@ def _attach_ipympl(fig: Figure) -> None:
     Canvas, FigureManager = nbagg.Canvas, nbagg.FigureManager
 
     canvas = Canvas(fig)
-    canvas.get_diff_image = partial(_diff_image, canvas)  # cheaper PNG frames, same pixels
+    canvas.get_diff_image = partial(_diff_image, canvas)  # whole frames, cheaply encoded
     with warnings.catch_warnings():
         # ipympl's Toolbar passes an argument traitlets deprecates; nothing for us to fix
         warnings.simplefilter("ignore", DeprecationWarning)

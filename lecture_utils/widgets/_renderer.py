@@ -348,12 +348,11 @@ class FigureView:
 
     def _on_canvas_msg(self, widget: Any, content: Any, buffers: Any) -> None:
         with self.lock:
-            kind = content.get("type") if isinstance(content, dict) else None
             try:
-                # ipympl's own handling; but a hidden canvas is not drawn when its front-end
-                # asks (a full frame, 40 ms and 6 MB kept at ratio 2): showing it again draws
-                if not (self.active == "image" and kind in ("draw", "refresh")):
-                    self.figure.canvas._handle_message(widget, content, buffers)
+                # ipympl's own handling. Every "draw" gets its frame, even while the canvas is
+                # hidden: ipympl's front-end asks for no other frame until that one has come
+                # (its waiting_for_image), so a request left unanswered freezes the canvas.
+                self.figure.canvas._handle_message(widget, content, buffers)
             finally:
                 if self.renderer == "auto" and isinstance(content, dict):
                     self._decide(content)
@@ -392,13 +391,10 @@ class FigureView:
                 # where ipympl's front-end is missing, its placeholder is hidden the same way.
                 canvas.layout.display = "none"
                 self.widget.children = (canvas, self.image, self.heartbeat)
-                # ipympl's copy of its last frame (the base of its next diff, 6 MB at ratio 2)
-                # is not needed while the canvas is hidden: its next frame will be a full one
-                if hasattr(canvas, "_last_buff"):
-                    canvas._last_buff = np.empty((0, 0), dtype=np.uint32)
-                    canvas._force_full = True
             else:
                 canvas.layout.display = None
                 self.widget.children = (canvas, self.heartbeat)
                 self.image.value = b""
-                canvas.draw_idle()
+                # a frame sent now, not asked for: it also frees a front-end that still waits
+                # for the answer to an earlier "draw"
+                canvas.draw()
