@@ -13,11 +13,12 @@ drawn, what a frame costs in the kernel). Reported per control, in milliseconds:
   pixels as PNG for the browser (what a live notebook pays per frame in the kernel).
 
 With ``--frame-cost`` it prints instead, per app and device pixel ratio (1 and 2), what a
-live frame costs in the kernel: the Agg draw after a move of the first slider; plus the PNG of
-the changed pixels that the ipympl canvas sends, by matplotlib's own ``get_diff_image``
-(Pillow, zlib level 6, per-row filters) and by the apps' (``widgets._png.encode_png``:
-unfiltered rows, zlib level 1), both from the same frame; and Agg plus the PNG of the whole
-frame, what the Image gets (the live path at ratio 2, where a draft is the ratio-1 Image frame).
+live frame costs in the kernel: the Agg draw after a move of the first slider; plus the PNG
+of the changed pixels that matplotlib's own ``get_diff_image`` would send (Pillow, zlib level 6,
+per-row filters) and the frame the apps' canvas sends (``widgets._canvas._whole_frame``: the
+whole picture, by ``widgets._png.encode_png``: unfiltered rows, zlib level 1), both from the
+same render; and Agg plus the PNG of the whole frame, what the Image gets (the live path at
+ratio 2, where a draft is the ratio-1 Image frame).
 
 Run:  .venv/bin/python benchmarks/bench_widgets.py [--repeats 30] [--frame-cost] [AppName ...]
 Exit status 1 if some control's median frame exceeds ``--budget`` ms (default 40).
@@ -41,7 +42,7 @@ from matplotlib.backends.backend_webagg_core import FigureCanvasWebAggCore
 
 import lecture_utils.widgets as W
 from lecture_utils.widgets import App
-from lecture_utils.widgets._canvas import _diff_image
+from lecture_utils.widgets._canvas import _whole_frame
 from lecture_utils.widgets._controls import _selection_values, canonical_value
 from lecture_utils.widgets._png import encode_png
 
@@ -130,7 +131,7 @@ def frame_cost(app: App, ratio: float, repeats: int) -> dict[str, float]:
             if way == "mpl":  # matplotlib's own encoder: Pillow, level 6, row filters
                 png = FigureCanvasWebAggCore.get_diff_image(canvas)
             else:
-                png = _diff_image(canvas, 1)
+                png = _whole_frame(canvas, 1)
             timings[way] = (time.perf_counter() - t, len(png))
         t = time.perf_counter()
         encode_png(np.asarray(canvas.get_renderer().buffer_rgba()))  # the Image's whole frame
@@ -162,8 +163,8 @@ def print_frame_costs(names: list[str], repeats: int) -> None:
         f"{'kBmpl':>6} {'kBours':>6}"
     )
     print(
-        header + "   (median ms; +...PNG: Agg + the canvas's diff PNG; Image: Agg + PNG of "
-        "the whole frame)"
+        header + "   (median ms; +mplPNG: Agg + matplotlib's diff PNG; +ourPNG: Agg + the "
+        "apps' canvas frame, the whole picture; Image: Agg + PNG of the whole frame)"
     )
     print("-" * len(header))
     totals: dict[tuple[float, str], list[float]] = {}

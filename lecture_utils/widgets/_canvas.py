@@ -32,7 +32,7 @@ _figure_numbers = itertools.count(1)
 PNG_COMPRESS_LEVEL = 1
 
 
-def _diff_image(canvas: Any, compress_level: int = PNG_COMPRESS_LEVEL) -> bytes | None:
+def _whole_frame(canvas: Any, compress_level: int = PNG_COMPRESS_LEVEL) -> bytes | None:
     """The frame the canvas sends (in place of ``get_diff_image``): always the whole picture.
 
     matplotlib's ``get_diff_image`` sends only the changed pixels when it can ("diff" mode).
@@ -81,7 +81,7 @@ def _attach_ipympl(fig: Figure) -> None:
     Canvas, FigureManager = nbagg.Canvas, nbagg.FigureManager
 
     canvas = Canvas(fig)
-    canvas.get_diff_image = partial(_diff_image, canvas)  # whole frames, cheaply encoded
+    canvas.get_diff_image = partial(_whole_frame, canvas)  # whole frames, cheaply encoded
     with warnings.catch_warnings():
         # ipympl's Toolbar passes an argument traitlets deprecates; nothing for us to fix
         warnings.simplefilter("ignore", DeprecationWarning)

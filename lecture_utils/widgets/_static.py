@@ -62,6 +62,7 @@ class StaticLayer(Artist):
                 owner = item.axes or next((ax for ax in figure.axes if ax.patch is item), None)
                 self._owner[id(item)] = owner
         self.volatile = list(volatile)
+        self._volatile_ids = {id(v) for v in self.volatile}
         owners = set(map(id, self._owner.values()))
         self.axes_order = [ax for ax in figure.axes if id(ax) in owners]
         self._shown = [m.get_visible() for m in self.members]
@@ -86,12 +87,12 @@ class StaticLayer(Artist):
 
         shown = [m for m, v in zip(self.members, self._shown, strict=True) if v]
         # the volatile ones last (drawn onto the others' pixels)
-        return sorted(shown, key=lambda m: (any(m is v for v in self.volatile), order(m)))
+        return sorted(shown, key=lambda m: (id(m) in self._volatile_ids, order(m)))
 
     def _draw_members(self, renderer: Any, volatile: bool | None = None) -> None:
         """Draw the shown members in order (only the volatile ones, or only the others)."""
         for m in self._in_drawing_order():
-            if volatile is not None and any(m is v for v in self.volatile) != volatile:
+            if volatile is not None and (id(m) in self._volatile_ids) != volatile:
                 continue
             m.set_visible(True)
             try:
@@ -114,7 +115,7 @@ class StaticLayer(Artist):
             ax.viewLim  # noqa: B018 (the property brings the view limits up to date)
             ax.apply_aspect()
         key = (renderer.width, renderer.height, renderer.dpi)
-        if any(m.stale for m in self.members if not any(m is v for v in self.volatile)):
+        if any(m.stale for m in self.members if id(m) not in self._volatile_ids):
             self.invalidate()
         elif any(m.stale for m in self.volatile):
             self._current.clear()  # the other members' pixels (_base) still hold
