@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
+from contextlib import nullcontext
 from functools import partial
 from typing import Any
 
@@ -86,6 +87,12 @@ def _attach_ipympl(fig: Figure) -> None:
         # ipympl's Toolbar passes an argument traitlets deprecates; nothing for us to fix
         warnings.simplefilter("ignore", DeprecationWarning)
         FigureManager(canvas, next(_figure_numbers))  # draw() needs a manager; not pyplot's
+    # matplotlib shows a wait cursor during a draw that follows a pause of over a second (for
+    # GUI toolkits, whose window freezes while it draws). Here that is two more messages to
+    # the browser around the frame (cursor "wait", then back), the first before the picture is
+    # rendered: every key press after a pause paid for them, for a cursor shown 10-20 ms.
+    if canvas.toolbar is not None:
+        canvas.toolbar._wait_cursor_for_draw_cm = nullcontext
     canvas.header_visible = False
     canvas.footer_visible = False
     canvas.toolbar_visible = False
