@@ -11,14 +11,14 @@ temp dir). Each simulated student then, concurrently:
    contents API, and a kernel session is started for it);
 3. runs it top to bottom through the real kernel protocol (Jupyter server websocket,
    ``execute_request`` per code cell);
-4. moves an app's slider for ``--slider-seconds`` like a browser does: a ``comm_msg``
-   ``update`` of the slider's value, then it answers ipympl's ``draw`` request as the front-end
-   would and stops the clock when the canvas's new frame (the ``binary`` comm message with the
-   image) arrives. That is the slider round trip: change sent -> new frame received.
-   With ``--device-pixel-ratio 2`` the simulated front-end reports a high-density screen first,
-   as ipympl's does, so the app draws into its ``ipywidgets.Image`` (drafts at ratio 1 while
-   the slider moves, then the sharp frame: ``lecture_utils.widgets._renderer``): the round trip
-   ends at the first new Image value, and the time to the sharp one is reported as well.
+4. moves an app's slider for ``--slider-seconds`` like a browser does. The simulated front-end
+   first tells each app's ipympl canvas what ipympl's front-end tells it (the screen's device
+   pixel ratio, ``--device-pixel-ratio``, then ``initialized``), so every app draws into its
+   ``ipywidgets.Image``, as in a browser (``lecture_utils.widgets._renderer``). A move is a
+   ``comm_msg`` ``update`` of the slider's value; the clock stops when the app's new Image
+   value arrives. That is the slider round trip: change sent -> new frame received. At ratio 2
+   that first frame is a draft at ratio 1 (the slider moves), and the time to the sharp frame
+   that follows is reported as well.
 
 It reports per student: server + kernel RSS (psutil), login-to-ready, run-all time and the
 p50/p95/max of the slider round trip; then a leak check (kernel RSS over ``--leak-moves`` slider
@@ -127,10 +127,11 @@ async def move_slider(kernel: KernelChannel, moves: int, seconds: float, pause: 
                       sharp: list[float] | None = None) -> list[float]:  # fmt: skip
     """Move the app's slider; each move's time from update sent to the app's new frame.
 
-    The times are appended to ``times`` as they come, so a class cut short keeps them. With
-    ``ratio`` > 1 the front-end first reports that device pixel ratio (the apps then draw into
-    their Images), and each move also waits for the moved app's sharp frame (``ratio`` times
-    its Image's CSS width) after the draft, and appends that time to ``sharp``.
+    The times are appended to ``times`` as they come, so a class cut short keeps them. The
+    front-end first reports the device pixel ratio ``ratio`` (the apps then draw into their
+    Images); with ``ratio`` > 1 each move also waits for the moved app's sharp frame
+    (``ratio`` times its Image's CSS width) after the draft, and appends that time to
+    ``sharp``.
     """
     comm_id, values = kernel.slider(SLIDER_HINT)
     for canvas in kernel.canvases():  # a front-end that has displayed the canvas says so
@@ -139,7 +140,7 @@ async def move_slider(kernel: KernelChannel, moves: int, seconds: float, pause: 
                 canvas, {"type": "set_device_pixel_ratio", "device_pixel_ratio": ratio}
             )
         await kernel.custom(canvas, {"type": "initialized"})
-    if ratio > 1:  # every app switches to its Image and shows a sharp frame first
+    if kernel.canvases():  # every app switches to its Image and shows a sharp frame first
         waiting = set(kernel.images())
         while waiting:
             _, image, width = await asyncio.wait_for(kernel.frames.get(), 60)

@@ -23,7 +23,7 @@ the modules imported per top-level package, tracemalloc's largest allocations by
 line (traced from stage a, so the import and notebook allocations are all seen), the figures
 alive and their pixel buffers, and glibc's malloc statistics. ``--moves N`` adds a leak check
 to the first kernel: its RSS while the gradient-descent app's step-size slider is moved N
-times, each move waiting for the canvas's new frame (as a browser would see it).
+times, each move waiting for the app's new frame (in its Image, which a browser shows).
 
 Bounded: every kernel is shut down (killed if it does not stop) after its run, on errors and
 on Ctrl-C; a cell running longer than ``--timeout`` seconds aborts the run.
@@ -163,7 +163,8 @@ class Kernel:
         self.proc = psutil.Process(self.km.provisioner.process.pid)
         self.canvases: dict[str, bool] = {}  # comm id -> a frame has arrived
         self.sliders: dict[str, dict] = {}  # comm id -> state of a float slider at comm_open
-        self.frames = 0  # canvas frames received
+        self.images: set[str] = set()  # comm ids of the apps' Images
+        self.frames = 0  # frames received: canvas frames and new Image pictures
         self.errors: list[str] = []
 
     def memory(self) -> tuple[float, float, float]:
@@ -194,6 +195,8 @@ class Kernel:
             state = content.get("data", {}).get("state", {})
             if state.get("_model_name") == "MPLCanvasModel":
                 self.canvases[content["comm_id"]] = False
+            elif state.get("_model_name") == "ImageModel":
+                self.images.add(content["comm_id"])
             elif state.get("_model_name") in ("FloatSliderModel", "FloatLogSliderModel"):
                 self.sliders[content["comm_id"]] = state
         elif kind == "comm_msg" and content["comm_id"] in self.canvases:
@@ -205,6 +208,10 @@ class Kernel:
                 elif inner.get("type") == "binary":
                     self.canvases[content["comm_id"]] = True
                     self.frames += 1
+        elif kind == "comm_msg" and content["comm_id"] in self.images:
+            data = content.get("data", {})
+            if data.get("method") == "update" and ["value"] in data.get("buffer_paths", []):
+                self.frames += 1  # a new picture in an app's Image (where a browser shows it)
         elif kind == "stream":
             out.append(content["text"])
         elif kind == "error":
@@ -256,7 +263,7 @@ class Kernel:
         """Move the first float slider whose description holds ``hint`` ``moves`` times.
 
         Each move is sent as a browser sends it (a comm ``update`` of the value, never the
-        value already set) and waits for the canvas's new frame. Returns (moves done, RSS MiB)
+        value already set) and waits for the app's new frame. Returns (moves done, RSS MiB)
         every ``every`` moves, from 0.
         """
         comm_id, state = next(
@@ -410,7 +417,7 @@ def main() -> None:
         print(f"{stage:<10}{rss:>9.1f}{uss:>9.1f}{anon:>10.1f}   {each}")
     print(
         f"notebook cells {statistics.median(r['run_s'] for r in runs):.1f} s; "
-        f"canvas frames received {runs[0]['frames']}"
+        f"frames received {runs[0]['frames']}"
     )
     if args.moves:
         leak = runs[0]["leak"]

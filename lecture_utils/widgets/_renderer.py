@@ -12,42 +12,45 @@ Which one is used (:func:`use_renderer`, else the environment variable
 
 - ``"ipympl"``: the ipympl canvas only (as before the fallback existed);
 - ``"image"``: the Image only (no ipympl canvas is created);
-- ``"auto"`` (default): on Google Colab (``google.colab`` importable) the Image. Elsewhere the
-  app shows the ipympl canvas and keeps the Image in reserve (empty: nothing is encoded and
+- ``"auto"`` (default): the Image wherever a browser shows the app, drawn at the screen's
+  device pixel ratio, which ipympl's front-end reports (on Google Colab, where it does not
+  work, the Image from the start, at ratio 1). Until a front-end has rendered the app, the app
+  shows the ipympl canvas and keeps the Image in reserve (empty: nothing is encoded, and
   stored notebooks stay small). Two messages from the front-end decide. It sends them in this
   order, but ipykernel >= 7 may handle them on two threads (the main shell, busy with the
   notebook's cells during Run All, and a subshell), so the second can be handled first:
 
-  1. ipympl's front-end, when it creates the canvas model, sends ``initialized`` to the
-     kernel (before any view of the app can render, since the app's box waits for its
-     children's models);
+  1. ipympl's front-end, when it creates the canvas model, reports the screen's ratio (ipympl
+     raises the figure's dpi to match: twice the pixels each way at ratio 2) and sends
+     ``initialized`` (before any view of the app can render, since the app's box waits for
+     its children's models);
   2. a *heartbeat*: a hidden core ``FloatSlider`` in the app's box whose value (0.5) is off
      its step grid (step 1). Any ipywidgets front-end that renders the app snaps it and sends
      the snapped value back, once.
 
-  If the heartbeat (or any control change from a browser) arrives and the canvas has not
-  announced itself, its front-end cannot show it: the canvas is hidden and the Image shows
-  the figure from then on. If ``initialized`` arrives (even late), the canvas is shown. With
-  no front-end at all (nbconvert) neither arrives and nothing changes. Every message handler,
-  ipympl's own included, runs under :attr:`FigureView.lock`, and so does whatever a cell calls
-  that changes the artists (``App.set_state``, ``refresh``, the animated actions).
+  Either one (or any control change from a browser) hides the canvas and shows the Image from
+  then on; ``initialized`` also sends a frame at the screen's ratio. Without ipympl's
+  front-end only the heartbeat comes, and the Image is at ratio 1. With no front-end at all
+  (nbconvert) neither arrives and nothing changes. Every message handler, ipympl's own
+  included, runs under :attr:`FigureView.lock`, and so does whatever a cell calls that changes
+  the artists (``App.set_state``, ``refresh``, the animated actions).
 
-  On a high-density screen (device pixel ratio > 1, most laptops) the Image is the live path
-  even where the canvas works. Before ``initialized``, ipympl's front-end reports the screen's
-  ratio, and ipympl raises the figure's dpi to match (twice the pixels each way at ratio 2).
-  At that size the canvas's front-end costs more than the frame itself: on every frame it
-  re-encodes its whole previous picture as a PNG data URL (``handle_binary`` ->
-  ``toDataURL()``, on the browser's main thread, before the new picture can be drawn). The
-  Image's front-end only decodes the PNG it receives. So the Image, rendered at the same
-  raised dpi and laid out at the figure's size in CSS pixels, shows the same sharp pixels
-  sooner (measured key -> pixels in ``tests/browser``; figures in the README).
+  Why the Image even where the canvas works: the canvas's front-end costs more than the frame.
+  On every frame it re-encodes its whole previous picture as a PNG data URL (``handle_binary``
+  -> ``toDataURL()``, on the browser's main thread: 3-5 ms at ratio 1, four times the pixels at
+  ratio 2), and it drops a frame still decoding when the next one comes. The Image's front-end
+  only decodes the PNG it receives. Measured in the same JupyterLab at ratio 1 (notebooks 05
+  and 07, eight presses per app, two runs each): key -> pixels 5-8 ms less with the Image, and
+  the presses of 110-130 ms that the canvas had every few seconds did not occur (figures in the
+  README). The canvas is what ``"ipympl"`` shows, and it is tested in the browser too.
 
-  While the controls move there, the Image gets *drafts*: frames rendered at ratio 1 (a quarter
-  of the pixels, so a quarter of the drawing, encoding and decoding that grows with them),
-  which the browser scales up to the figure's size. Once no update has come for
-  :data:`SHARPEN_AFTER_S` the sharp frame follows (the level-of-detail idea of interactive
-  plotting libraries, e.g. Bokeh's ``lod_threshold``/``lod_timeout``). Only with a kernel event
-  loop (a browser session); otherwise every frame is sharp.
+  On a high-density screen (device pixel ratio > 1, most laptops), while the controls move, the
+  Image gets *drafts*: frames rendered at ratio 1 (a quarter of the pixels, so a quarter of the
+  drawing, encoding and decoding that grows with them), which the browser scales up to the
+  figure's size. Once no update has come for :data:`SHARPEN_AFTER_S` the sharp frame follows
+  (the level-of-detail idea of interactive plotting libraries, e.g. Bokeh's
+  ``lod_threshold``/``lod_timeout``). Only with a kernel event loop (a browser session);
+  otherwise every frame is sharp.
 """
 
 from __future__ import annotations
@@ -88,8 +91,9 @@ def use_renderer(name: str) -> str:
     name : {"auto", "image", "ipympl"}
         "ipympl": the ipympl canvas; "image": an ``ipywidgets.Image`` updated with the Agg
         PNG of the figure (needs only core ipywidgets: Colab, VS Code offline, a front-end
-        without ``jupyter-matplotlib``); "auto": the image on Colab, else the canvas with the
-        image as a fallback when the canvas's front-end never answers.
+        without ``jupyter-matplotlib``); "auto": the image wherever a browser shows the app,
+        at the screen's device pixel ratio where ipympl's front-end reports it (see the
+        module docstring).
 
     Returns
     -------
@@ -363,11 +367,11 @@ class FigureView:
             ratio = content.get("device_pixel_ratio", content.get("dpi_ratio", 1))
             self.pixel_ratio = float(ratio) if isinstance(ratio, (int, float)) else 1.0
         elif kind == "initialized":
+            # the screen's ratio is known now (reported just before): a frame at that ratio,
+            # also when the heartbeat (handled on another thread) showed the Image first
             self.canvas_heard = True
             self.browser_seen = True
-            wanted = "image" if self.pixel_ratio > 1 else "canvas"
-            if self.active != wanted:
-                self._show(wanted)
+            self._show("image")
 
     def _on_heartbeat(self, _change: Any) -> None:
         self.browser_message()
@@ -376,7 +380,7 @@ class FigureView:
         """A front-end rendered the app, or a control moved there (called by the app too)."""
         with self.lock:
             self.browser_seen = True
-            if self.renderer == "auto" and not self.canvas_heard and self.active == "canvas":
+            if self.renderer == "auto" and self.active == "canvas":
                 self._show("image")
 
     def _show(self, which: str) -> None:

@@ -226,9 +226,10 @@ def write_latency_docs(record: dict[str, dict[str, Any]]) -> None:
         f"measured in headless {meta['browser']} on {meta['cpu_count']} cores, at device "
         f"pixel ratio 1 and 2 (targets on a quiet machine: median <= "
         f"{LATENCY_TARGETS_MS[1]:.0f} ms at ratio 1, <= {LATENCY_TARGETS_MS[2]:.0f} ms at "
-        "ratio 2). At ratio 1 the app draws on its ipympl canvas. At ratio 2 it draws into a "
-        "core ipywidgets Image: drafts at ratio 1 while the slider moves, then the frame at "
-        "full resolution; `sharp ms` is key press -> that frame decoded. Pages marked "
+        "ratio 2). The apps draw into a core ipywidgets Image at the screen's ratio; at "
+        "ratio 2 they send drafts at ratio 1 while the slider moves, then the frame at full "
+        "resolution; `sharp ms` is key press -> that frame decoded. Pages marked (ipympl "
+        "canvas) ran with the renderer ipympl: the apps draw on ipympl's canvas. Pages marked "
         "(no ipympl) ran in a JupyterLab whose front-end lacks jupyter-matplotlib: the apps "
         "draw into the Image at ratio 1 there. "
         "`load` is the 1-minute load average when the page was measured.",

@@ -169,6 +169,23 @@ def lab_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 
 @pytest.fixture(scope="session")
+def lab_server_ipympl_canvas(
+    browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """A JupyterLab like ``lab_server`` whose kernels draw the apps on the ipympl canvas.
+
+    ``LECTURE_UTILS_RENDERER=ipympl`` in the server's environment, which its kernels inherit:
+    the renderer a learner chooses with ``use_renderer("ipympl")``.
+    """
+    home = tmp_path_factory.mktemp("lab-ipympl-canvas")
+    env = server_env(home)
+    env["LECTURE_UTILS_RENDERER"] = "ipympl"
+    server = _start_lab(sys.executable, home, env)
+    yield server
+    stop(server.proc)
+
+
+@pytest.fixture(scope="session")
 def lab_server_without_ipympl(
     browser: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:

@@ -6,7 +6,7 @@ would, then checks that
 
 1. no cell has an error output and no output shows a "Glyph ... missing" font warning (the
    figures' Korean text is drawn with the font the package brings);
-2. the first app responds to key presses (its canvas pixels and readout change);
+2. the first app responds to key presses (its picture and readout change);
 3. its labels in the page (HTML text of the app, drawn by the browser) hold Korean, and the
    Korean *renders*: an element screenshot of a label differs from the same label with other
    Hangul syllables in it. Without a Korean font Chromium draws every syllable as the same
@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from _apps import find_apps, move_slider, wait_canvases_drawn
+from _apps import IMAGES_SHOWN_JS, find_image_apps, move_image_slider
 from _support import SCREENSHOTS, Server, missing
 from test_notebooks_in_lab import VISIBLE_PART_JS, _open, _restart_and_run_all
 
@@ -50,7 +50,7 @@ FONT_PROBE_JS = """
 # The app's smallest elements whose own text holds Hangul: [{index, text}], each marked.
 HANGUL_LABELS_JS = r"""
 (box) => {
-  const root = document.querySelector(`[data-test-app-box="${box}"]`);
+  const root = document.querySelector(`[data-test-image-box="${box}"]`);
   if (!root) return [];
   const found = [];
   root.querySelectorAll('*').forEach((el) => {
@@ -119,10 +119,10 @@ def test_a_korean_notebook_runs_and_its_app_speaks_korean(lab_server: Server, ne
 
         expected_apps = sum(c["apps"] for c in state["cells"])
         assert expected_apps, f"{NOTEBOOK}: no app displayed"
-        wait_canvases_drawn(page, expected_apps)
-        apps = find_apps(page, ".jp-Notebook")
+        page.wait_for_function(IMAGES_SHOWN_JS, arg=[expected_apps, 1], timeout=30_000)
+        apps = find_image_apps(page, ".jp-Notebook")
         assert apps and apps[0]["slider"], f"{NOTEBOOK}: the first app has no slider"
-        move_slider(page, 0, apps[0]["label"])
+        move_image_slider(page, 0, apps[0]["label"])
 
         labels = page.evaluate(HANGUL_LABELS_JS, 0)
         assert labels, f"{NOTEBOOK}: the first app shows no Korean text (set_language('ko')?)"
@@ -130,7 +130,7 @@ def test_a_korean_notebook_runs_and_its_app_speaks_korean(lab_server: Server, ne
         label.scroll_into_view_if_needed()
         page.evaluate("() => document.activeElement && document.activeElement.blur()")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        clip = page.locator('[data-test-app-cell="0"]').evaluate(VISIBLE_PART_JS)
+        clip = page.locator('[data-test-image-cell="0"]').evaluate(VISIBLE_PART_JS)
         page.screenshot(path=str(SCREENSHOTS / "ko_01_loss_functions.png"), clip=clip)
 
         page.evaluate(COPIES_JS, 0)

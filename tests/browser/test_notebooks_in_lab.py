@@ -7,13 +7,13 @@ For each ``notebooks/*.ipynb`` (found when the tests are collected):
    non-empty code cell has run and the kernel is idle;
 3. assert no cell has an error output (read from the notebook model through
    ``window.jupyterapp``: warnings on stderr are not errors) and no widget failed to render;
-4. for every app on the page (an ipympl canvas with its sliders), press ArrowRight/ArrowLeft on
-   a slider handle: the canvas pixels must change, the slider's readout must show the new value
-   and the app must show no error; the key press -> changed pixels latency is recorded.
-   At device pixel ratio 2 every app must have switched to its live path for high-density
-   screens, an ipywidgets Image at twice the pixels (``lecture_utils.widgets._renderer``):
-   each press must bring a first picture (a draft) and then the full-resolution one; both
-   times are recorded;
+4. every app must have switched to its live path, an ipywidgets Image at the screen's device
+   pixel ratio (``lecture_utils.widgets._renderer``), with no ipympl canvas left shown; for
+   every app, press ArrowRight/ArrowLeft on a slider handle: the picture must change, the
+   slider's readout must show the new value and the app must show no error; the key press ->
+   new picture latency is recorded. At ratio 2 each press must bring a first picture (a
+   draft at ratio 1) and then the full-resolution one; both times are recorded. (The ipympl
+   canvas, renderer "ipympl", is tested in ``test_ipympl_canvas.py``);
 5. save a screenshot of the first app's cell (or of the page) to
    ``build/browser-report/screenshots/`` (``make docs`` copies it to ``docs/``).
 
@@ -28,15 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _apps import (
-    IMAGES_SHOWN_JS,
-    find_apps,
-    find_image_apps,
-    median,
-    move_image_slider,
-    move_slider,
-    wait_canvases_drawn,
-)
+from _apps import IMAGES_SHOWN_JS, find_image_apps, median, move_image_slider
 from _support import LATENCY_TARGET_MS, LATENCY_TARGETS_MS, SCREENSHOTS, Server, notebooks
 
 pytestmark = pytest.mark.browser
@@ -169,37 +161,30 @@ def test_notebook_runs_and_every_app_responds(
         _open(page, lab_server, path)
         state, run_all_s = _restart_and_run_all(page, path)
 
-        # every app displayed by the notebook renders a first frame; at ratio 2, sharp ones
+        # every app displayed by the notebook shows a first frame at the screen's ratio
         expected_apps = sum(c["apps"] for c in state["cells"])
-        if ratio == 1:
-            wait_canvases_drawn(page, expected_apps)
-        else:
-            page.wait_for_function(IMAGES_SHOWN_JS, arg=[expected_apps, ratio], timeout=30_000)
+        page.wait_for_function(IMAGES_SHOWN_JS, arg=[expected_apps, ratio], timeout=30_000)
         failed = page.locator(".jp-OutputArea-output", has_text="Error displaying widget")
         assert not failed.count(), f"{path}: a widget failed to render"
 
-        apps = (find_apps if ratio == 1 else find_image_apps)(page, ".jp-Notebook")
-        if ratio != 1:  # the canvas the Image replaced must not stay on the page, stale
-            shown = page.evaluate(VISIBLE_CANVASES_JS)
-            assert not shown, f"{path}: {shown} ipympl canvases still shown next to the images"
+        apps = find_image_apps(page, ".jp-Notebook")
+        # the canvas the Image replaced must not stay on the page, stale
+        shown = page.evaluate(VISIBLE_CANVASES_JS)
+        assert not shown, f"{path}: {shown} ipympl canvases still shown next to the images"
         assert len(apps) >= expected_apps, f"{path}: {expected_apps} apps stored, {len(apps)} live"
         no_slider = [a["index"] for a in apps if not a["slider"]]
         assert not no_slider, f"{path}: apps {no_slider} have no slider to move"
-        if ratio == 1:
-            results = [move_slider(page, a["index"], a["label"]) for a in apps]
-        else:
-            results = [
-                move_image_slider(page, a["index"], a["label"], presses=6, ratio=ratio)
-                for a in apps
-            ]
+        sharp = ratio if ratio > 1 else None  # drafts, then a sharp frame, at ratio > 1 only
+        results = [
+            move_image_slider(page, a["index"], a["label"], presses=6, ratio=sharp) for a in apps
+        ]
 
         # the screenshot: the first app's cell, else the top of the notebook
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shot = SCREENSHOTS / f"{notebook.stem}{'' if ratio == 1 else f'@{ratio}x'}.png"
         if apps:
             page.evaluate("() => document.activeElement && document.activeElement.blur()")
-            cell = "app" if ratio == 1 else "image"
-            clip = page.locator(f'[data-test-{cell}-cell="0"]').evaluate(VISIBLE_PART_JS)
+            clip = page.locator('[data-test-image-cell="0"]').evaluate(VISIBLE_PART_JS)
             page.screenshot(path=str(shot), clip=clip)
         else:
             page.screenshot(path=str(shot))
@@ -212,7 +197,7 @@ def test_notebook_runs_and_every_app_responds(
     med = median(latencies)
     latency_record[record_key(notebook.name, ratio)] = {
         "notebook": notebook.name,
-        "where": "JupyterLab" if ratio == 1 else "JupyterLab (Image: drafts, then sharp)",
+        "where": "JupyterLab (Image)" if ratio == 1 else "JupyterLab (Image: drafts, then sharp)",
         "device_pixel_ratio": ratio,
         "load": round(os.getloadavg()[0], 2),
         "apps": len(apps),

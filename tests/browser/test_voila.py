@@ -1,8 +1,9 @@
 """Classroom mode: one notebook served by Voilà (as ``make classroom`` does) is a live app.
 
 The page shows no code, no cell errors, and its widgets are live: a key press on a slider
-handle changes the plot's pixels and the slider's readout. The latency is recorded with the
-notebooks' (``build/browser-report/``) and a screenshot saved next to theirs.
+handle changes the plot (the app's Image, as in JupyterLab) and the slider's readout. The
+latency is recorded with the notebooks' (``build/browser-report/``) and a screenshot saved
+next to theirs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _apps import CANVASES_DRAWN_JS, find_apps, median, move_slider
+from _apps import IMAGES_SHOWN_JS, find_image_apps, median, move_image_slider
 from _support import SCREENSHOTS, notebooks
 
 pytestmark = pytest.mark.browser
@@ -50,7 +51,7 @@ def test_voila_shows_a_notebook_as_a_live_app(
     start = time.monotonic()
     page.goto(server.url + "/", wait_until="domcontentloaded", timeout=90_000)
     expected = stored_apps(notebook)
-    page.wait_for_function(CANVASES_DRAWN_JS, arg=expected, timeout=90_000)
+    page.wait_for_function(IMAGES_SHOWN_JS, arg=[expected, 1], timeout=90_000)
     render_s = time.monotonic() - start
 
     # a clean app: no code, no failed cell, every widget rendered
@@ -62,15 +63,16 @@ def test_voila_shows_a_notebook_as_a_live_app(
     assert page.locator(".jp-CodeCell .jp-InputArea, .cm-editor").count() == 0, "code is shown"
     assert code_cells.count() == page.locator(".jp-CodeCell.jp-mod-noInput").count()
 
-    apps = find_apps(page, "body")
+    apps = find_image_apps(page, "body")
     assert len(apps) >= expected, f"{expected} apps in the notebook, {len(apps)} live in Voilà"
-    results = [move_slider(page, a["index"], a["label"]) for a in apps if a["slider"]]
+    sliders = [a for a in apps if a["slider"]]
+    results = [move_image_slider(page, a["index"], a["label"], presses=6) for a in sliders]
     assert results, "no app with a slider on the Voilà page"
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shot = SCREENSHOTS / f"voila_{notebook.stem}.png"
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
-    page.locator('[data-test-app-cell="0"]').screenshot(path=str(shot))
+    page.locator('[data-test-image-cell="0"]').screenshot(path=str(shot))
 
     latencies = [ms for r in results for ms in r.latencies_ms]
     med = median(latencies)
