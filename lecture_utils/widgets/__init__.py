@@ -20,10 +20,12 @@ registered with pyplot) and ``.widget`` (what the cell displays). Its stored out
 holds a PNG of the figure, so GitHub and nbviewer show the picture without a kernel. Mark
 cells that display an app ``# NBVAL_IGNORE_OUTPUT``.
 
-Where the ipympl front-end is missing (Google Colab, VS Code offline, a Jupyter front-end
-without ``jupyter-matplotlib``) the apps draw into a core ``ipywidgets.Image`` instead, with the
-same controls and pixels: automatically on Colab or when the canvas never answers, or chosen with
-``use_renderer("image")`` (or ``LECTURE_UTILS_RENDERER=image``) before building the apps.
+In a browser the apps show their figure in a core ``ipywidgets.Image``, at the screen's device
+pixel ratio as ipympl's front-end reports it: faster than the canvas's own front-end, and it
+works where the ipympl front-end is missing (Google Colab, VS Code offline, a Jupyter front-end
+without ``jupyter-matplotlib``), with the same controls and pixels. ``use_renderer("ipympl")``
+(or ``LECTURE_UTILS_RENDERER=ipympl``) before building the apps keeps the ipympl canvas;
+``use_renderer("image")`` makes no canvas at all.
 
 Adding an app (developer guide)
 -------------------------------
@@ -93,9 +95,9 @@ Adding an app (developer guide)
    ``benchmarks/bench_widgets.py`` times it (target: control change + full draw <= 40 ms).
 
 The base class handles the rest, one concern a module: :mod:`._canvas` gives the figure its
-ipympl canvas (Agg headless or as a fallback); :mod:`._renderer` shows it through that canvas or,
-where the ipympl front-end is missing (Colab, a front-end without ``jupyter-matplotlib``), through
-an ``ipywidgets.Image`` of the same pixels (``use_renderer("ipympl" | "image" | "auto")`` or
+ipympl canvas (Agg headless or as a fallback); :mod:`._renderer` shows it, once a browser
+renders the app, through an ``ipywidgets.Image`` of the same pixels at the screen's ratio, or
+through that canvas (``use_renderer("ipympl" | "image" | "auto")`` or
 ``$LECTURE_UTILS_RENDERER``; default "auto"); :mod:`._controls` snaps each control's value to
 its step (ipywidgets 8 sliders echo values with float noise) and checks values given from code;
 :mod:`._app` (``App``) skips updates when nothing changed, ignores stale browser echoes,

@@ -338,11 +338,12 @@ class App:
             self.view.draw_idle()
 
     def _canvas_is_shown(self) -> bool:
-        """Whether a browser shows the canvas now (so a frame drawn now is seen).
+        """Whether a browser shows the figure now (so a frame drawn now is seen).
 
-        ipympl sets ``syncing_data_url`` to False when the front-end reports that it is
-        ready. Without one (plain Agg, tests, nbconvert) it stays True or does not exist.
-        The fallback Image counts as shown once a control moved in a browser.
+        The Image counts as shown once a front-end rendered the app or a control moved in a
+        browser; the canvas (renderer "ipympl") once ipympl sets ``syncing_data_url`` to
+        False, when its front-end reports that it is ready. Without a front-end (plain Agg,
+        tests, nbconvert) neither.
         """
         return self.view.is_shown()
 
@@ -350,10 +351,11 @@ class App:
         """Render now, if a browser shows the canvas; return whether a frame was drawn.
 
         For actions that take many steps (a training run, a gradient-descent run): between
-        steps, change the artists and call this; an ipympl canvas sends the frame to the
-        browser at once, while the action still runs. Without a browser nobody would see the
-        frame, so none is drawn. The action must still end in one :meth:`update` (control
-        values), so that the final picture is the one those values always give.
+        steps, change the artists and call this; the frame goes to the browser at once (the
+        Image's new value, or the canvas's frame), while the action still runs. Without a
+        browser nobody would see the frame, so none is drawn. The action must still end in one
+        :meth:`update` (control values), so that the final picture is the one those values
+        always give.
         """
         if not self._canvas_is_shown():
             return False

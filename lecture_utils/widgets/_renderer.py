@@ -39,10 +39,11 @@ Which one is used (:func:`use_renderer`, else the environment variable
   On every frame it re-encodes its whole previous picture as a PNG data URL (``handle_binary``
   -> ``toDataURL()``, on the browser's main thread: 3-5 ms at ratio 1, four times the pixels at
   ratio 2), and it drops a frame still decoding when the next one comes. The Image's front-end
-  only decodes the PNG it receives. Measured in the same JupyterLab at ratio 1 (notebooks 05
-  and 07, eight presses per app, two runs each): key -> pixels 5-8 ms less with the Image, and
-  the presses of 110-130 ms that the canvas had every few seconds did not occur (figures in the
-  README). The canvas is what ``"ipympl"`` shows, and it is tested in the browser too.
+  only decodes the PNG it receives. Measured in one JupyterLab at ratio 1, the two renderers
+  alternating (notebooks 05 and 07, three runs each; ``tests/browser``): median key -> pixels
+  61 against 68 ms (05) and 52 against 63 ms (07), and 4 of the canvas's 36 presses on 07 took
+  over 100 ms (up to 158 ms), none of the Image's. The canvas is what ``"ipympl"`` shows, and
+  it is tested in the browser too.
 
   On a high-density screen (device pixel ratio > 1, most laptops), while the controls move, the
   Image gets *drafts*: frames rendered at ratio 1 (a quarter of the pixels, so a quarter of the
@@ -371,7 +372,7 @@ class FigureView:
             # also when the heartbeat (handled on another thread) showed the Image first
             self.canvas_heard = True
             self.browser_seen = True
-            self._show("image")
+            self._show_image()
 
     def _on_heartbeat(self, _change: Any) -> None:
         self.browser_message()
@@ -381,24 +382,17 @@ class FigureView:
         with self.lock:
             self.browser_seen = True
             if self.renderer == "auto" and self.active == "canvas":
-                self._show("image")
+                self._show_image()
 
-    def _show(self, which: str) -> None:
+    def _show_image(self) -> None:
+        """Show the Image from now on, with a frame at the screen's ratio (the figure's dpi)."""
         with self.lock:
             canvas = self.figure.canvas
-            self.active = which
+            self.active = "image"
             self._last_draft = -float("inf")  # the frame below is sharp
-            if which == "image":
-                self.image.value = png_bytes(self.figure)
-                # The canvas is hidden, not taken out of the Box: taken out, its view would
-                # stay on the page, stale (ipympl 0.10's view.remove() keeps its element); and
-                # where ipympl's front-end is missing, its placeholder is hidden the same way.
-                canvas.layout.display = "none"
-                self.widget.children = (canvas, self.image, self.heartbeat)
-            else:
-                canvas.layout.display = None
-                self.widget.children = (canvas, self.heartbeat)
-                self.image.value = b""
-                # a frame sent now, not asked for: it also frees a front-end that still waits
-                # for the answer to an earlier "draw"
-                canvas.draw()
+            self.image.value = png_bytes(self.figure)
+            # The canvas is hidden, not taken out of the Box: taken out, its view would stay on
+            # the page, stale (ipympl 0.10's view.remove() keeps its element); and where
+            # ipympl's front-end is missing, its placeholder is hidden the same way.
+            canvas.layout.display = "none"
+            self.widget.children = (canvas, self.image, self.heartbeat)
