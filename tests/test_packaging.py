@@ -355,7 +355,7 @@ print(len(names))
 MAX_MODULE_LINES = 500
 
 
-@pytest.mark.parametrize("folder", ["lecture_utils", "benchmarks", "tests"])
+@pytest.mark.parametrize("folder", ["lecture_utils", "benchmarks", "tests", "tools"])
 def test_no_module_is_over_500_lines_and_none_is_a_grab_bag(folder):
     modules = sorted((ROOT / folder).rglob("*.py"))
     assert modules, f"no Python modules found under {folder}/"
