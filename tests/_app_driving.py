@@ -1,17 +1,20 @@
 """Driving the live apps headless, as the browser does, for the app tests.
 
 Provides the list of exported apps (``APP_NAMES``) and a cache of their default instances
-(``default_app``), the autouse fixture that closes the apps a test built
-(``close_apps_after_each_test``; a test module imports it to use it), Agg rendering of an
-app's figure (``render``), the count of live figures (``n_figures``), and moving a control the
-way the browser moves it (``value_controls``, ``other_value``, ``move_like_browser``).
-Used by ``tests/test_app_contract.py``, ``tests/test_app_base.py``, ``tests/test_hinge_apps.py``,
-``tests/test_regularization_app.py`` and ``tests/test_renderer.py``.
+(``default_app``); two autouse fixtures, each used by a test module that imports it: one closes
+the apps a test built (``close_apps_after_each_test``), one starts a test from the default
+renderer (``start_from_the_default_renderer``); Agg rendering of an app's figure (``render``)
+and the pixels of a PNG the app sent (``pixels``), the count of live figures (``n_figures``),
+and moving a control the way the browser moves it (``value_controls``, ``other_value``,
+``move_like_browser``). Used by ``tests/test_app_contract.py``, ``tests/test_app_base.py``,
+``tests/test_hinge_apps.py``, ``tests/test_regularization_app.py``, ``tests/test_renderer.py``
+and ``tests/test_app_lock.py``.
 """
 
 from __future__ import annotations
 
 import gc
+import io
 import math
 import weakref
 
@@ -20,8 +23,10 @@ import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 import lecture_utils.widgets as W
+import lecture_utils.widgets._renderer as R
 from lecture_utils.widgets import App
 from lecture_utils.widgets._controls import _selection_values, canonical_value
 
@@ -55,6 +60,18 @@ def close_apps_after_each_test(monkeypatch):
         app = ref()
         if app is not None and hasattr(app, "widget") and id(app) not in cached:
             app.close()
+
+
+@pytest.fixture(autouse=True)
+def start_from_the_default_renderer(monkeypatch):
+    """Each test starts from the default renderer: no use_renderer() choice, no environment."""
+    monkeypatch.setattr(R, "_chosen", None)
+    monkeypatch.delenv(R.ENV_VAR, raising=False)
+
+
+def pixels(png: bytes) -> np.ndarray:
+    """The RGBA pixels of ``png`` (a frame the app sent to its Image), decoded by Pillow."""
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
 
 
 def render(app: App) -> np.ndarray:

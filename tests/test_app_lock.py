@@ -8,7 +8,6 @@ and :attr:`lecture_utils.widgets._renderer.FigureView.lock`.
 
 from __future__ import annotations
 
-import io
 import threading
 
 import numpy as np
@@ -16,23 +15,13 @@ import pytest
 from _app_driving import (
     close_apps_after_each_test,  # noqa: F401 (autouse fixture)
     move_like_browser,
+    pixels,
     render,
+    start_from_the_default_renderer,  # noqa: F401 (autouse fixture)
 )
-from PIL import Image
 
 import lecture_utils.widgets as W
-import lecture_utils.widgets._renderer as R
 from lecture_utils.widgets import App, use_renderer
-
-
-@pytest.fixture(autouse=True)
-def _restore_renderer(monkeypatch):
-    monkeypatch.setattr(R, "_chosen", None)
-    monkeypatch.delenv(R.ENV_VAR, raising=False)
-
-
-def pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
 
 
 def test_updates_from_two_threads_never_change_artists_mid_frame():

@@ -22,7 +22,9 @@ from _app_driving import (
     move_like_browser,
     n_figures,
     other_value,
+    pixels,
     render,
+    start_from_the_default_renderer,  # noqa: F401 (autouse fixture)
     value_controls,
 )
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -31,18 +33,6 @@ from PIL import Image
 import lecture_utils.widgets as W
 import lecture_utils.widgets._renderer as R
 from lecture_utils.widgets import App, use_renderer
-
-
-@pytest.fixture(autouse=True)
-def _restore_renderer(monkeypatch):
-    """Each test starts from the default renderer (and closes the apps it built: the autouse
-    ``close_apps_after_each_test``)."""
-    monkeypatch.setattr(R, "_chosen", None)
-    monkeypatch.delenv(R.ENV_VAR, raising=False)
-
-
-def pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
 
 
 def in_tree(root: widgets.Widget, target: widgets.Widget) -> bool:
