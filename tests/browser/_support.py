@@ -231,12 +231,15 @@ def write_latency_docs(record: dict[str, dict[str, Any]]) -> None:
         "resolution; `sharp ms` is key press -> that frame decoded. Pages marked (ipympl "
         "canvas) ran with the renderer ipympl: the apps draw on ipympl's canvas. Pages marked "
         "(no ipympl) ran in a JupyterLab whose front-end lacks jupyter-matplotlib: the apps "
-        "draw into the Image at ratio 1 there. "
+        "draw into the Image at ratio 1 there. `held key` (ratio 1): an arrow key held for 10 "
+        "key events, from the last event that moved the slider to the last new picture, per "
+        "app, with the pictures per moving events; the last picture must be that of the "
+        "slider's final value. "
         "`load` is the 1-minute load average when the page was measured.",
         "",
         "| page | ratio | apps | slider moved | presses | median ms | max ms | sharp ms "
-        "| load | run all s | screenshot |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| held key ms (pictures/events) | load | run all s | screenshot |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for key, r in merged.items():
         shot = f"[png](screenshots/{r['screenshot']})" if r.get("screenshot") else ""
@@ -247,9 +250,12 @@ def write_latency_docs(record: dict[str, dict[str, Any]]) -> None:
         ratio = r.get("device_pixel_ratio", 1)
         load = f"{r['load']:.1f}" if r.get("load") is not None else "-"
         sharp = f"{r['sharp_median_ms']:.0f}" if r.get("sharp_median_ms") is not None else "-"
+        held = ", ".join(
+            f"{h['end_ms']:.0f} ({h['pictures']}/{h['keys']})" for h in r.get("held_key", [])
+        )
         lines.append(
             f"| {key} | {ratio:g} | {r.get('apps', 0)} | {sliders} "
-            f"| {len(r.get('latencies_ms', []))} | {median} | {worst} | {sharp} | {load} "
-            f"| {run_all} | {shot} |"
+            f"| {len(r.get('latencies_ms', []))} | {median} | {worst} | {sharp} | {held or '-'} "
+            f"| {load} | {run_all} | {shot} |"
         )
     (REPORT_DIR / "browser-latency.md").write_text("\n".join(lines) + "\n")

@@ -12,8 +12,10 @@ For each ``notebooks/*.ipynb`` (found when the tests are collected):
    every app, press ArrowRight/ArrowLeft on a slider handle: the picture must change, the
    slider's readout must show the new value and the app must show no error; the key press ->
    new picture latency is recorded. At ratio 2 each press must bring a first picture (a
-   draft at ratio 1) and then the full-resolution one; both times are recorded. (The ipympl
-   canvas, renderer "ipympl", is tested in ``test_ipympl_canvas.py``);
+   draft at ratio 1) and then the full-resolution one; both times are recorded. At ratio 1
+   an arrow key is also held on each app's slider (``_held_key.py``): the last picture must be
+   that of the slider's final value, and the time from the last key event to it is recorded.
+   (The ipympl canvas, renderer "ipympl", is tested in ``test_ipympl_canvas.py``);
 5. save a screenshot of the first app's cell (or of the page) to
    ``build/browser-report/screenshots/`` (``make docs`` copies it to ``docs/``).
 
@@ -29,6 +31,7 @@ from typing import Any
 
 import pytest
 from _apps import IMAGES_SHOWN_JS, find_image_apps, median, move_image_slider
+from _held_key import hold_image_slider
 from _support import LATENCY_TARGET_MS, LATENCY_TARGETS_MS, SCREENSHOTS, Server, notebooks
 
 pytestmark = pytest.mark.browser
@@ -178,6 +181,8 @@ def test_notebook_runs_and_every_app_responds(
         results = [
             move_image_slider(page, a["index"], a["label"], presses=6, ratio=sharp) for a in apps
         ]
+        # a held arrow key (at ratio 1: the drafts of ratio 2 end in a sharp frame anyway)
+        held = [hold_image_slider(page, a["index"], a["label"]) for a in apps] if ratio == 1 else []
 
         # the screenshot: the first app's cell, else the top of the notebook
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -208,6 +213,9 @@ def test_notebook_runs_and_every_app_responds(
         "sharp_median_ms": None if not sharp else round(median(sharp), 1),
         "run_all_s": round(run_all_s, 1),
         "screenshot": shot.name,
+        "held_key": [
+            {"keys": h.keys, "pictures": h.pictures, "end_ms": round(h.end_ms, 1)} for h in held
+        ],
     }
     summary = (
         "no app"
