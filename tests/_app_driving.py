@@ -6,9 +6,9 @@ the apps a test built (``close_apps_after_each_test``), one starts a test from t
 renderer (``start_from_the_default_renderer``); Agg rendering of an app's figure (``render``)
 and the pixels of a PNG the app sent (``pixels``), the count of live figures (``n_figures``),
 and moving a control the way the browser moves it (``value_controls``, ``other_value``,
-``move_like_browser``). Used by ``tests/test_app_contract.py``, ``tests/test_app_base.py``,
-``tests/test_hinge_apps.py``, ``tests/test_regularization_app.py``, ``tests/test_renderer.py``
-and ``tests/test_app_lock.py``.
+``move_like_browser``; every control once: ``each_control_moved``). Used by
+``tests/test_app_contract.py``, ``tests/test_app_base.py``, ``tests/test_hinge_apps.py``,
+``tests/test_regularization_app.py``, ``tests/test_renderer.py`` and ``tests/test_app_lock.py``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import gc
 import io
 import math
 import weakref
+from collections.abc import Iterator
 
 import ipywidgets as widgets
 import numpy as np
@@ -124,3 +125,21 @@ def move_like_browser(control: widgets.Widget, value) -> None:
         control.set_state({"value": value * (1 + 1e-16) + 1e-17})  # noise as the front-end's
     else:
         control.set_state({"value": value})
+
+
+def each_control_moved(app: App) -> Iterator[tuple[str, int, np.ndarray, np.ndarray]]:
+    """Move every control of ``app`` once, as a browser does (a button: one click).
+
+    Yields, per control: its name, how many updates the move ran, and the Agg pictures before
+    and after it (the picture after one control is the picture before the next).
+    """
+    before = render(app)
+    for name, control in app.controls.items():
+        updates = app.n_updates
+        if isinstance(control, widgets.Button):
+            control.click()
+        else:
+            move_like_browser(control, other_value(control))
+        after = render(app)
+        yield name, app.n_updates - updates, before, after
+        before = after

@@ -15,9 +15,8 @@ import numpy as np
 import pytest
 from _app_driving import (
     close_apps_after_each_test,  # noqa: F401 (autouse fixture)
-    move_like_browser,
+    each_control_moved,
     n_figures,
-    other_value,
     render,
 )
 
@@ -37,17 +36,9 @@ def test_a_minimal_subclass_gets_the_whole_contract(monkeypatch):
     app = TinyApp(start=0.3)
     assert n_figures() == figures + 1 and plt.get_fignums() == fignums
     assert app.state() == {"height": 0.3, "color": "C0", "outline": False, "lam": 0.1}
-    before = render(app)
-    for name, control in app.controls.items():
-        updates = app.n_updates
-        if isinstance(control, widgets.Button):
-            control.click()
-        else:
-            move_like_browser(control, other_value(control))
-        after = render(app)
-        assert app.n_updates == updates + 1, name
+    for name, updates, before, after in each_control_moved(app):
+        assert updates == 1, name
         assert not np.array_equal(before, after), name
-        before = after
     assert app.clicks == 1
     monkeypatch.setattr(App, "bake_static", False)
     plain = TinyApp()

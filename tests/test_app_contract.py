@@ -23,6 +23,7 @@ from _app_driving import (
     APP_NAMES,
     close_apps_after_each_test,  # noqa: F401 (autouse fixture)
     default_app,
+    each_control_moved,
     move_like_browser,
     n_figures,
     other_value,
@@ -78,21 +79,13 @@ def test_every_control_changes_the_picture_and_opens_no_figure(name):
     app = getattr(W, name)()
     fignums = plt.get_fignums()
     figures = n_figures()
-    before = render(app)
-    for control_name, control in app.controls.items():
-        updates = app.n_updates
-        if isinstance(control, widgets.Button):
-            control.click()
-        else:
-            move_like_browser(control, other_value(control))
-        after = render(app)
+    for control_name, updates, before, after in each_control_moved(app):
         assert app.last_error is None, f"{control_name}: {app.last_error!r}"
-        assert app.n_updates == updates + 1, f"{control_name} did not run exactly one update"
+        assert updates == 1, f"{control_name} did not run exactly one update"
         assert not np.array_equal(before, after), (
             f"moving {control_name} did not change the picture"
         )
         assert plt.get_fignums() == fignums
-        before = after
     assert n_figures() == figures
 
 
